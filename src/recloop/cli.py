@@ -1,0 +1,53 @@
+"""The ``recloop`` command line: a thin adapter over the library (no model logic here).
+
+Each front-end module adds its own commands through a ``register(app)`` function, so the
+reference models, the games and the collapse lab own their commands next to their code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from recloop.params import RecloopInputError
+
+app = typer.Typer(
+    name="recloop",
+    help="Model the AI recursion loop: takeoff, verified alignment, and development halts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(problems: list[str] | str, code: int = 2) -> None:
+    """Print one line per problem on stderr and exit non-zero, with no traceback."""
+    lines = [problems] if isinstance(problems, str) else problems
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(code)
+
+
+def _register_all() -> None:
+    from recloop import commands
+    from recloop.games import cli as games_cli
+    from recloop.lab import cli as lab_cli
+    from recloop.reference import cli as reference_cli
+
+    for module in (commands, reference_cli, games_cli, lab_cli):
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register_all()
+    try:
+        app(args=argv, standalone_mode=True)
+    except RecloopInputError as err:
+        for line in err.problems:
+            typer.echo(f"error: {line}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
