@@ -1,0 +1,147 @@
+"""A self-contained halt game: two firms choose to race, pause, or pause conditionally.
+
+This is recloop's stand-in payoff model until the simulation engine supplies payoffs through
+the same :class:`~recloop.games.payoffs.PayoffSource` interface. It follows the essay's
+"Strategic Game Theory of Voluntary Halts" (unilateral restraint loses market share; a halt
+needs compute-monitored enforcement and reciprocity) and the structure of Han et al. 2020
+(racing is faster and riskier; found-out racers are sanctioned; conditional strategies).
+
+One period (a year), payoffs in units of one firm's annual market value:
+
+* market: equal shares (1 each) when both do the same; a firm that pauses while the rival
+  races loses ``share_loss`` of its value to the rival;
+* compliance: a pausing firm pays ``compliance_cost`` (verification, safety work);
+* catastrophe: each racing firm adds hazard ``hazard_race`` (pausing: ``hazard_pause``); a
+  catastrophe, with probability 1 - prod(1 - h_i), costs each firm ``stake * catastrophe_loss``;
+* monitoring: a racing firm is detected with probability ``detection`` and pays ``sanction``.
+
+Three regimes answer the docs study's question: *none* (no detection; race or pause),
+*monitoring* (detection and sanctions; race or pause) and *reciprocity* (monitoring plus a
+conditional strategy that pauses until the rival is detected racing, then races for good;
+the infinitely repeated game with discount factor ``discount``,
+:func:`recloop.games.equilibria.repeated_with_monitoring`).
+
+The defaults are illustrative, chosen so that the one-shot game without monitoring is a
+prisoner's dilemma, as the essay argues; they are not calibrated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recloop.games.equilibria import repeated_with_monitoring
+from recloop.games.payoffs import PayoffSource, PayoffTable, estimate_table, normalise_seed
+from recloop.params import Block, param
+
+__all__ = ["HaltGame", "HaltPayoffSource", "REGIMES", "regime_table", "stage_table"]
+
+_ESSAY = "recursion-loop essay, 'The Strategic Game Theory of Voluntary Halts' (qualitative)"
+_ILLUS = "illustrative default (recloop); not calibrated"
+
+REGIMES = ("none", "monitoring", "reciprocity")
+ACTIONS = ("race", "pause")
+
+
+class HaltGame(Block):
+    """Inputs of the two-firm halt game (one period = one year)."""
+
+    share_loss: float = param(0.3, unit="annual market value", bounds=(0.0, 1.0),
+                              doc="Value a firm loses to a racing rival while it pauses alone.",
+                              source=f"{_ESSAY}; {_ILLUS}")
+    compliance_cost: float = param(0.05, unit="annual market value", bounds=(0.0, 1.0),
+                                   doc="Cost of a pause: verification and safety work.", source=_ILLUS)
+    hazard_race: float = param(0.01, unit="1/yr", bounds=(0.0, 1.0),
+                               doc="Catastrophe hazard added by a racing firm.", source=_ILLUS)
+    hazard_pause: float = param(0.001, unit="1/yr", bounds=(0.0, 1.0),
+                                doc="Catastrophe hazard added by a pausing firm.", source=_ILLUS)
+    catastrophe_loss: float = param(20.0, unit="annual market value", bounds=(0.0, 1e6), log=True,
+                                    doc="Disutility of a catastrophe to a firm with stake 1.", source=_ILLUS)
+    stake: float = param(1.0, unit="1", bounds=(0.0, 100.0),
+                         doc="Weight of the catastrophe in each firm's payoff (its stake in the world).",
+                         source=_ILLUS)
+    detection: float = param(0.2, unit="probability/yr", bounds=(0.0, 1.0),
+                             doc="Probability that a racing firm is detected by compute monitoring.",
+                             source="DESIGN.md levers: compute monitoring; " + _ILLUS)
+    sanction: float = param(2.0, unit="annual market value", bounds=(0.0, 1e6),
+                            doc="Sanction paid by a detected racing firm.", source=_ILLUS)
+    discount: float = param(0.9, unit="1/yr", bounds=(0.0, 0.999),
+                            doc="Per-year discount factor of the repeated game (reciprocity).", source=_ILLUS)
+
+
+def _expected(p: HaltGame, a: int, b: int, detection: float) -> float:
+    """Firm playing action a against action b (0 race, 1 pause): expected one-year payoff."""
+    market = 1.0 + (p.share_loss if (a == 0 and b == 1) else -p.share_loss if (a == 1 and b == 0) else 0.0)
+    h = lambda x: p.hazard_race if x == 0 else p.hazard_pause  # noqa: E731
+    p_cat = 1.0 - (1.0 - h(a)) * (1.0 - h(b))
+    cost = p.compliance_cost if a == 1 else 0.0
+    sanction = detection * p.sanction if a == 0 else 0.0
+    return market - cost - p.stake * p.catastrophe_loss * p_cat - sanction
+
+
+def stage_table(p: HaltGame | None = None, *, detection: float | None = None, **kw) -> PayoffTable:
+    """Exact expected one-year payoffs of race/pause (``detection`` overrides the declared one)."""
+    p = p if p is not None else HaltGame(**kw)
+    q = p.detection if detection is None else float(detection)
+    a = np.array([[_expected(p, i, j, q) for j in range(2)] for i in range(2)])
+    return PayoffTable.symmetric(a, ACTIONS, players=("firm_a", "firm_b"))
+
+
+def regime_table(regime: str, p: HaltGame | None = None, *, detection: float | None = None,
+                 stage: PayoffTable | None = None, **kw) -> PayoffTable:
+    """The game under a regime: ``none``, ``monitoring`` or ``reciprocity``.
+
+    ``stage`` (optional) is an estimated stage table to use instead of the exact one (for
+    example from :class:`HaltPayoffSource`); it must have been built with the same detection.
+    """
+    p = p if p is not None else HaltGame(**kw)
+    q = p.detection if detection is None else float(detection)
+    if regime == "none":
+        q = 0.0
+    elif regime not in REGIMES:
+        raise ValueError(f"regime must be one of {', '.join(REGIMES)}; got {regime!r}")
+    base = stage if stage is not None else stage_table(p, detection=q)
+    if regime == "reciprocity":
+        return repeated_with_monitoring(base, cooperate="pause", punish="race", detection=q,
+                                        discount=p.discount)
+    return base
+
+
+class HaltPayoffSource(PayoffSource):
+    """The stage game played out in sampled worlds (catastrophe and detection drawn per sample).
+
+    It stands where the engine's payoff source will stand: same interface, payoffs per sample,
+    common random numbers across profiles. Its mean converges to :func:`stage_table`.
+    """
+
+    def __init__(self, p: HaltGame | None = None, *, samples: int = 20_000, detection: float | None = None):
+        self.p = p if p is not None else HaltGame()
+        self.samples = int(samples)
+        self.detection = self.p.detection if detection is None else float(detection)
+
+    @property
+    def players(self):
+        return ("firm_a", "firm_b")
+
+    @property
+    def strategies(self):
+        return (ACTIONS, ACTIONS)
+
+    def simulate_profile(self, profile, seed):
+        p = self.p
+        rng = np.random.default_rng(normalise_seed(seed))
+        u_cat = rng.uniform(size=self.samples)
+        u_det = rng.uniform(size=(self.samples, 2))
+        acts = [ACTIONS.index(a) for a in profile]
+        h = [p.hazard_race if x == 0 else p.hazard_pause for x in acts]
+        cat = u_cat < 1.0 - (1.0 - h[0]) * (1.0 - h[1])
+        out = np.empty((self.samples, 2))
+        for i, (a, b) in enumerate([(acts[0], acts[1]), (acts[1], acts[0])]):
+            market = 1.0 + (p.share_loss if (a == 0 and b == 1) else -p.share_loss if (a == 1 and b == 0) else 0.0)
+            cost = p.compliance_cost if a == 1 else 0.0
+            caught = (u_det[:, i] < self.detection) if a == 0 else np.zeros(self.samples, bool)
+            out[:, i] = market - cost - p.stake * p.catastrophe_loss * cat - p.sanction * caught
+        return out
+
+    def table(self, *, seed=0, keep_samples: bool = True) -> PayoffTable:
+        return estimate_table(self.simulate_profile, self.strategies, seed=seed, players=self.players,
+                              keep_samples=keep_samples)
