@@ -1,7 +1,160 @@
-"""Command-line commands of recloop.games (registered by :mod:recloop.cli)."""
+"""Command-line commands of recloop.games (registered by :mod:`recloop.cli`): ``recloop game ...``.
+
+Thin adapters: every number comes from the library functions; bad input is one ``error:`` line
+on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
 
 import typer
+from pydantic import ValidationError
+
+from recloop.params import RecloopInputError, format_validation_error
+
+
+def _build(model, prefix: str, **values):
+    try:
+        return model(**values)
+    except ValidationError as err:
+        raise RecloopInputError(format_validation_error(err, root=model, prefix=prefix)) from None
+
+
+def _record(name: str, inputs: dict, summary: dict) -> None:
+    from recloop import store
+
+    try:
+        store.record_run(store.new_run_id("game"), kind="game", name=name, inputs=inputs, summary=summary)
+    except Exception as err:  # the catalog is a convenience: never fail a computation over it  # noqa: BLE001
+        typer.echo(f"warning: run not recorded in the catalog ({err})", err=True)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def abs2016(
+    teams: int = typer.Option(2, "--teams", help="Number of teams racing (>= 2)."),
+    enmity: float = typer.Option(0.5, "--enmity", help="Enmity e in [0, 1]."),
+    mu: float = typer.Option(1.0, "--mu", help="Capability range mu (> 0): how much skill matters."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Armstrong, Bostrom & Shulman 2016: equilibrium safety and P(disaster) in three regimes."""
+    from recloop.games import abs2016 as model
+
+    p = _build(model.ABS2016, "abs2016", teams=teams, enmity=enmity, mu=mu)
+    out = model.summary(p)
+    _record("abs2016", out["inputs"], {r: out[r]["p_disaster"] for r in model.REGIMES})
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    typer.echo(f"ABS 2016 race: n={teams} teams, enmity e={enmity:g}, capability range mu={mu:g}")
+    for r in model.REGIMES:
+        typer.echo(f"  {r:15s} P(disaster) = {_fmt(out[r]['p_disaster'])}   ({out[r]['rule']})")
+
+
+def han2020(
+    p_risk: float = typer.Option(0.5, "--p-risk", help="p_r: disaster probability of UNSAFE, in [0, 1]."),
+    p_detect: float = typer.Option(0.0, "--p-detect", help="p_fo: probability UNSAFE is found out, in [0, 1]."),
+    race: str = typer.Option("short", "--race", help="short (W=100) or long (W=1e6)."),
+    speed: float = typer.Option(1.5, "--speed", help="s: speed advantage of UNSAFE (>= 1)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Han, Pereira, Santos & Lenaerts 2020: zone boundaries and stationary distributions."""
+    from recloop.games import han2020 as model
+
+    if race not in model.RACES:
+        raise RecloopInputError([f"han2020.race: must be one of {', '.join(model.RACES)}, got {race!r}"])
+    p = _build(model.Han2020, "han2020", p_risk=p_risk, p_detect=p_detect, speed=speed,
+               steps=model.RACES[race])
+    out = model.summary(p)
+    out["race"] = race
+    _record("han2020", out["inputs"], {"zone": out["zone"], "stationary": out["stationary"]})
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    b = out["boundaries"]["large_population"]
+    lim = out["boundaries"]["prize_dominant_limit"]
+    typer.echo(f"Han et al. 2020 AI race ({race}: W={p.steps:g}), s={speed:g}, p_r={p_risk:g}, p_fo={p_detect:g}")
+    typer.echo(f"  SAFE collectively preferred for p_r > {_fmt(b['collective'])}   (limit 1 - 1/s = {_fmt(lim['collective'])})")
+    typer.echo(f"  SAFE favoured by selection for p_r > {_fmt(b['selection'])}   (limit 1 - 1/(3s) = {_fmt(lim['selection'])})")
+    typer.echo(f"  zone at p_r={p_risk:g}: {out['zone']}")
+    st = ", ".join(f"{k} {_fmt(v)}" for k, v in out["stationary"].items())
+    st3 = ", ".join(f"{k} {_fmt(v)}" for k, v in out["stationary_with_conditional"].items())
+    typer.echo(f"  stationary (Z={p.population}, beta={p.beta:g}): {st}")
+    typer.echo(f"  with CONDITIONAL (recloop extension): {st3}")
+
+
+def halt(
+    scenario: Optional[str] = typer.Argument(None, help="Scenario; only the bundled closed-form "
+                                             "'two-firm' game until the simulation engine lands."),
+    actors: str = typer.Option("firm_a,firm_b", "--actors", help="Comma-separated actor names (two)."),
+    strategies: str = typer.Option("race,pause,conditional", "--strategies",
+                                   help="Comma-separated strategies among race, pause, conditional."),
+    detection: Optional[float] = typer.Option(None, "--detection", help="Detection probability in [0, 1]."),
+    sanction: Optional[float] = typer.Option(None, "--sanction", help="Sanction (annual market values)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Is pausing an equilibrium? Without monitoring, with monitoring, with monitoring + reciprocity."""
+    from recloop.games import design
+    from recloop.games import halt as model
+    from recloop.games.equilibria import mixed_nash, nash_margin, pure_nash, welfare_report
+
+    if scenario not in (None, "two-firm"):
+        raise RecloopInputError([f"halt: scenario {scenario!r} needs the simulation engine; "
+                                 "only the bundled 'two-firm' game is available"])
+    names = [a.strip() for a in actors.split(",") if a.strip()]
+    if len(names) != 2:
+        raise RecloopInputError([f"halt.actors: the two-firm game has two actors, got {len(names)}"])
+    chosen = [s.strip() for s in strategies.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in ("race", "pause", "conditional")]
+    if unknown or "pause" not in chosen or "race" not in chosen:
+        raise RecloopInputError(["halt.strategies: choose among race, pause, conditional, "
+                                 f"including race and pause; got {strategies!r}"])
+    kw = {k: v for k, v in {"detection": detection, "sanction": sanction}.items() if v is not None}
+    p = _build(model.HaltGame, "halt", **kw)
+    out: dict = {"scenario": "two-firm", "actors": names, "inputs": p.model_dump(), "regimes": {}}
+    for regime in model.REGIMES:
+        if regime == "reciprocity" and "conditional" not in chosen:
+            continue
+        t = model.regime_table(regime, p)
+        t = type(t)(t.strategies, t.values, t.se, t.samples, tuple(names))
+        target = ("conditional", "conditional") if regime == "reciprocity" else ("pause", "pause")
+        m = nash_margin(t, target)
+        eq = mixed_nash(t)
+        lever = None
+        if regime != "none":
+            res = design.minimal_lever(lambda q, r=regime: model.regime_table(r, p, detection=q), target,
+                                       lo=0.0, hi=1.0)
+            lever = res.value
+        out["regimes"][regime] = {
+            "target": list(target),
+            "pause_is_equilibrium": m.holds(),
+            "margin": m.value + 0.0,  # no negative zero on ties
+            "pure_equilibria": [e.describe(t)["play"] for e in pure_nash(t)],
+            "welfare": welfare_report(t, eq),
+            "min_detection_for_pause": lever,
+            "table": t.to_dict(),
+        }
+    _record("halt", {"scenario": "two-firm", **out["inputs"]},
+            {r: v["pause_is_equilibrium"] for r, v in out["regimes"].items()})
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, default=float))
+        return
+    typer.echo(f"Two-firm halt game ({', '.join(names)}), detection={p.detection:g}, sanction={p.sanction:g}")
+    for regime, r in out["regimes"].items():
+        flip = "" if r["min_detection_for_pause"] is None else f"; needs detection >= {_fmt(r['min_detection_for_pause'])}"
+        typer.echo(f"  {regime:12s} pause an equilibrium: {'yes' if r['pause_is_equilibrium'] else 'no'}"
+                   f" (margin {_fmt(r['margin'])}){flip}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this package's commands to the main app."""
+    """Add the ``game`` sub-app (abs2016, han2020, halt) to the main app."""
+    game = typer.Typer(name="game", help="Strategic analysis: race models and halt games.",
+                       no_args_is_help=True)
+    game.command("abs2016")(abs2016)
+    game.command("han2020")(han2020)
+    game.command("halt")(halt)
+    app.add_typer(game, name="game")

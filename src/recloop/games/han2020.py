@@ -83,7 +83,7 @@ class Han2020(Block):
                             source="recloop extension in the spirit of Han et al. 2020")
     population: int = param(100, unit="developers", bounds=(2, 100_000), doc="Z: population size.",
                             source=_SRC_FIG)
-    beta: float = param(0.1, unit="1/payoff", bounds=(0.0, 1e3),
+    beta: float = param(0.01, unit="1/payoff", bounds=(0.0, 1e3),
                         doc="Intensity of selection of the Fermi imitation rule.", source=_SRC_FIG)
 
 
