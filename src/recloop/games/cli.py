@@ -12,14 +12,21 @@ from typing import Optional
 import typer
 from pydantic import ValidationError
 
-from recloop.params import RecloopInputError, format_validation_error
+from recloop.params import format_validation_error
+
+
+def _fail(problems: list[str]) -> None:
+    """One ``error:`` line per problem on stderr, exit status 2 (whether or not run via main())."""
+    from recloop.cli import fail
+
+    fail(problems)
 
 
 def _build(model, prefix: str, **values):
     try:
         return model(**values)
     except ValidationError as err:
-        raise RecloopInputError(format_validation_error(err, root=model, prefix=prefix)) from None
+        _fail(format_validation_error(err, root=model, prefix=prefix))
 
 
 def _record(name: str, inputs: dict, summary: dict) -> None:
@@ -66,7 +73,7 @@ def han2020(
     from recloop.games import han2020 as model
 
     if race not in model.RACES:
-        raise RecloopInputError([f"han2020.race: must be one of {', '.join(model.RACES)}, got {race!r}"])
+        _fail([f"han2020.race: must be one of {', '.join(model.RACES)}, got {race!r}"])
     p = _build(model.Han2020, "han2020", p_risk=p_risk, p_detect=p_detect, speed=speed,
                steps=model.RACES[race])
     out = model.summary(p)
@@ -103,15 +110,15 @@ def halt(
     from recloop.games.equilibria import mixed_nash, nash_margin, pure_nash, welfare_report
 
     if scenario not in (None, "two-firm"):
-        raise RecloopInputError([f"halt: scenario {scenario!r} needs the simulation engine; "
+        _fail([f"halt: scenario {scenario!r} needs the simulation engine; "
                                  "only the bundled 'two-firm' game is available"])
     names = [a.strip() for a in actors.split(",") if a.strip()]
     if len(names) != 2:
-        raise RecloopInputError([f"halt.actors: the two-firm game has two actors, got {len(names)}"])
+        _fail([f"halt.actors: the two-firm game has two actors, got {len(names)}"])
     chosen = [s.strip() for s in strategies.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in ("race", "pause", "conditional")]
     if unknown or "pause" not in chosen or "race" not in chosen:
-        raise RecloopInputError(["halt.strategies: choose among race, pause, conditional, "
+        _fail(["halt.strategies: choose among race, pause, conditional, "
                                  f"including race and pause; got {strategies!r}"])
     kw = {k: v for k, v in {"detection": detection, "sanction": sanction}.items() if v is not None}
     p = _build(model.HaltGame, "halt", **kw)

@@ -1,0 +1,579 @@
+"""simulate(): the recursion loop over many sampled worlds at once.
+
+State is a set of arrays with a leading sample axis. Between releases the continuous state
+(software efficiency, installed compute, power and fab capacity, verification capacity, hazard)
+moves with a step that adapts per sample: no step may move software by more than
+``max_step_oom`` or last longer than ``max_step_years``, and steps land exactly on report
+times, tripwire evaluations, halt effects and training-run completions. Generations are
+discrete release events. Each sample's path depends only on (seed, sample index), so results
+are identical whatever the chunk size, sample count or number of workers.
+
+The loop, arrow by arrow (each arrow is a call into :mod:`recloop.mechanisms`):
+deployed capability -> automation fractions and AI labour -> research input (automation)
+-> software progress (software) -> potential run capability with compute (physical,
+generations) and data quality (data) -> next generation built and released
+(generations) -> fidelity (drift), verification (verification), hazard (risk),
+detection and halts (containment, policy tripwires).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+import numpy as np
+from scipy.special import ndtri
+
+from recloop.mechanisms import automation as auto
+from recloop.mechanisms import containment, data, drift, generations, physical, risk, software, verification
+from recloop.params import RecloopInputError
+from recloop.policy import Policy, NoHalt
+from recloop.sampling import MAX_SAMPLES, draw_parameters, normalize_seed, stream_id, uniform
+from recloop.scenario import Scenario
+
+__all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk"]
+
+STATUS = ("ok", "diverged")
+RESPONSES = {"pause_until_verified": 1, "fixed_pause": 2, "verification_gate": 3, "restrict_deployment": 4}
+AUTOMATION_MILESTONES = (0.2, 0.5, 0.9, 0.999)
+CAPABILITY_MILESTONES = (1, 2, 3, 4, 6, 8, 10)
+TRAJECTORY_VARS = {
+    "effective_compute": "log10 effective training FLOP of the deployed generation",
+    "verified_capability": "log10 effective FLOP up to which verification covers the system",
+    "fidelity": "alignment fidelity of the deployed generation (1 = intent preserved)",
+    "automation": "mean automation fraction of the three R&D vectors",
+    "progress_multiplier": "software progress rate relative to the human-only trend",
+    "software_oom": "software efficiency, OOM above the start",
+    "compute_flops": "log10 usable FLOP/s of the developer",
+    "synthetic_share": "synthetic share of the deployed generation's training data",
+    "data_deficit": "quality deficit of the deployed generation (loss fraction)",
+    "paused": "1 while a halt is in force",
+    "p_catastrophe": "cumulative probability of catastrophe",
+    "generation": "generations released",
+}
+_EPS = 1e-9
+_DAYS = 365.25
+
+
+@dataclass
+class SimResult:
+    """Outcomes per sample (column -> array), trajectories on the report grid, and run info."""
+
+    outcomes: dict[str, np.ndarray]
+    times: np.ndarray
+    trajectories: dict[str, np.ndarray]  # var -> (samples, times), float32
+    scenario: Scenario
+    policy: Policy
+    seed: int
+    years: float
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def samples(self) -> int:
+        return int(self.outcomes["sample"].size)
+
+
+def _check_args(samples, years, chunk_size, report_every):
+    problems = []
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 1 <= samples <= MAX_SAMPLES:
+        problems.append(f"samples: must be an integer in [1, {MAX_SAMPLES:,}], got {samples!r}")
+    if not isinstance(years, (int, float)) or not 0 < years <= 200 or not math.isfinite(years):
+        problems.append(f"years: must be in (0, 200], got {years!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or not 1 <= chunk_size <= 1_000_000:
+        problems.append(f"chunk_size: must be an integer in [1, 1,000,000], got {chunk_size!r}")
+    if not isinstance(report_every, (int, float)) or not 1 / 365.25 <= report_every <= 5:
+        problems.append(f"report_every: must be in [1/365, 5] years, got {report_every!r}")
+    if problems:
+        raise RecloopInputError(problems)
+
+
+def simulate(
+    scenario: Scenario,
+    policy: Policy | None = None,
+    *,
+    years: float = 30.0,
+    samples: int = 1000,
+    seed: int | None = 0,
+    chunk_size: int = 8192,
+    report_every: float = 0.25,
+    method: Literal["mc", "sobol", "lhs"] = "mc",
+    sample_offset: int = 0,
+    max_step_years: float = 1 / 12,
+    max_step_oom: float = 0.05,
+    progress: Callable[[int], None] | None = None,
+) -> SimResult:
+    """Simulate ``samples`` worlds drawn from ``scenario`` under ``policy`` for ``years``.
+
+    Sample i (``sample_offset + i``) depends only on (seed, i). Returns a :class:`SimResult`
+    whose outcome columns are documented in :mod:`recloop.outcomes`.
+    """
+    policy = NoHalt() if policy is None else policy
+    _check_args(samples, years, chunk_size, report_every)
+    seed = normalize_seed(seed)
+    times = np.arange(0.0, years + 1e-9, report_every)
+    parts, grids = [], {k: [] for k in TRAJECTORY_VARS}
+    for start in range(0, samples, chunk_size):
+        stop = min(samples, start + chunk_size)
+        index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
+        out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
+                                   max_step_years=max_step_years, max_step_oom=max_step_oom)
+        parts.append(out)
+        for k in grids:
+            grids[k].append(traj[k])
+        if progress is not None:
+            progress(stop - start)
+    outcomes = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    trajectories = {k: np.concatenate(v, axis=0) for k, v in grids.items()}
+    return SimResult(outcomes, times, trajectories, scenario, policy, seed, float(years),
+                     meta={"report_every": report_every, "method": method, "chunk_size": chunk_size})
+
+
+def _nan(n):
+    return np.full(n, np.nan)
+
+
+def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
+                   max_step_years=1 / 12, max_step_oom=0.05):
+    """Run one chunk of samples; returns (outcome columns, trajectory grids)."""
+    n = index.size
+    P = draw_parameters(scenario, index, seed, method=method)
+    K0 = np.log10(P["compute.initial_training_flop"])
+    lev_c, lev_v, lev_s = policy.containment, policy.verification, policy.stop
+    diverted = lev_v.compute_share + lev_c.sandbox_overhead
+    if diverted >= 1.0:
+        raise RecloopInputError([f"policy: verification.compute_share + containment.sandbox_overhead must be < 1, got {diverted:g}"])
+    trips = policy.tripwires
+    n_trip = len(trips)
+    detect_on = lev_c.detection_tpr > 0 or lev_c.detection_fpr > 0
+    latency_years = lev_s.latency_days / _DAYS
+    sandbox_latency = lev_c.sandbox_latency_days / _DAYS
+
+    # ---- outcome columns (per sample, filled in as events happen)
+    O: dict[str, np.ndarray] = {
+        "sample": index.copy(),
+        "status": np.zeros(n, dtype=np.int8),
+        "t_diverged": _nan(n),
+        "t_takeoff_start": _nan(n), "t_superhuman": _nan(n),
+        "capability_at_takeoff_start": _nan(n),
+        "fidelity_at_takeoff_start": _nan(n), "gap_at_takeoff_start": _nan(n),
+        "fidelity_at_superhuman": _nan(n), "gap_at_superhuman": _nan(n),
+        "unverified_takeoff": np.zeros(n, bool),
+        "t_no_control": _nan(n), "t_first_tripwire": _nan(n),
+        "t_unaligned": _nan(n), "t_catastrophe": _nan(n),
+        "halts": np.zeros(n), "failed_halts": np.zeros(n), "years_paused": np.zeros(n),
+        "years_gated": np.zeros(n), "deprecations": np.zeros(n), "false_alarms": np.zeros(n),
+        "bind_budget_years": np.zeros(n), "bind_fab_years": np.zeros(n), "bind_power_years": np.zeros(n),
+    }
+    for a in AUTOMATION_MILESTONES:
+        O[f"t_automation_{round(a * 100)}"] = _nan(n)
+    for c in CAPABILITY_MILESTONES:
+        O[f"t_capability_{c}oom"] = _nan(n)
+
+    # ---- state
+    x0 = physical.initial_compute(P)
+    S = {
+        "row": np.arange(n), "t": np.zeros(n), "s": np.zeros(n), "x": x0.copy(),
+        "ln_fab": np.zeros(n), "ln_pow": np.zeros(n), "z_fab": np.zeros(n), "z_pow": np.zeros(n),
+        "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "deficit": np.zeros(n), "real": np.ones(n),
+        "building": np.zeros(n, bool), "awaiting": np.zeros(n, bool), "build_cap": np.zeros(n),
+        "build_left": np.zeros(n), "build_auto": np.zeros(n), "build_deficit": np.zeros(n), "build_real": np.ones(n),
+        "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
+        "cumhaz": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
+        "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
+        "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
+        "noc": np.zeros(n, bool), "takeoff": np.zeros(n, bool), "k_rep": np.zeros(n, np.int64),
+        "idx": index.copy(),
+    }
+    for j in range(n_trip):
+        S[f"trip_next{j}"] = np.full(n, trips[j].cadence_years)
+        S[f"trip_fired{j}"] = np.zeros(n, bool)
+        S[f"trip_count{j}"] = np.zeros(n)
+    for k, v in P.items():
+        S["p:" + k] = v
+    S["K0"] = K0
+    S["x0"] = x0
+
+    n_rep = times.size
+    G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
+    horizon = float(years)
+
+    def pview(st):
+        return {k[2:]: v for k, v in st.items() if k.startswith("p:")}
+
+    st = S
+    it = 0
+    while st["t"].size:
+        it += 1
+        p = pview(st)
+        t = st["t"]
+        g_s = p["software.initial_rate_oom_per_year"]
+        r = p["software.returns"]
+        lam = p["software.parallelization"]
+
+        # -- physical compute now
+        acq, fab_binds = physical.acquisition(t, st["ln_fab"], st["x0"], p)
+        x_u, power_binds = physical.usable_compute(st["x"], t, st["ln_pow"], p)
+        log_xu_ratio = np.log10(x_u / st["x0"])
+
+        # -- automation and research input from the deployed generation
+        ai_on = ~((st["paused"] & lev_s.halts_research) | (t < st["restrict_end"]))
+        log_q = np.log10(p["automation.ai_labour_at_start"]) + log_xu_ratio + st["s"] - g_s * t / r
+        q = np.power(10.0, np.clip(log_q, -300, 300))
+        f_d, f_a, f_c, m_code, m = auto.research_multiplier(st["cap"], q, p)
+        f_mean = (f_d + f_a + f_c) / 3.0
+        m = np.where(ai_on, m, 1.0)
+        m_code = np.where(ai_on, m_code, 1.0)
+        # elasticity of m with respect to AI labour (for the exact hyperbolic step below)
+        e_q = _labour_elasticity(f_d, f_a, f_c, q, p)
+        e_q = np.where(ai_on, e_q, 0.0)
+
+        rate = software.software_rate(st["s"], t, m, g_s, r, lam, p["software.ceiling_oom"])
+        # local exponent c: d log10(rate)/ds (software feeds AI labour 1:1 in OOM)
+        c_loc = lam * e_q - lam / r
+
+        # -- verification and hazard
+        eff_ratio = np.power(10.0, log_xu_ratio + st["s"])
+        V = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+        cov = verification.coverage(V, st["cap"], p)
+        h = risk.hazard(st["cap"], st["fid"], cov, p, reduction=lev_c.hazard_reduction)
+
+        # -- step size
+        dt = np.minimum(max_step_years, horizon - t)
+        dt = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-12))
+        k_rep = st["k_rep"]
+        next_rep = times[np.minimum(k_rep, n_rep - 1)]
+        dt = np.where(k_rep < n_rep, np.minimum(dt, next_rep - t), dt)
+        for j in range(n_trip):
+            dt = np.minimum(dt, st[f"trip_next{j}"] - t)
+        running = st["building"] & ~st["paused"] & ~st["awaiting"]
+        dt = np.where(running, np.minimum(dt, st["build_left"]), dt)
+        dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
+        dt = np.minimum(dt, np.where(st["paused"] & (st["pause_kind"] == 2), st["pause_end"] - t, dt))
+        dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
+        dt = np.maximum(dt, 1e-12)
+
+        # -- divergence: a state that overflowed (the sample stops; the run goes on)
+        bad = ~(np.isfinite(rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
+        if bad.any():
+            rows = st["row"][bad]
+            O["status"][rows] = 1
+            O["t_diverged"][rows] = t[bad]
+
+        # -- advance the continuous state
+        # software: exact for ds/dt = a 10^(c s) over the step (c frozen), Euler when c ~ 0
+        arg = 1.0 - c_loc * np.log(10.0) * rate * dt
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ds = np.where(np.abs(c_loc) > 1e-9, -np.log10(np.maximum(arg, 1e-300)) / c_loc, rate * dt)
+        ds = np.where(arg > 0, ds, max_step_oom)
+        ds = np.minimum(ds, np.maximum(p["software.ceiling_oom"] - st["s"], 0.0))
+        st["s"] = st["s"] + ds
+
+        g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
+        g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
+        acq_growth = np.where(fab_binds, g_fab, physical.budget_growth(p))
+        st["x"] = physical.advance_compute(st["x"], acq, acq_growth, p["compute.depreciation"], dt)
+        st["ln_fab"] = st["ln_fab"] + g_fab * dt
+        st["ln_pow"] = st["ln_pow"] + g_pow * dt
+        st["z_fab"] = physical.advance_lag(st["z_fab"], f_mean, p["compute.fab_lead_time_years"], dt)
+        st["z_pow"] = physical.advance_lag(st["z_pow"], f_mean, p["compute.power_lead_time_years"], dt)
+        st["cumhaz"] = st["cumhaz"] + h * dt
+
+        rows = st["row"]
+        O["bind_power_years"][rows] += np.where(power_binds, dt, 0.0)
+        O["bind_fab_years"][rows] += np.where(~power_binds & fab_binds, dt, 0.0)
+        O["bind_budget_years"][rows] += np.where(~power_binds & ~fab_binds, dt, 0.0)
+        O["years_paused"][rows] += np.where(st["paused"], dt, 0.0)
+        O["years_gated"][rows] += np.where(st["awaiting"], dt, 0.0)
+        st["build_left"] = np.where(running, st["build_left"] - dt, st["build_left"])
+        t = st["t"] = t + dt
+
+        # ---------------- events at the new time
+        # catastrophe
+        cat = (st["cumhaz"] >= st["exp_draw"]) & np.isnan(O["t_catastrophe"][rows])
+        O["t_catastrophe"][rows[cat]] = t[cat]
+
+        # tripwire evaluations (measured with error) -> pending halts through the stop protocol
+        for j, tw in enumerate(trips):
+            due = t >= st[f"trip_next{j}"] - _EPS
+            if not due.any():
+                continue
+            metric = _metric(tw.metric, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p)
+            if tw.error_sd > 0:
+                u = uniform(seed, st["idx"], stream_id("tripwire:" + tw.name), st[f"trip_count{j}"].astype(np.uint64))
+                metric = metric + tw.error_sd * ndtri(u)
+            fire = due & ~st[f"trip_fired{j}"] & (metric >= tw.threshold)
+            st[f"trip_count{j}"] = np.where(due, st[f"trip_count{j}"] + 1, st[f"trip_count{j}"])
+            st[f"trip_next{j}"] = np.where(due, st[f"trip_next{j}"] + tw.cadence_years, st[f"trip_next{j}"])
+            if fire.any():
+                st[f"trip_fired{j}"] = st[f"trip_fired{j}"] | fire
+                first = fire & np.isnan(O["t_first_tripwire"][rows])
+                O["t_first_tripwire"][rows[first]] = t[first]
+                resp = RESPONSES[tw.response]
+                hardware = resp in (1, 2)
+                delay = tw.lag_years + (latency_years if hardware else 0.0)
+                ok = uniform(seed, st["idx"], stream_id("stop:" + tw.name)) < (lev_s.reliability if hardware else 1.0)
+                O["failed_halts"][rows[fire & ~ok]] += 1
+                take = fire & ok & ~np.isfinite(st["pending_t"])
+                st["pending_t"] = np.where(take, t + delay, st["pending_t"])
+                st["pending_resp"] = np.where(take, resp, st["pending_resp"])
+                st["pending_years"] = np.where(take, tw.pause_years, st["pending_years"])
+
+        # halts taking effect (after the point of no control they fail)
+        arrive = t >= st["pending_t"] - _EPS
+        if arrive.any():
+            too_late = arrive & st["noc"]
+            O["failed_halts"][rows[too_late]] += 1
+            eff = arrive & ~st["noc"]
+            resp = st["pending_resp"]
+            O["halts"][rows[eff & ((resp == 1) | (resp == 2))]] += 1
+            pause = eff & ((resp == 1) | (resp == 2)) & ~st["paused"]
+            st["paused"] = st["paused"] | pause
+            st["pause_kind"] = np.where(pause, resp, st["pause_kind"]).astype(np.int8)
+            st["pause_start"] = np.where(pause, t, st["pause_start"])
+            st["pause_end"] = np.where(pause & (resp == 2), t + st["pending_years"], st["pause_end"])
+            st["gate"] = st["gate"] | (eff & (resp == 3))
+            st["restrict_end"] = np.where(eff & (resp == 4), t + st["pending_years"], st["restrict_end"])
+            st["pending_t"] = np.where(arrive, np.inf, st["pending_t"])
+
+        # pauses ending: fixed length, verification caught up, or the developer gives up
+        if st["paused"].any():
+            target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
+            V_now = verification.capacity(t, eff_ratio, 1.0, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+            caught_up = verification.coverage(V_now, target, p) >= 1.0
+            end = st["paused"] & (
+                ((st["pause_kind"] == 2) & (t >= st["pause_end"] - _EPS))
+                | ((st["pause_kind"] == 1) & caught_up)
+                | (t - st["pause_start"] >= lev_s.max_pause_years - _EPS)
+            )
+            st["paused"] = st["paused"] & ~end
+            st["pause_end"] = np.where(end, np.inf, st["pause_end"])
+
+        # training runs completing -> release (through the verification gate, detection, drift)
+        done = st["building"] & ~st["paused"] & (st["build_left"] <= _EPS)
+        if done.any():
+            V_rel = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+            cov_rel = verification.coverage(V_rel, st["build_cap"], p)
+            blocked = done & st["gate"] & (cov_rel < 1.0)
+            st["awaiting"] = blocked
+            rel = done & ~blocked
+            if rel.any():
+                _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed)
+                _milestones(st, O, rel, t, V_rel, p)
+
+        # new training runs: when the potential capability clears the step
+        idle = ~st["building"] & ~st["paused"]
+        if idle.any():
+            _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p)
+
+        # reports
+        k_rep = st["k_rep"]
+        land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
+        if land.any():
+            V_now = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+            _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_u, p)
+            st["k_rep"] = np.where(land, k_rep + 1, k_rep)
+
+        # retire finished or diverged samples (compacting keeps later steps cheap)
+        finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
+        if finished.any():
+            keep = ~finished
+            st = {k: v[keep] for k, v in st.items()}
+        if it > 2_000_000:  # pragma: no cover - guard against a logic error looping forever
+            raise RuntimeError("engine did not terminate")
+
+    _finalize(O, G, times, S, P)
+    return O, G
+
+
+def _labour_elasticity(f_d, f_a, f_c, q, p):
+    """d ln m / d ln q: how research input responds to more AI labour (0 human-only, 1 full)."""
+    rho = auto._safe_rho(p["automation.substitution_rho"])
+    rho_b = auto._safe_rho(p["automation.bottleneck_rho"])
+    num, den = 0.0, 0.0
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for f in (f_d, f_a, f_c):
+            human = np.power(1.0 - f, 1.0 - rho)
+            ai = np.power(f, 1.0 - rho) * np.power(np.maximum(q, 1e-300), rho)
+            share = np.where(human + ai > 0, ai / (human + ai), 1.0)
+            rv = np.power(human + ai, 1.0 / rho)
+            w = np.power(rv, rho_b)
+            num = num + w * share
+            den = den + w
+        out = np.where(den > 0, num / den, 0.0)
+    return np.nan_to_num(out, nan=1.0)
+
+
+def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
+    cap = st["cap"]
+    if name == "effective_compute":
+        return st["K0"] + cap
+    if name == "capability_oom":
+        return cap
+    if name == "automation_mean":
+        return f_mean
+    if name == "automation_data":
+        return f_d
+    if name == "automation_arch":
+        return f_a
+    if name == "automation_code":
+        return f_c
+    if name == "progress_multiplier":
+        return rate / g_s
+    if name == "verification_gap":
+        return cap - verification.verified_capability_oom(V, p)
+    raise KeyError(name)  # validated in Policy
+
+
+def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p):
+    """Start generation n+1 where the potential capability clears the deployed one by the step."""
+    std = generations.run_flop(x_u, p["compute.training_duration_years"], diverted, p)
+    dur = generations.run_duration(m_code, std, p)
+    flop = generations.run_flop(x_u, dur, diverted, p)
+    real = data.real_fraction(flop, t, p)
+    curation = p["data.curation_efficiency"] * f_d
+    deficit = data.next_deficit(st["deficit"], real, st["gen"], curation, p)
+    pot = np.log10(flop) - st["K0"] + st["s"] - data.capability_penalty_oom(deficit, p)
+    go = idle & (pot >= st["cap"] + p["generations.step_oom"])
+    if go.any():
+        st["building"] = st["building"] | go
+        st["build_cap"] = np.where(go, pot, st["build_cap"])
+        st["build_left"] = np.where(go, generations.build_years(m_code, dur, sandbox_latency, p), st["build_left"])
+        st["build_auto"] = np.where(go, f_mean, st["build_auto"])
+        st["build_deficit"] = np.where(go, deficit, st["build_deficit"])
+        st["build_real"] = np.where(go, real, st["build_real"])
+
+
+def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
+    """Release the finished generation where ``rel``: drift, detection, lineage deprecation."""
+    rows = st["row"]
+    delta = drift.drift_rate(st["build_auto"], cov_rel, p, sandbox_catch=lev_c.sandbox_catch_rate, air_gap=lev_c.air_gap)
+    fid_new = drift.next_fidelity(st["fid"], delta)
+    rollback = np.zeros_like(rel)
+    if detect_on:
+        hidden = containment.hidden_objective(fid_new, st["fid_ver"], p)
+        u = uniform(seed, st["idx"], stream_id("detection"), st["attempt"].astype(np.uint64))
+        flag = rel & containment.flagged(hidden, u, tpr=lev_c.detection_tpr, fpr=lev_c.detection_fpr)
+        O["false_alarms"][rows[flag & ~hidden]] += 1
+        if lev_c.deprecate_lineage:
+            rollback = flag
+            O["deprecations"][rows[rollback]] += 1
+    st["attempt"] = np.where(rel, st["attempt"] + 1, st["attempt"])
+    ship = rel & ~rollback
+    # deprecated lineage: back to the last verified generation
+    st["cap"] = np.where(rollback, st["cap_ver"], np.where(ship, st["build_cap"], st["cap"]))
+    st["fid"] = np.where(rollback, st["fid_ver"], np.where(ship, fid_new, st["fid"]))
+    st["deficit"] = np.where(rollback, st["deficit_ver"], np.where(ship, st["build_deficit"], st["deficit"]))
+    st["real"] = np.where(ship, st["build_real"], st["real"])
+    st["gen"] = np.where(ship, st["gen"] + 1, st["gen"])
+    verified = ship & (cov_rel >= 1.0)
+    st["fid_ver"] = np.where(verified, st["fid"], st["fid_ver"])
+    st["cap_ver"] = np.where(verified, st["cap"], st["cap_ver"])
+    st["deficit_ver"] = np.where(verified, st["deficit"], st["deficit_ver"])
+    st["building"] = st["building"] & ~rel
+    st["awaiting"] = st["awaiting"] & ~rel
+
+
+def _milestones(st, O, rel, t, V, p):
+    """Record the milestones the deployed generation passes at a release."""
+    rows = st["row"]
+    cap = st["cap"]
+    w = p["automation.width_oom"]
+    f_d = auto.automation_fraction(cap, p["automation.midpoint_data_oom"], w)
+    f_a = auto.automation_fraction(cap, p["automation.midpoint_arch_oom"], w)
+    f_c = auto.automation_fraction(cap, p["automation.midpoint_code_oom"], w)
+    f_mean = (f_d + f_a + f_c) / 3.0
+    gap = cap - verification.verified_capability_oom(V, p)
+    cov = verification.coverage(V, cap, p)
+
+    def first(col, cond):
+        hit = rel & cond & np.isnan(O[col][rows])
+        O[col][rows[hit]] = t[hit]
+        return hit
+
+    for a in AUTOMATION_MILESTONES:
+        first(f"t_automation_{round(a * 100)}", f_mean >= a)
+    for c in CAPABILITY_MILESTONES:
+        first(f"t_capability_{c}oom", cap >= c)
+    hit = first("t_takeoff_start", f_mean >= p["milestones.takeoff_start_automation"])
+    if hit.any():
+        st["takeoff"] = st["takeoff"] | hit
+        O["capability_at_takeoff_start"][rows[hit]] = cap[hit]
+        O["fidelity_at_takeoff_start"][rows[hit]] = st["fid"][hit]
+        O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
+    sup_level = O["capability_at_takeoff_start"][rows] + p["milestones.superhuman_oom"]
+    hit = first("t_superhuman", st["takeoff"] & (cap >= sup_level))
+    if hit.any():
+        O["fidelity_at_superhuman"][rows[hit]] = st["fid"][hit]
+        O["gap_at_superhuman"][rows[hit]] = gap[hit]
+        O["unverified_takeoff"][rows[hit]] = cov[hit] < 1.0
+    noc = rel & (f_c >= p["risk.no_control_automation"]) & (cov < 1.0) & ~st["noc"]
+    if noc.any():
+        st["noc"] = st["noc"] | noc
+        O["t_no_control"][rows[noc]] = t[noc]
+    first("t_unaligned", (st["fid"] < p["drift.unaligned_fidelity"]) & (cap >= p["risk.danger_oom"]))
+
+
+def _record(G, st, land, rows, k_rep, V, f_mean, mult, x_u, p):
+    r, k = rows[land], k_rep[land]
+    cap = st["cap"][land]
+    K0 = st["K0"][land]
+    G["effective_compute"][r, k] = K0 + cap
+    nu = {"verification.required_exponent": p["verification.required_exponent"][land]}
+    G["verified_capability"][r, k] = K0 + verification.verified_capability_oom(V[land], nu)
+    G["fidelity"][r, k] = st["fid"][land]
+    G["automation"][r, k] = f_mean[land]
+    G["progress_multiplier"][r, k] = mult[land]
+    G["software_oom"][r, k] = st["s"][land]
+    G["compute_flops"][r, k] = np.log10(x_u[land])
+    G["synthetic_share"][r, k] = 1.0 - st["real"][land]
+    G["data_deficit"][r, k] = st["deficit"][land]
+    G["paused"][r, k] = st["paused"][land]
+    G["p_catastrophe"][r, k] = risk.probability(st["cumhaz"][land])
+    G["generation"][r, k] = st["gen"][land]
+
+
+def _finalize(O, G, times, S, P):
+    """Outcomes computed from the report grid and the final state."""
+    cap = G["effective_compute"].astype(np.float64)
+    dtr = times[1] - times[0] if times.size > 1 else 1.0
+    w = max(1, int(round(1.0 / dtr)))
+    if cap.shape[1] > w:
+        gain = cap[:, w:] - cap[:, :-w]
+        peak = np.nanmax(np.where(np.isnan(gain), -np.inf, gain), axis=1)
+    else:
+        peak = np.full(cap.shape[0], np.nan)
+    O["peak_oom_per_year"] = np.where(np.isfinite(peak), peak, np.nan)
+    trend = P["software.initial_rate_oom_per_year"] + np.log10(
+        P["compute.investment_growth"] * P["compute.price_performance_growth"])
+    O["years_in_one_year"] = O["peak_oom_per_year"] / trend
+    O["takeoff_years"] = O["t_superhuman"] - O["t_takeoff_start"]
+    O["takeoff_days"] = O["takeoff_years"] * _DAYS
+    O["hard_takeoff"] = O["takeoff_years"] < 1.0
+    O["safety_window_years"] = O["t_no_control"] - O["t_first_tripwire"]
+    last = _last_valid(G)
+    O["final_effective_compute"] = last["effective_compute"]
+    O["final_verified_capability"] = last["verified_capability"]
+    O["final_gap_oom"] = last["effective_compute"] - last["verified_capability"]
+    O["final_fidelity"] = last["fidelity"]
+    O["final_automation"] = last["automation"]
+    O["generations"] = last["generation"]
+    O["synthetic_share_end"] = last["synthetic_share"]
+    O["data_deficit_end"] = last["data_deficit"]
+    O["p_catastrophe"] = last["p_catastrophe"]
+    O["unaligned_capability"] = ~np.isnan(O["t_unaligned"])
+    O["catastrophe"] = ~np.isnan(O["t_catastrophe"])
+    binds = np.stack([O["bind_budget_years"], O["bind_fab_years"], O["bind_power_years"]], axis=1)
+    O["binding_limit"] = np.argmax(binds, axis=1).astype(np.int8)
+    for k, v in P.items():
+        O["in:" + k] = v
+
+
+def _last_valid(G):
+    out = {}
+    for k, g in G.items():
+        valid = ~np.isnan(g)
+        idx = np.where(valid.any(axis=1), g.shape[1] - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+        out[k] = g[np.arange(g.shape[0]), idx].astype(np.float64)
+    return out

@@ -1,0 +1,23 @@
+"""Hazard of catastrophe from unaligned capability.
+
+Zero below the danger threshold; above it, base * min(10^(elasticity * OOM above threshold), max) times
+the mean of (1 - fidelity) and (1 - verification coverage), reduced by containment. An event
+happens when the integrated hazard passes an Exp(1) draw, so event times do not depend on the
+step size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def hazard(capability_oom, fidelity, coverage, p, *, reduction):
+    above = capability_oom - p["risk.danger_oom"]
+    boost = np.power(10.0, p["risk.capability_elasticity"] * np.clip(above, 0.0, 50.0))
+    level = p["risk.base_hazard"] * np.minimum(boost, p["risk.max_multiplier"])
+    exposure = 0.5 * ((1.0 - np.clip(fidelity, 0.0, 1.0)) + (1.0 - np.clip(coverage, 0.0, 1.0)))
+    return np.where(above >= 0.0, level * exposure * (1.0 - reduction), 0.0)
+
+
+def probability(cumulative_hazard):
+    return -np.expm1(-cumulative_hazard)

@@ -1,0 +1,185 @@
+"""Policies: what the developer or a regulator chooses (levers). Frozen, validated, from TOML.
+
+A policy holds the developer's containment architecture, its verification effort, its hardware
+stop protocol and a list of capability tripwires. Levers are point values (they are chosen, not
+uncertain); compare policies across uncertain worlds with ``recloop compare``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from recloop.params import Block, ParamSpec, RecloopInputError, format_validation_error, param, specs
+from recloop.scenario import read_toml
+
+__all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "policy_specs", "NoHalt"]
+
+# Quantities a tripwire can read, each computed by the engine from the deployed generation.
+METRICS: dict[str, str] = {
+    "effective_compute": "log10 effective training FLOP of the deployed generation",
+    "capability_oom": "effective compute above the start, OOM",
+    "automation_mean": "mean automation fraction of the three R&D vectors",
+    "automation_data": "automation fraction of data generation and curation",
+    "automation_arch": "automation fraction of architecture and hyperparameter search",
+    "automation_code": "automation fraction of code generation and infrastructure orchestration",
+    "progress_multiplier": "software progress rate relative to the human-only trend",
+    "verification_gap": "capability minus verified capability, OOM",
+}
+
+Response = Literal["pause_until_verified", "fixed_pause", "verification_gate", "restrict_deployment"]
+
+
+class Tripwire(BaseModel):
+    """A capability threshold: metric, threshold, evaluation cadence and error, and a response.
+
+    Responses: ``pause_until_verified`` halts training and automated research until verification
+    covers the current capability; ``fixed_pause`` halts for ``pause_years``;
+    ``verification_gate`` lets work go on but holds every later release until it is verified;
+    ``restrict_deployment`` stops using the model for its own R&D for ``pause_years``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    metric: str
+    threshold: float
+    cadence_years: float = Field(default=0.25, gt=0, le=10, description="Time between evaluations, yr.")
+    error_sd: float = Field(default=0.0, ge=0, le=10, description="Measurement error (sd, metric units).")
+    lag_years: float = Field(default=0.02, ge=0, le=5, description="Time from evaluation to decision, yr.")
+    response: Response = "pause_until_verified"
+    pause_years: float = Field(default=0.5, ge=0, le=50, description="Length of a fixed pause or restriction, yr.")
+    source: str = ""
+    mapping: str = Field(default="", description="How the framework's wording maps to the metric.")
+
+    @model_validator(mode="after")
+    def _known_metric(self):
+        if self.metric not in METRICS:
+            raise ValueError(f"unknown metric '{self.metric}'; allowed: {', '.join(METRICS)}")
+        return self
+
+
+class Containment(Block):
+    """The developer's containment architecture (the essay's stratified safety architecture)."""
+
+    air_gap: float = param(
+        0.0, unit="fraction", bounds=(0.0, 1.0),
+        doc="Strength of the air gap between the inference environment and the core weights (share of autonomous weight edits blocked).",
+        source="essay, 'Systemic Risk Allocation Architecture'; Nevo et al. 2024 RAND 'Securing AI model weights'")
+    sandbox_catch_rate: float = param(
+        0.0, unit="fraction", bounds=(0.0, 1.0),
+        doc="Share of drifting self-modifications caught by the deterministic sandbox before they ship.",
+        source="essay ('isolated, deterministic execution environment'); assumption")
+    sandbox_overhead: float = param(
+        0.0, unit="fraction of compute", bounds=(0.0, 0.5),
+        doc="Compute the sandbox's simulations divert from training.",
+        source="assumption")
+    sandbox_latency_days: float = param(
+        0.0, unit="days", bounds=(0.0, 365.0),
+        doc="Delay the sandbox adds to each generation's release.",
+        source="assumption")
+    detection_tpr: float = param(
+        0.0, unit="probability", bounds=(0.0, 1.0),
+        doc="Probability adversarial detection flags a successor that carries a hidden objective.",
+        source="Hubinger et al. 2024; MacDiarmid et al. 2024 'Simple probes can catch sleeper agents' (high AUROC on model organisms)")
+    detection_fpr: float = param(
+        0.0, unit="probability", bounds=(0.0, 1.0),
+        doc="Probability adversarial detection flags a clean successor.",
+        source="assumption")
+    deprecate_lineage: bool = param(
+        True, unit="bool", doc="Roll back to the last verified generation when a successor is flagged.",
+        source="essay ('the entire training lineage must be deprecated')")
+    hazard_reduction: float = param(
+        0.0, unit="fraction", bounds=(0.0, 1.0),
+        doc="Share of the hazard removed by the restricted API layer and monitoring of deployment.",
+        source="assumption")
+
+
+class Verification(Block):
+    """How much the developer spends on verification."""
+
+    compute_share: float = param(
+        0.05, unit="fraction of compute", bounds=(0.0, 0.9),
+        doc="Compute diverted from training to verification (evaluations, red teaming, interpretability).",
+        source="assumption; lab system cards (evaluation compute a few % of training)")
+    safety_effort: float = param(
+        1.0, unit="x baseline", bounds=(0.0, 50.0),
+        doc="Human safety research effort relative to the baseline trend.",
+        source="assumption")
+    release_requires_verification: bool = param(
+        False, unit="bool", doc="Hold every release until verification covers it (always-on gate).",
+        source="Anthropic RSP 2024 (no deployment without adequate safeguards)")
+
+
+class Stop(Block):
+    """Hardware stop protocol: how a halt decision reaches the chips."""
+
+    latency_days: float = param(
+        7.0, unit="days", bounds=(0.0, 3650.0),
+        doc="Time from a halt decision to the hardware actually stopping work.",
+        source="Sastry, Heim et al. 2024 (licence expiry, multi-party start switches); assumption")
+    reliability: float = param(
+        0.9, unit="probability", bounds=(0.0, 1.0),
+        doc="Probability the stop protocol takes effect when invoked.",
+        source="assumption")
+    halts_research: bool = param(
+        True, unit="bool", doc="A pause also stops AI-automated research, not only training runs.",
+        source="assumption (a pause that leaves automated research running stores up software progress)")
+    max_pause_years: float = param(
+        5.0, unit="yr", bounds=(0.0, 100.0),
+        doc="Longest pause the developer will hold before resuming regardless.",
+        source="assumption (political durability of a pause)")
+
+
+class Policy(BaseModel):
+    """The levers of one policy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "none"
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+    containment: Containment = Containment()
+    verification: Verification = Verification()
+    stop: Stop = Stop()
+    tripwires: list[Tripwire] = Field(default_factory=list)
+
+
+def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s, NoHalt())
+    """The policy with no tripwires and no containment."""
+    return Policy(name="none", description="No halts, no containment: the developer races.")
+
+
+def policy_specs() -> list[ParamSpec]:
+    out: list[ParamSpec] = []
+    for block in ("containment", "verification", "stop"):
+        out.extend(specs(Policy.model_fields[block].annotation, prefix=block + ".", kind="lever"))
+    return out
+
+
+def parse_policy(data: dict[str, Any], *, where: str = "policy") -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as err:
+        raise RecloopInputError(format_validation_error(err, root=Policy, prefix=where)) from None
+
+
+def bundled_policies() -> dict[str, Path]:
+    root = resources.files("recloop") / "policies"
+    return {Path(str(p)).stem: Path(str(p)) for p in root.iterdir() if str(p).endswith(".toml")}
+
+
+def load_policy(spec: str | Path | None = None) -> Policy:
+    """Load a policy by bundled name or path; ``None`` means no halts."""
+    if spec is None:
+        return NoHalt()
+    bundled = bundled_policies()
+    if str(spec) in bundled:
+        return parse_policy(read_toml(bundled[str(spec)]))
+    path = Path(spec)
+    if not path.exists():
+        raise RecloopInputError([f"policy: '{spec}' is neither a file nor a bundled policy ({', '.join(sorted(bundled))})"])
+    return parse_policy(read_toml(path))

@@ -1,0 +1,440 @@
+"""Scenarios: what the world is (uncertainties). Frozen, validated, loaded from TOML.
+
+Every parameter of the recursion loop is declared below, once, with its default, unit, bounds,
+meaning and source. A scenario file overrides any of them with a point value or a distribution;
+``recloop params`` prints them all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from recloop.params import (
+    Block,
+    LogNormal,
+    LogUniform,
+    ParamSpec,
+    RecloopInputError,
+    Uncertain,
+    format_validation_error,
+    param,
+    specs,
+)
+
+__all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "Correlation"]
+
+EPOCH_2024 = "Sevilla et al., Epoch AI 2024, 'Can AI scaling continue through 2030?'"
+
+
+class Compute(Block):
+    """Physical bottlenecks: chips bought with investment at a falling price per FLOP/s, capped by
+    the developer's share of fab output and by its power capacity (mechanisms/physical.py)."""
+
+    initial_training_flop: Uncertain = param(
+        1e27, unit="FLOP", bounds=(1e24, 1e30), log=True,
+        doc="Physical training compute of the frontier generation deployed at the start.",
+        source="Epoch AI notable-models data: largest 2025 runs ~5e26 FLOP (Grok 4), growing ~4x/yr")
+    training_duration_years: Uncertain = param(
+        0.3, unit="yr", bounds=(0.05, 1.5),
+        doc="Wall-clock length of a frontier training run before automation compresses it.",
+        source="Epoch AI 2024 (training runs of ~100 days; optimal runs shorter than ~15 months)")
+    utilization: Uncertain = param(
+        0.4, unit="fraction", bounds=(0.05, 0.9),
+        doc="Model FLOP utilisation of the training cluster.",
+        source="Epoch AI 2024 (frontier runs reach 30-50% MFU)")
+    training_share: Uncertain = param(
+        0.4, unit="fraction", bounds=(0.05, 0.95),
+        doc="Share of the developer's compute given to the frontier training run (rest: inference, experiments).",
+        source="Epoch AI 2024/2025 estimates of lab compute split (roughly half training, half inference)")
+    investment_growth: Uncertain = param(
+        2.4, unit="x/yr", bounds=(1.0, 5.0),
+        doc="Growth of the developer's spending on training hardware.",
+        source="Cottier et al. 2024, 'The rising costs of training frontier AI models' (2.4x/yr)")
+    price_performance_growth: Uncertain = param(
+        1.4, unit="x/yr", bounds=(1.05, 2.5),
+        doc="Growth of FLOP/s per dollar of ML hardware.",
+        source="Hobbhahn & Besiroglu 2022, Epoch AI: ML GPUs double every 2.07 yr (95% CI 1.54-3.13)")
+    depreciation: Uncertain = param(
+        0.2, unit="1/yr", bounds=(0.0, 0.6),
+        doc="Rate at which installed compute is retired.",
+        source="Davidson 2023 compute-centric framework, best guess 0.2/yr (0.1-0.3)")
+    fab_share: Uncertain = param(
+        0.15, unit="fraction", bounds=(0.001, 1.0),
+        doc="Share of the world's AI-chip output the developer can buy.",
+        source="Epoch AI 2024 (a few hyperscalers buy most AI accelerators); assumption")
+    fab_output_flops_per_year: Uncertain = param(
+        1.2e22, unit="FLOP/s per yr", bounds=(1e20, 1e25), log=True,
+        doc="World AI-chip output at the start (FLOP/s of new capacity per year; ~12M H100-equivalents).",
+        source=EPOCH_2024 + " (~100M H100e producible by 2030)")
+    fab_output_growth: Uncertain = param(
+        2.5, unit="x/yr", bounds=(1.0, 5.0),
+        doc="Growth of world AI-chip output in FLOP/s terms (units times performance).",
+        source=EPOCH_2024)
+    power_gw: Uncertain = param(
+        1.5, unit="GW", bounds=(0.01, 1000.0), log=True,
+        doc="Power capacity available to the developer's clusters at the start.",
+        source="Epoch AI frontier data-centre tracking (1-1.5 GW campuses in 2026)")
+    power_growth: Uncertain = param(
+        2.0, unit="x/yr", bounds=(1.0, 4.0),
+        doc="Growth of the developer's power capacity from plants already permitted.",
+        source=EPOCH_2024 + " (power of the largest runs grows >2x/yr)")
+    watts_per_pflops: Uncertain = param(
+        1700.0, unit="W per PFLOP/s", bounds=(10.0, 10000.0), log=True,
+        doc="Power drawn per PFLOP/s of installed compute, including cooling and networking.",
+        source="Epoch AI 2024: H100 ~1,700 W per GPU all-in (~1 PFLOP/s dense BF16)")
+    efficiency_growth: Uncertain = param(
+        1.3, unit="x/yr", bounds=(1.0, 2.0),
+        doc="Growth of FLOP/s per watt.",
+        source="Hobbhahn, Heim & Aydos 2023, Epoch AI 'Trends in ML hardware' (FLOP/W doubles ~2.7 yr)")
+    power_lead_time_years: Uncertain = param(
+        3.0, unit="yr", bounds=(0.25, 15.0),
+        doc="Lead time before extra power capacity ordered in response to AI demand comes online.",
+        source=EPOCH_2024 + " (new plants take at least ~3 years from permit)")
+    fab_lead_time_years: Uncertain = param(
+        4.0, unit="yr", bounds=(0.25, 15.0),
+        doc="Lead time before extra fab capacity (fabs, lithography tools) comes online.",
+        source="SIA/BCG 2021 'Strengthening the global semiconductor supply chain' (3-5 yr per fab)")
+    buildout_boost: Uncertain = param(
+        0.7, unit="1/yr", bounds=(0.0, 5.0),
+        doc="Extra log-growth of power and fab capacity per year once AI fully automates R&D (after the lead time).",
+        source="assumption; Davidson 2023 models faster hardware R&D after automation; wide")
+
+
+class Software(Block):
+    """Software (algorithmic) progress: semi-endogenous, d ln S/dt = k R^lambda S^-beta."""
+
+    initial_rate_oom_per_year: Uncertain = param(
+        0.45, unit="OOM/yr", bounds=(0.05, 1.5),
+        doc="Algorithmic efficiency growth under human-only research (the historical trend).",
+        source="Ho et al. 2024, 'Algorithmic progress in language models': halving every ~8 months (5-14)")
+    returns: Uncertain = param(
+        1.2, unit="dimensionless", bounds=(0.1, 10.0), log=True,
+        doc="Returns to software R&D r = lambda/beta: doublings of efficiency per doubling of research input.",
+        source="Davidson & Houlden 2025 (r log-uniform ~0.4-3.6); Epoch AI 2024 'Do the returns to software R&D point towards a singularity?' (~1.2, weak data)")
+    parallelization: Uncertain = param(
+        0.7, unit="dimensionless", bounds=(0.05, 1.0),
+        doc="Parallelisation exponent lambda: research output scales as input^lambda.",
+        source="Davidson 2023 compute-centric framework, best guess 0.7 (0.2-0.99)")
+    ceiling_oom: Uncertain = param(
+        12.0, unit="OOM", bounds=(1.0, 30.0),
+        doc="Software efficiency ceiling, in orders of magnitude above today's.",
+        source="Davidson 2023 best guess 1e12 (conservative 1e8, aggressive 1e16)")
+
+
+class Automation(Block):
+    """Three R&D automation vectors, each a logistic in capability; human and AI labour combine by
+    CES within a vector and the vectors combine with a bottleneck (mechanisms/automation.py)."""
+
+    midpoint_data_oom: Uncertain = param(
+        1.5, unit="OOM above start", bounds=(-2.0, 12.0),
+        doc="Capability (effective compute above the start) at which data generation/curation is 50% automated.",
+        source="METR 2025 task-horizon trend (doubling ~7 months) extrapolated; AI Futures Project 2025; assumption")
+    midpoint_arch_oom: Uncertain = param(
+        3.0, unit="OOM above start", bounds=(-2.0, 12.0),
+        doc="Capability at which architecture and hyperparameter search is 50% automated.",
+        source="METR 2025 extrapolated; research taste is the slowest (AI Futures Project 2025); assumption")
+    midpoint_code_oom: Uncertain = param(
+        2.0, unit="OOM above start", bounds=(-2.0, 12.0),
+        doc="Capability at which code generation and infrastructure orchestration is 50% automated.",
+        source="AI Futures Project 2025 (superhuman coder median ~2027-2030); METR 2025; assumption")
+    width_oom: Uncertain = param(
+        0.7, unit="OOM", bounds=(0.05, 5.0),
+        doc="Logistic width: 10%->90% automation spans 4.4 x width OOM of effective compute.",
+        source="Davidson 2023 FLOP gap (20%->100% automation spans ~4 OOM, best guess)")
+    substitution_rho: Uncertain = param(
+        -0.5, unit="dimensionless", bounds=(-5.0, 0.9),
+        doc="CES exponent between human and AI labour within a vector (<0: complements).",
+        source="Davidson 2023 compute-centric framework (rho = -0.5 between tasks)")
+    bottleneck_rho: Uncertain = param(
+        -2.0, unit="dimensionless", bounds=(-20.0, -0.05),
+        doc="CES exponent across the three vectors (strongly negative: the slowest vector bottlenecks).",
+        source="Erdil & Besiroglu 2023 on complementarity of R&D inputs; assumption")
+    ai_labour_at_start: Uncertain = param(
+        30.0, unit="x human workforce", bounds=(0.1, 1e5), log=True,
+        doc="AI research labour the developer's inference compute supplies at the start, in human-researcher equivalents per human researcher.",
+        source="Davidson & Houlden 2025 (ASARA: 30 copies x 30x speed = 900x at full automation); scaled down at start")
+
+
+class Generations(Block):
+    """Successor generations: n+1 is trained when effective compute allows a capability step."""
+
+    step_oom: Uncertain = param(
+        1.0, unit="OOM", bounds=(0.1, 4.0),
+        doc="Effective-compute step between successive generations.",
+        source="Epoch AI notable-models data (~1 OOM between major frontier releases)")
+    prep_years: Uncertain = param(
+        0.4, unit="yr", bounds=(0.0, 3.0),
+        doc="Design, data and pipeline work before each training run under human-only research.",
+        source="frontier release cadence 2023-2025 (run plus post-training ~6 months); assumption")
+    compression_exponent: Uncertain = param(
+        0.5, unit="dimensionless", bounds=(0.0, 1.5),
+        doc="How strongly the code-vector research speed-up shortens training runs (duration / speedup^x).",
+        source="assumption: automated orchestration shortens runs, limited by the latency floor")
+    latency_wall_flop: Uncertain = param(
+        2e31, unit="FLOP", bounds=(1e27, 1e35), log=True,
+        doc="Run size at which data movement makes a run take at least latency_wall_years.",
+        source="Erdil & Schneider-Joseph 2024, Epoch AI 'Data movement limits to frontier model training' (~2e31)")
+    latency_wall_years: Uncertain = param(
+        0.25, unit="yr", bounds=(0.01, 2.0),
+        doc="Minimum training time of a run at the latency wall.",
+        source="Erdil & Schneider-Joseph 2024 (wall stated for ~3-month runs)")
+    latency_exponent: Uncertain = param(
+        0.33, unit="dimensionless", bounds=(0.0, 1.0),
+        doc="Minimum training time scales as (run FLOP / wall FLOP)^exponent.",
+        source="serial steps grow with dataset size ~C^0.5 offset by batch growth; Erdil & Schneider-Joseph 2024; assumption")
+
+
+class Data(Block):
+    """Data pollution: finite human text, synthetic share, quality deficit by a collapse law."""
+
+    real_stock_tokens: Uncertain = param(
+        3e14, unit="tokens", bounds=(1e13, 1e16), log=True,
+        doc="Effective stock of human-generated public text.",
+        source="Villalobos et al. 2024, 'Will we run out of data?' (3e14, 90% CI 1e14-1e15)")
+    real_stock_growth: Uncertain = param(
+        0.05, unit="1/yr", bounds=(0.0, 0.5),
+        doc="Growth rate of the stock of human text.",
+        source="Villalobos et al. 2024 (internet text grows a few % a year)")
+    max_epochs: Uncertain = param(
+        4.0, unit="epochs", bounds=(1.0, 20.0),
+        doc="Repetitions of real data that are about as useful as fresh data.",
+        source="Muennighoff et al. 2023, 'Scaling data-constrained language models' (~4 epochs)")
+    tokens_per_parameter: Uncertain = param(
+        20.0, unit="tokens/param", bounds=(1.0, 1000.0), log=True,
+        doc="Compute-optimal tokens per parameter (C = 6 N D).",
+        source="Hoffmann et al. 2022 (Chinchilla, ~20 tokens per parameter)")
+    collapse_kappa: Uncertain = param(
+        0.05, unit="loss fraction/gen", bounds=(0.0, 2.0),
+        doc="Quality deficit added per generation trained wholly on synthetic data.",
+        source="collapse lab calibration (recloop.lab); Shumailov et al. 2024 Nature 631:755")
+    accumulation: Uncertain = param(
+        0.8, unit="fraction", bounds=(0.0, 1.0),
+        doc="0 = each generation replaces its data, 1 = data accumulates across generations.",
+        source="Gerstgrasser et al. 2024 (accumulating bounds the error; labs keep old data)")
+    curation_efficiency: Uncertain = param(
+        0.5, unit="fraction", bounds=(0.0, 1.0),
+        doc="Share of the synthetic-data deficit removed by AI curation at full data-vector automation.",
+        source="collapse lab calibration (recloop.lab); Feng et al. 2024 'Beyond model collapse' (verification filters)")
+    loss_compute_exponent: Uncertain = param(
+        0.05, unit="dimensionless", bounds=(0.01, 0.5),
+        doc="Loss scales as compute^-alpha: converts a loss deficit into OOM of effective compute lost.",
+        source="Hoffmann et al. 2022; Kaplan et al. 2020 (alpha ~0.05)")
+
+
+class Drift(Block):
+    """Optimization drift: F_(n+1) = F_n (1 - delta_n), compounding over generations."""
+
+    base_per_generation: Uncertain = param(
+        0.12, unit="fraction/gen", bounds=(0.0, 0.9),
+        doc="Fidelity lost by a generation built with full autonomy, no verification and no sandbox.",
+        source="assumption (essay: intent diverges by generation N+3); no published estimate: keep wide")
+    autonomy_exponent: Uncertain = param(
+        1.5, unit="dimensionless", bounds=(0.1, 5.0),
+        doc="Drift scales as (mean automation)^exponent.",
+        source="assumption: drift enters through autonomous steps of the pipeline")
+    verification_protection: Uncertain = param(
+        0.8, unit="fraction", bounds=(0.0, 1.0),
+        doc="Share of drift removed when the generation is fully verified before release.",
+        source="assumption; Anthropic RSP 2024 (safeguards before deployment)")
+    unaligned_fidelity: Uncertain = param(
+        0.5, unit="fraction", bounds=(0.01, 0.99),
+        doc="Fidelity below which a dangerous system counts as unaligned capability.",
+        source="assumption (essay: 'a state of unaligned capability')")
+    hidden_objective_drift: Uncertain = param(
+        0.1, unit="fraction", bounds=(0.0, 0.9),
+        doc="Fidelity loss since the last verified generation above which a hidden objective is present.",
+        source="assumption; Hubinger et al. 2024 'Sleeper agents' (hidden behaviour survives training)")
+
+
+class Verification(Block):
+    """Verification asymmetry: capacity grows about linearly, the requirement superlinearly."""
+
+    required_exponent: Uncertain = param(
+        1.2, unit="dimensionless", bounds=(0.2, 3.0),
+        doc="Verification required grows as (effective training compute)^exponent.",
+        source="essay ('verification must scale non-linearly'); assumption, wide")
+    human_coverage_at_start: Uncertain = param(
+        0.5, unit="fraction of requirement", bounds=(0.0, 5.0),
+        doc="Verification capacity from human safety work at the start, as a share of what the starting generation needs.",
+        source="assumption; METR/AISI pre-deployment evaluations cover part of the risk surface")
+    human_rate: Uncertain = param(
+        0.15, unit="requirement/yr", bounds=(0.0, 5.0),
+        doc="Verification capacity added per year by human safety research (linear).",
+        source="assumption; safety researcher headcount grows roughly linearly (Epoch/AISI surveys)")
+    compute_coverage_at_start: Uncertain = param(
+        0.3, unit="fraction of requirement", bounds=(0.0, 5.0),
+        doc="Verification capacity from 5% of compute at the start (automated evals, red teaming).",
+        source="assumption; lab system cards (evaluation compute is a few % of training)")
+    automation_boost: Uncertain = param(
+        0.0, unit="dimensionless", bounds=(0.0, 1.5),
+        doc="Exponent on the research speed-up that automated alignment research adds to verification.",
+        source="assumption: 0 follows the essay (verification moves linearly); OpenAI superalignment 2023 bets on >0")
+
+
+class Risk(Block):
+    """Hazard of catastrophe and the point of no control."""
+
+    danger_oom: Uncertain = param(
+        3.0, unit="OOM above start", bounds=(0.0, 20.0),
+        doc="Capability above which the hazard applies.",
+        source="assumption; frontier frameworks place critical AI R&D levels a few OOM above 2025 models")
+    base_hazard: Uncertain = param(
+        0.05, unit="1/yr", bounds=(0.0, 5.0),
+        doc="Hazard per year at the danger threshold for a fully drifted, unverified, uncontained system.",
+        source="assumption; expert surveys (Grace et al. 2024) put P(catastrophe) in the 5-10% range")
+    capability_elasticity: Uncertain = param(
+        0.25, unit="1/OOM", bounds=(0.0, 3.0),
+        doc="Hazard grows as 10^(elasticity x OOM above the danger threshold).",
+        source="assumption")
+    max_multiplier: Uncertain = param(
+        10.0, unit="x", bounds=(1.0, 1e6), log=True,
+        doc="Largest factor by which capability raises the hazard over its value at the threshold.",
+        source="assumption (keeps the hazard a rate, not a certainty, far above the threshold)")
+    no_control_automation: Uncertain = param(
+        0.95, unit="fraction", bounds=(0.5, 1.0),
+        doc="Code-vector automation at which the system iterates on its code base without humans (point of no control if unverified).",
+        source="essay: 'the moment a system can independently iterate on its own code base'")
+
+
+class Milestones(Block):
+    """Milestones that define takeoff."""
+
+    takeoff_start_automation: Uncertain = param(
+        0.9, unit="fraction", bounds=(0.3, 0.999),
+        doc="Mean automation at which AI does most of its own engineering (takeoff starts).",
+        source="essay ('automate 90% of its own software refactoring')")
+    superhuman_oom: Uncertain = param(
+        5.0, unit="OOM", bounds=(0.5, 20.0),
+        doc="Effective compute beyond takeoff start that counts as vastly superhuman.",
+        source="Davidson & Houlden 2025 measure takeoff in years of ~1 OOM/yr progress; 5 OOM ~ GPT-2 to GPT-4")
+
+
+class Correlation(BaseModel):
+    """One entry of the Gaussian copula between two uncertain parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    params: tuple[str, str]
+    rho: float = Field(ge=-0.99, le=0.99)
+
+
+class Scenario(BaseModel):
+    """The uncertainties of one world: every mechanism's block, plus copula correlations."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "custom"
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+    start_year: float = Field(default=2027.0, ge=2000, le=2200)
+    compute: Compute = Compute()
+    software: Software = Software()
+    automation: Automation = Automation()
+    generations: Generations = Generations()
+    data: Data = Data()
+    drift: Drift = Drift()
+    verification: Verification = Verification()
+    risk: Risk = Risk()
+    milestones: Milestones = Milestones()
+    correlations: list[Correlation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_correlated_params(self):
+        known = {s.path for s in scenario_specs()}
+        bad = [p for c in self.correlations for p in c.params if p not in known]
+        if bad:
+            raise ValueError(f"correlation names unknown parameter(s) {bad}")
+        return self
+
+    def value(self, path: str) -> Any:
+        block, name = path.split(".")
+        return getattr(getattr(self, block), name)
+
+    def uncertain_paths(self) -> list[str]:
+        return [s.path for s in scenario_specs() if not isinstance(self.value(s.path), (int, float))]
+
+    def to_toml(self) -> str:
+        return scenario_to_toml(self)
+
+
+_BLOCKS = ["compute", "software", "automation", "generations", "data", "drift", "verification", "risk", "milestones"]
+
+
+def scenario_specs() -> list[ParamSpec]:
+    out: list[ParamSpec] = []
+    for block in _BLOCKS:
+        model = Scenario.model_fields[block].annotation
+        out.extend(specs(model, prefix=block + ".", kind="uncertainty"))
+    return out
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, BaseModel):
+        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.model_dump().items()) + " }"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return repr(float(v)) if isinstance(v, float) else str(v)
+
+
+def scenario_to_toml(s: Scenario) -> str:
+    lines = [f"name = {_toml_value(s.name)}", f"description = {_toml_value(s.description)}",
+             f"start_year = {s.start_year!r}"]
+    if s.sources:
+        lines.append(f"sources = {_toml_value(s.sources)}")
+    for block in _BLOCKS:
+        lines.append(f"\n[{block}]")
+        for name, v in getattr(s, block).model_dump().items():
+            val = getattr(getattr(s, block), name)
+            lines.append(f"{name} = {_toml_value(val)}")
+    for c in s.correlations:
+        lines.append("\n[[correlations]]")
+        lines.append(f"params = {_toml_value(list(c.params))}")
+        lines.append(f"rho = {c.rho!r}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_scenario(data: dict[str, Any], *, where: str = "scenario") -> Scenario:
+    """Validate a mapping into a Scenario; all problems at once, one line each."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise RecloopInputError(format_validation_error(err, root=Scenario, prefix=where)) from None
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    if not p.exists():
+        raise RecloopInputError([f"{p}: no such file"])
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RecloopInputError([f"{p}: not valid TOML ({err})"]) from None
+    except UnicodeDecodeError:
+        raise RecloopInputError([f"{p}: not a UTF-8 text file"]) from None
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    root = resources.files("recloop") / "scenarios"
+    return {Path(str(p)).stem: Path(str(p)) for p in root.iterdir() if str(p).endswith(".toml")}
+
+
+def load_scenario(spec: str | Path | None = None) -> Scenario:
+    """Load a scenario by bundled name (``baseline``) or path; ``None`` means the baseline."""
+    spec = "baseline" if spec is None else spec
+    bundled = bundled_scenarios()
+    path = bundled[str(spec)] if str(spec) in bundled else Path(spec)
+    if not path.exists() and str(spec) not in bundled:
+        raise RecloopInputError([f"scenario: '{spec}' is neither a file nor a bundled scenario ({', '.join(sorted(bundled))})"])
+    return parse_scenario(read_toml(path), where="scenario")
+
+
+# A scenario block may cite a distribution helper for LogNormal/LogUniform in Python code.
+__all__ += ["LogNormal", "LogUniform", "parse_scenario", "read_toml", "scenario_to_toml"]
