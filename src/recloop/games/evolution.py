@@ -121,8 +121,15 @@ class SmallMutation:
 
 
 def _gth_stationary(t: np.ndarray) -> np.ndarray:
-    """Stationary distribution of a row-stochastic matrix (Grassmann, Taksar & Heyman 1985)."""
-    p = np.array(t, dtype=float)
+    """Stationary distribution of a row-stochastic matrix (Grassmann, Taksar & Heyman 1985).
+
+    States are reordered so that the one hardest to leave comes first: its mass is the reference
+    1 and every other mass is a ratio below it, so nothing overflows under strong selection.
+    """
+    t = np.asarray(t, dtype=float)
+    exit_rate = t.sum(axis=1) - np.diag(t)
+    order = np.argsort(exit_rate, kind="stable")
+    p = t[np.ix_(order, order)].copy()
     n = p.shape[0]
     for k in range(n - 1, 0, -1):
         s = p[k, :k].sum()
@@ -134,7 +141,9 @@ def _gth_stationary(t: np.ndarray) -> np.ndarray:
     pi[0] = 1.0
     for k in range(1, n):
         pi[k] = pi[:k] @ p[:k, k]
-    return pi / pi.sum()
+    out = np.empty(n)
+    out[order] = pi / pi.sum()
+    return out
 
 
 def small_mutation_limit(a, *, population: int, beta: float) -> SmallMutation:
