@@ -21,6 +21,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """recloop: the recursion loop, its takeoff, its verification gap, and the halts that could stop it."""
+
+
 def fail(problems: list[str] | str, code: int = 2) -> None:
     """Print one line per problem on stderr and exit non-zero, with no traceback."""
     lines = [problems] if isinstance(problems, str) else problems
