@@ -134,10 +134,14 @@ def _nan(n):
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=1 / 12, max_step_oom=0.05):
-    """Run one chunk of samples; returns (outcome columns, trajectory grids)."""
+                   max_step_years=1 / 12, max_step_oom=0.05, params=None):
+    """Run one chunk of samples; returns (outcome columns, trajectory grids).
+
+    ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
+    draw from the scenario's distributions: sensitivity analysis feeds explicit designs this way.
+    """
     n = index.size
-    P = draw_parameters(scenario, index, seed, method=method)
+    P = draw_parameters(scenario, index, seed, method=method) if params is None else params
     K0 = np.log10(P["compute.initial_training_flop"])
     lev_c, lev_v, lev_s = policy.containment, policy.verification, policy.stop
     diverted = lev_v.compute_share + lev_c.sandbox_overhead
