@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from recloop.params import Block, ParamSpec, RecloopInputError, format_validation_error, param, specs
 from recloop.scenario import read_toml
 
-__all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "policy_specs", "NoHalt"]
+__all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "policy_specs", "NoHalt",
+           "Monitoring", "Treaty", "Compliance", "STRATEGIES", "check_against"]
 
 # Quantities a tripwire can read, each computed by the engine from the deployed generation.
 METRICS: dict[str, str] = {
@@ -134,6 +135,99 @@ class Stop(Block):
         source="assumption (political durability of a pause)")
 
 
+# ---------------------------------------------------------------- many actors (governance levers)
+
+#: Actor strategies. race: ignores tripwires and treaties; unilateral_pause: applies the policy's
+#: tripwires to itself whatever the others do; conditional_pause: pauses only while every other
+#: actor it can see also pauses (verifiably: an undetected covert actor looks paused); comply:
+#: follows the policy where it applies to its jurisdiction (a treaty member, or everyone when the
+#: policy has no treaty), and defects covertly when the private gain exceeds the expected
+#: sanction; covert: declares the pause and keeps building in covert clusters.
+STRATEGIES = ("race", "unilateral_pause", "conditional_pause", "comply", "covert")
+Strategy = Literal["race", "unilateral_pause", "conditional_pause", "comply", "covert"]
+
+
+class Monitoring(Block):
+    """Compute monitoring (recloop.governance.monitoring): covert-cluster detection per period."""
+
+    registered_share: float = param(
+        0.0, unit="fraction", bounds=(0.0, 1.0),
+        doc="Share of the world's AI accelerators registered and reporting on-chip workload telemetry.",
+        source="Sastry, Heim et al. 2024 (compute is detectable and quantifiable); assumption")
+    telemetry_tpr: float = param(
+        0.0, unit="probability", bounds=(0.0, 1.0),
+        doc="Probability telemetry flags covert training on registered chips in one period.",
+        source="Rahman & Tajdari 2026, arXiv:2606.19262: 98.2% overall, 43-87% under adversarial disguise")
+    accounting_rate_per_year: float = param(
+        0.0, unit="1/yr per reference cluster", bounds=(0.0, 100.0),
+        doc="Rate at which supply-chain chip accounting finds a covert cluster the size of the reference cluster.",
+        source="Shavit 2023 'What does it take to catch a Chinchilla?' (chip accounting; no numeric rate): assumption")
+    base_rate_per_year: float = param(
+        0.05, unit="1/yr", bounds=(0.0, 100.0),
+        doc="Detection rate of a covert effort by other means (intelligence, whistle-blowers, power signatures).",
+        source="assumption")
+    period_years: float = param(
+        0.25, unit="yr", bounds=(0.01, 5.0),
+        doc="Monitoring period (inspection and reporting cadence).",
+        source="assumption; EU AI Act Art. 52 (notification within two weeks)")
+    reference_cluster_flops: float = param(
+        1e20, unit="FLOP/s", bounds=(1e15, 1e25), log=True,
+        doc="Cluster size at which chip accounting finds a covert cluster at accounting_rate_per_year.",
+        source="US EO 14110 s.4.2(b) cluster reporting threshold (1e20 operations/s)")
+    compute_cap_flop: float = param(
+        0.0, unit="FLOP", bounds=(0.0, 1e40),
+        doc="Cap on the effective training compute of a covered actor's generation (0: no cap).",
+        source="compute caps as proposed in Sastry, Heim et al. 2024; EU AI Act 1e25 / EO 14110 1e26 as reference levels")
+
+
+class Treaty(BaseModel):
+    """A reciprocity treaty between jurisdictions: members follow the policy; defection found by
+    monitoring is sanctioned; non-members keep going."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "treaty"
+    members: list[str] = Field(default_factory=list, description="Member jurisdictions (names in the scenario).")
+    sanction_supply_cut: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Share of a detected defector's compute acquisition cut off (export controls, cloud denial).")
+    sanction_cost: float = Field(
+        default=0.1, ge=0, le=100,
+        description="Cost of a sanction to the defector, in market-share-years (fines, lost access to markets).")
+    source: str = ""
+
+
+class Compliance(Block):
+    """Compliance costs of the regime: a fixed part and a part proportional to spending."""
+
+    fixed_cost: float = param(
+        0.0, unit="frontier budget share", bounds=(0.0, 1.0),
+        doc="Fixed yearly compliance cost as a share of the frontier developer's budget (safety, legal and evaluation teams).",
+        source="essay, 'Capital Moat Solidification'; assumption")
+    proportional_cost: float = param(
+        0.0, unit="fraction of budget", bounds=(0.0, 0.9),
+        doc="Compliance cost proportional to the actor's own spending.",
+        source="assumption")
+
+
+def check_against(policy: "Policy", scenario) -> None:
+    """Cross-check a policy against a scenario's actors and jurisdictions (field paths in errors)."""
+    problems = []
+    names = [a.name for a in scenario.actors]
+    juris = scenario.jurisdiction_names()
+    for actor in policy.strategies:
+        if actor not in names:
+            allowed = ", ".join(names) if names else "none: the scenario has no [[actors]]"
+            problems.append(f"policy.strategies.{actor}: unknown actor; scenario actors: {allowed}")
+    if policy.treaty is not None:
+        for i, j in enumerate(policy.treaty.members):
+            if j not in juris:
+                allowed = ", ".join(juris) if juris else "none: the scenario has no jurisdictions"
+                problems.append(f"policy.treaty.members[{i}]: unknown jurisdiction '{j}'; scenario jurisdictions: {allowed}")
+    if problems:
+        raise RecloopInputError(problems)
+
+
 class Policy(BaseModel):
     """The levers of one policy."""
 
@@ -146,6 +240,10 @@ class Policy(BaseModel):
     verification: Verification = Verification()
     stop: Stop = Stop()
     tripwires: list[Tripwire] = Field(default_factory=list)
+    monitoring: Monitoring = Monitoring()
+    treaty: Treaty | None = None
+    compliance: Compliance = Compliance()
+    strategies: dict[str, Strategy] = Field(default_factory=dict, description="Actor name -> strategy, overriding the scenario's.")
 
 
 def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s, NoHalt())
@@ -155,7 +253,7 @@ def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s
 
 def policy_specs() -> list[ParamSpec]:
     out: list[ParamSpec] = []
-    for block in ("containment", "verification", "stop"):
+    for block in ("containment", "verification", "stop", "monitoring", "compliance"):
         out.extend(specs(Policy.model_fields[block].annotation, prefix=block + ".", kind="lever"))
     return out
 

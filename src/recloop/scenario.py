@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -26,7 +26,8 @@ from recloop.params import (
     specs,
 )
 
-__all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "Correlation"]
+__all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "Correlation", "Actor",
+           "Jurisdiction", "Market"]
 
 EPOCH_2024 = "Sevilla et al., Epoch AI 2024, 'Can AI scaling continue through 2030?'"
 
@@ -56,7 +57,7 @@ class Compute(Block):
         doc="Growth of the developer's spending on training hardware.",
         source="Cottier et al. 2024, 'The rising costs of training frontier AI models' (2.4x/yr)")
     price_performance_growth: Uncertain = param(
-        1.4, unit="x/yr", bounds=(1.05, 2.5),
+        1.4, unit="x/yr", bounds=(1.0, 2.5),
         doc="Growth of FLOP/s per dollar of ML hardware.",
         source="Hobbhahn & Besiroglu 2022, Epoch AI: ML GPUs double every 2.07 yr (95% CI 1.54-3.13)")
     depreciation: Uncertain = param(
@@ -322,6 +323,51 @@ class Correlation(BaseModel):
     rho: float = Field(ge=-0.99, le=0.99)
 
 
+class Jurisdiction(BaseModel):
+    """A jurisdiction that actors belong to and treaties name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class Actor(BaseModel):
+    """One developer: a firm, a state programme or an open-source collective.
+
+    Its compute, fab share and power are ``compute_share`` times the scenario's frontier
+    developer (1.0); its spending is ``budget`` times the frontier developer's on the same
+    growth path. Strategies: see :data:`recloop.policy.STRATEGIES`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    kind: Literal["firm", "state", "open_source"] = "firm"
+    jurisdiction: str = Field(min_length=1)
+    compute_share: float = Field(default=1.0, gt=0, le=10, description="Compute relative to the frontier developer.")
+    budget: float = Field(default=1.0, gt=0, le=10, description="Spending relative to the frontier developer.")
+    safety_effort: float = Field(default=1.0, ge=0, le=50, description="Safety research effort, x the policy's.")
+    strategy: Literal["race", "unilateral_pause", "conditional_pause", "comply", "covert"] = "comply"
+    covert_share: float = Field(default=0.3, ge=0, le=1, description="Share of its compute it can run in covert clusters.")
+    source: str = ""
+
+
+class Market(Block):
+    """How relative capability turns into market share and budget (used only with actors)."""
+
+    share_sensitivity: float = param(
+        1.0, unit="1/OOM", bounds=(0.0, 10.0),
+        doc="Logit market-share sensitivity to effective compute: a lead of 1/g OOM is worth 10:1.",
+        source="assumption; frontier API market shares track benchmark leads (Epoch AI / Menlo Ventures 2024-25 market surveys)")
+    revenue_elasticity: float = param(
+        0.5, unit="dimensionless", bounds=(0.0, 3.0),
+        doc="Budget scales as (market share / starting share)^elasticity: a laggard loses revenue and budget.",
+        source="assumption (AI lab revenue funds compute: Cottier et al. 2024)")
+    exit_share: float = param(
+        0.01, unit="fraction", bounds=(0.0, 0.5),
+        doc="Market share below which an actor is absorbed or exits (it stops developing).",
+        source="assumption")
+
+
 class Scenario(BaseModel):
     """The uncertainties of one world: every mechanism's block, plus copula correlations."""
 
@@ -341,6 +387,10 @@ class Scenario(BaseModel):
     risk: Risk = Risk()
     milestones: Milestones = Milestones()
     correlations: list[Correlation] = Field(default_factory=list)
+    # many actors (recloop.governance); empty = the single frontier developer of the blocks above
+    jurisdictions: list[Jurisdiction] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    market: Market = Market()
 
     @model_validator(mode="after")
     def _known_correlated_params(self):
@@ -349,6 +399,28 @@ class Scenario(BaseModel):
         if bad:
             raise ValueError(f"correlation names unknown parameter(s) {bad}")
         return self
+
+    @model_validator(mode="after")
+    def _consistent_actors(self):
+        names = [a.name for a in self.actors]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"actors: duplicate actor name(s) {dup}")
+        if len(self.actors) > 64:
+            raise ValueError(f"actors: at most 64 actors, got {len(self.actors)}")
+        if self.jurisdictions:
+            known = [j.name for j in self.jurisdictions]
+            for i, a in enumerate(self.actors):
+                if a.jurisdiction not in known:
+                    raise ValueError(f"actors[{i}].jurisdiction: unknown jurisdiction '{a.jurisdiction}'; "
+                                     f"declared: {', '.join(known)}")
+        return self
+
+    def jurisdiction_names(self) -> list[str]:
+        """Declared jurisdictions, or those the actors name when none are declared."""
+        if self.jurisdictions:
+            return [j.name for j in self.jurisdictions]
+        return list(dict.fromkeys(a.jurisdiction for a in self.actors))
 
     def value(self, path: str) -> Any:
         block, name = path.split(".")
@@ -394,6 +466,15 @@ def scenario_to_toml(s: Scenario) -> str:
         for name, v in getattr(s, block).model_dump().items():
             val = getattr(getattr(s, block), name)
             lines.append(f"{name} = {_toml_value(val)}")
+    if s.actors:
+        lines.append("\n[market]")
+        for name, v in s.market.model_dump().items():
+            lines.append(f"{name} = {_toml_value(v)}")
+    for table, items in (("jurisdictions", s.jurisdictions), ("actors", s.actors)):
+        for item in items:
+            lines.append(f"\n[[{table}]]")
+            for name, v in item.model_dump().items():
+                lines.append(f"{name} = {_toml_value(v)}")
     for c in s.correlations:
         lines.append("\n[[correlations]]")
         lines.append(f"params = {_toml_value(list(c.params))}")
@@ -406,7 +487,28 @@ def parse_scenario(data: dict[str, Any], *, where: str = "scenario") -> Scenario
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise RecloopInputError(format_validation_error(err, root=Scenario, prefix=where)) from None
+        problems = format_validation_error(err, root=Scenario, prefix=where)
+        # cross-field problems of the actor list, with their own field paths
+        problems = [p for p in problems if not p.startswith(f"{where}: actors")] + _actor_problems(data, where)
+        raise RecloopInputError(problems) from None
+
+
+def _actor_problems(data: dict[str, Any], where: str) -> list[str]:
+    actors = data.get("actors") if isinstance(data, dict) else None
+    if not isinstance(actors, list):
+        return []
+    out, seen = [], set()
+    declared = [j.get("name") for j in data.get("jurisdictions", []) if isinstance(j, dict)]
+    for i, a in enumerate(actors):
+        if not isinstance(a, dict):
+            continue
+        if a.get("name") in seen:
+            out.append(f"{where}.actors[{i}].name: duplicate actor name '{a.get('name')}'")
+        seen.add(a.get("name"))
+        if declared and "jurisdiction" in a and a["jurisdiction"] not in declared:
+            out.append(f"{where}.actors[{i}].jurisdiction: unknown jurisdiction '{a['jurisdiction']}'; "
+                       f"declared: {', '.join(map(str, declared))}")
+    return out
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
