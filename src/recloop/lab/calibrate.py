@@ -311,7 +311,8 @@ def fragment_text(cal: Calibration, widening: TransferWidening | None = None) ->
         "# collapse_kappa: deficit per generation of fully synthetic training (fraction of held-out",
         f"# loss). Measured {cal.kappa:.4g} (bootstrap 90% {cal.kappa_p5:.4g}-{cal.kappa_p95:.4g}) on a",
         "# small character model; widened for transfer to frontier models: p5 divided by",
-        f"# {w.down_factor:g} (kappa falls with sample size, exponent {cal.size_exponent}) and p95",
+        f"# {w.down_factor:g} (kappa falls with sample size as N^{cal.size_exponent:.2f} here) and p95"
+        if cal.size_exponent is not None else f"# {w.down_factor:g} (kappa falls with sample size) and p95",
         f"# multiplied by {w.up_factor:g} (filters and truncated sampling remove tails faster).",
         "# curation_efficiency: best measured filter, clipped at 0 (every filter measured raised kappa).",
         "",

@@ -188,6 +188,8 @@ def _plt():
 def plot_result(result: LabResult, path: str | Path, *, metrics: Iterable[str] | None = None) -> Path:
     """One panel per metric: seed mean with the seeds' range, and the closed form where known."""
     plt = _plt()
+    from matplotlib.ticker import MaxNLocator
+
     names = list(metrics or result.metrics)
     cols = min(3, len(names))
     rows = int(np.ceil(len(names) / cols))
@@ -200,6 +202,7 @@ def plot_result(result: LabResult, path: str | Path, *, metrics: Iterable[str] |
         if name in result.theory:
             ax.plot(g, result.theory[name], "k--", lw=1.2, label="theory")
         ax.set_title(name)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("generation")
         ax.set_ylabel(result.units.get(name, ""))
         ax.grid(alpha=0.3)
@@ -221,6 +224,8 @@ def plot_sweep(sweep: SweepResult, out_dir: str | Path, *, metrics: Iterable[str
                by: str = "real_fraction", **where: Any) -> list[Path]:
     """One PNG per metric: one line per value of ``by`` among the runs matching ``where``."""
     plt = _plt()
+    from matplotlib.ticker import MaxNLocator
+
     runs = sweep.select(**where) if where else sweep.results
     if not runs:
         return []
@@ -240,6 +245,7 @@ def plot_sweep(sweep: SweepResult, out_dir: str | Path, *, metrics: Iterable[str
             if arr.shape[0] > 1:
                 se = np.nanstd(arr, 0, ddof=1) / np.sqrt(arr.shape[0])
                 ax.fill_between(r.generations, mean - 2 * se, mean + 2 * se, color=color, alpha=0.2)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("generation")
         ax.set_ylabel(f"{name} [{runs[0].units.get(name, '')}]")
         ax.set_title(f"{sweep.experiment} {name} ({tag}); band: +-2 s.e. over {sweep.seeds} seeds",
