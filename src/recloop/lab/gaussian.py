@@ -161,7 +161,7 @@ def run_gaussian(
     plain = loop.real_fraction == 0 and loop.regime == "replace" and loop.curation_keep == 1.0
     theory = gaussian_theory(setup, G) if plain else {}
     drift, drift_var = log_variance_drift(m, setup.estimator)
-    notes: dict[str, Any] = {"log_var_drift_theory": drift, "log_var_drift_sd_theory": math.sqrt(drift_var)}
+    notes: dict[str, Any] = {"log_var_drift_theory_p0": drift, "log_var_drift_sd_theory_p0": math.sqrt(drift_var)}
     lv = out["log_var"]
     if G >= 1:
         notes["log_var_drift_measured"] = float(np.mean((lv[:, -1] - lv[:, 0]) / G))

@@ -248,7 +248,7 @@ def plot_sweep(sweep: SweepResult, out_dir: str | Path, *, metrics: Iterable[str
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("generation")
         ax.set_ylabel(f"{name} [{runs[0].units.get(name, '')}]")
-        ax.set_title(f"{sweep.experiment} {name} ({tag}); band: +-2 s.e. over {sweep.seeds} seeds",
+        ax.set_title(f"{sweep.experiment} {name}\n{tag}; band: +-2 s.e. over {sweep.seeds} seeds",
                      fontsize=8)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
