@@ -27,17 +27,18 @@ def _check_samples(samples: int) -> None:
         raise RecloopInputError([f"--samples: must be an integer in [1, {MAX_SAMPLES:,}], got {samples}"])
 
 
-def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_size, out, progress=True):
-    """Simulate and write outcomes.parquet, trajectories.parquet, summary.json, report.html."""
-    import numpy as np
-    import pyarrow.parquet as pq
+def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_size, out, progress=True,
+                  backend="local", scheduler=None, workers=None, executor=None):
+    """Simulate chunk by chunk through an executor and write outcomes.parquet, trajectories.parquet,
+    summary.json and report.html.
 
-    from recloop import store
-    from recloop.engine import simulate
-    from recloop.outcomes import summarize, to_table, trajectory_table
+    Each finished chunk is written to ``OUT/parts`` and registered in the catalog as it completes,
+    so an interrupted run can be finished with ``recloop resume RUN_ID`` (see :mod:`recloop.execute`).
+    Returns (result, summary, out_dir); ``result`` holds the outcome columns (inputs are in
+    outcomes.parquet) and the trajectories of the first ``execute.DEFAULT_FAN_SAMPLES`` samples.
+    """
+    from recloop import execute, store
     from recloop.policy import load_policy
-    from recloop.report.charts import view
-    from recloop.report.html import write_report
     from recloop.scenario import load_scenario
 
     scenario = load_scenario(scenario_spec)
@@ -45,30 +46,27 @@ def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_siz
     _check_samples(samples)
     run_id = store.new_run_id("run")
     out_dir = Path(out) if out else store.home() / run_id
-    out_dir.mkdir(parents=True, exist_ok=True)
+    plan = execute.plan_run(scenario, policy, run_id=run_id, out_dir=out_dir, samples=samples, seed=seed,
+                            years=years, chunk_size=chunk_size)
     inputs = {"scenario": scenario.model_dump(mode="json"), "policy": policy.model_dump(mode="json"),
-              "samples": samples, "seed": seed, "years": years, "chunk_size": chunk_size}
-    store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
-                     samples=samples, seed=seed, inputs=inputs, status="running")
-    if progress and sys.stderr.isatty():
-        from rich.progress import Progress
+              "samples": samples, "seed": seed, "years": years, "chunk_size": chunk_size, "backend": backend}
+    own = executor is None
+    executor = executor or execute.make_executor(backend, workers=workers, scheduler=scheduler)
+    try:
+        store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
+                         samples=samples, seed=seed, inputs=inputs, status="running")
+        if progress and sys.stderr.isatty():
+            from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task("simulating", total=samples)
-            result = simulate(scenario, policy, years=years, samples=samples, seed=seed, chunk_size=chunk_size,
-                              progress=lambda k: bar.advance(task, k))
-    else:
-        result = simulate(scenario, policy, years=years, samples=samples, seed=seed, chunk_size=chunk_size)
-    pq.write_table(to_table(result, run_id), out_dir / "outcomes.parquet")
-    pq.write_table(trajectory_table(result), out_dir / "trajectories.parquet")
-    summary = summarize(result)
-    summary["run_id"] = run_id
-    summary["out_dir"] = str(out_dir)
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-    (out_dir / "scenario.toml").write_text(scenario.to_toml())
-    write_report(view(result), out_dir / "report.html")
-    store.update_run(run_id, status="complete", summary=summary)
-    del np
+            with Progress(transient=True) as bar:
+                task = bar.add_task("simulating", total=samples)
+                execute.execute_run(plan, executor, progress=lambda k: bar.advance(task, k))
+        else:
+            execute.execute_run(plan, executor)
+    finally:
+        if own:
+            executor.close()
+    result, summary = execute.finish_run(plan)
     return result, summary, out_dir
 
 
@@ -109,11 +107,19 @@ def register(app: typer.Typer) -> None:
         chunk_size: int = typer.Option(8192, "--chunk-size", help="Samples simulated together."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder. Default: $RECLOOP_HOME/RUN_ID."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+        backend: str = typer.Option("local", "--backend", help="local (in-process), processes, or dask."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
+        workers: Optional[int] = typer.Option(None, "--workers", help="Workers for processes/dask. Default: CPU count."),
     ):
-        """Simulate the recursion loop and write outcomes, trajectories, summary and report."""
+        """Simulate the recursion loop and write outcomes, trajectories, summary and report.
+
+        Chunks are saved as they finish; an interrupted run is finished by `recloop resume RUN_ID`.
+        """
         _check_samples(samples)
         _, summary, _ = run_and_write(scenario, policy, samples=samples, seed=seed, years=years,
-                                      chunk_size=chunk_size, out=out, progress=not as_json)
+                                      chunk_size=chunk_size, out=out, progress=not as_json,
+                                      backend=backend, scheduler=scheduler, workers=workers)
         if as_json:
             typer.echo(json.dumps(summary, indent=2))
         else:
