@@ -1,0 +1,216 @@
+"""The playground's JSON API: same figures as the report, errors with field paths, caps, timeouts,
+loopback only, and 20 concurrent clients answered correctly."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+
+import httpx
+import pytest
+
+from recloop.engine import simulate
+from recloop.outcomes import summarize
+from recloop.policy import load_policy, parse_policy, policy_specs
+from recloop.report.charts import FIGURE_TITLES, figures, view
+from recloop.scenario import load_scenario, parse_scenario, scenario_specs
+from recloop.web.app import Limits, create_app
+
+SMALL = {"samples": 120, "years": 10}
+
+
+def _problems(r, status=422):
+    assert r.status_code == status, (r.status_code, r.text)
+    body = r.json()
+    assert set(body) == {"problems"} and body["problems"], body
+    return body["problems"]
+
+
+def test_meta_sliders_read_the_declarations(client):
+    meta = client.get("/api/meta").json()
+    declared = {s.path: s for s in scenario_specs()}
+    assert [u["path"] for u in meta["uncertainties"]] == list(declared)
+    for u in meta["uncertainties"]:
+        s = declared[u["path"]]
+        assert (u["default"], u["unit"], u["log"], u["source"], u["doc"]) == (s.default, s.unit, s.log, s.source, s.doc)
+        assert tuple(u["bounds"]) == s.bounds
+    assert [lv["path"] for lv in meta["levers"]] == [s.path for s in policy_specs()]
+    assert {"baseline", "conservative", "aggressive"} <= set(meta["scenarios"])
+    assert {"none", "tripwire-pause"} <= set(meta["policies"])
+    base = load_scenario("baseline")
+    ret = meta["scenarios"]["baseline"]["values"]["software.returns"]
+    assert ret["dist"]["dist"] == base.software.returns.dist
+    assert ret["value"] == pytest.approx(base.software.returns.median)
+    assert meta["limits"]["max_samples"] == Limits().max_samples
+
+
+def test_run_returns_the_report_figures_for_the_same_worlds(client):
+    r = client.post("/api/run", json={**SMALL, "preset": "aggressive", "policy": "tripwire-pause", "seed": 3})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    direct = view(simulate(load_scenario("aggressive"), load_policy("tripwire-pause"), seed=3, **SMALL))
+    assert set(out["figures"]) == set(FIGURE_TITLES)
+    # the page draws exactly what report.html embeds: one chart code
+    assert out["figures"] == json.loads(json.dumps(figures(direct)))
+    assert out["summary"]["seed"] == 3 and out["request"]["policy"] == "tripwire-pause"
+    assert out["headline"] and all(isinstance(x, str) for x in out["headline"])
+
+
+def test_pinned_values_and_levers_change_the_run(client):
+    base = client.post("/api/run", json={**SMALL, "seed": 1}).json()
+    pinned = client.post("/api/run", json={**SMALL, "seed": 1, "set": {"software.returns": 5.0,
+                                                                         "automation.midpoint_code_oom": 0.5},
+                                           "levers": {"verification.compute_share": 0.3}}).json()
+    cap = lambda o: o["figures"]["capability"]["data"][4]["y"]  # noqa: E731 - capability median
+    assert cap(base) != cap(pinned)
+    # a pinned parameter is a point value in every world; its copula correlation is dropped
+    s = load_scenario("baseline").model_dump(mode="json")
+    s["software"]["returns"] = 5.0
+    s["automation"]["midpoint_code_oom"] = 0.5
+    s["correlations"] = [c for c in s["correlations"] if "automation.midpoint_code_oom" not in c["params"]]
+    p = load_policy("none").model_dump(mode="json")
+    p["verification"]["compute_share"] = 0.3
+    direct = summarize(simulate(parse_scenario(s), parse_policy(p), seed=1, **SMALL))
+    assert pinned["summary"]["risk"] == json.loads(json.dumps(direct["risk"]))
+
+
+@pytest.mark.parametrize("body, expected", [
+    ({"set": {"software.returns": 50}}, ["set.software.returns: must be in [0.1, 10]"]),
+    ({"set": {"software.returnz": 2}}, ["set.software.returnz: unknown parameter (did you mean 'software.returns'?)"]),
+    ({"set": {"software.returns": "lots"}}, ["set.software.returns:"]),
+    ({"levers": {"stop.latency_days": -1}}, ["levers.stop.latency_days: must be in [0, 3650] days"]),
+    ({"levers": {"stop.latency_dayz": 1}}, ["levers.stop.latency_dayz: unknown parameter"]),
+    ({"samples": 0}, ["samples: must be in [1, 5,000]"]),
+    ({"years": 500}, ["years: must be in (0, 60]"]),
+    ({"seed": -1}, ["seed:"]),
+    ({"samplez": 10}, ["samplez: unknown field (did you mean 'samples'?)"]),
+    ({"preset": "utopia"}, ["preset: unknown scenario 'utopia'"]),
+    ({"policy": "hope"}, ["policy: unknown policy 'hope'"]),
+    ({"scenario": {"software": {"returns": 99}, "colour": "red"}},
+     ["scenario.software.returns: must be in [0.1, 10]", "scenario.colour: unknown field"]),
+    ({"set": {"software.returns": 50}, "levers": {"stop.reliability": 2}, "samples": 10**6},
+     ["samples:", "set.software.returns:", "levers.stop.reliability:"]),
+])
+def test_bad_requests_get_422_naming_the_field(client, body, expected):
+    problems = _problems(client.post("/api/run", json={**SMALL, **body}))
+    for want in expected:
+        assert any(line.startswith(want) for line in problems), (want, problems)
+    assert not any("Traceback" in line for line in problems)
+
+
+def test_malformed_bodies_are_refused_with_reasons(client):
+    assert _problems(client.post("/api/run", content=b"{not json", headers={"content-type": "application/json"}))[0] \
+        .startswith("body: not valid JSON")
+    assert _problems(client.post("/api/run", content=b"[1, 2]", headers={"content-type": "application/json"}))[0] \
+        .startswith("body: expected a JSON object")
+    assert _problems(client.post("/api/run", data={"samples": "10"}), 415)[0].startswith("content-type:")
+    assert _problems(client.post("/api/compare", json={**SMALL, "compare": ["none"]}))[0].startswith("compare:")
+    assert _problems(client.post("/api/compare", json={**SMALL, "compare": ["nope"]}))[0].startswith("compare[0]:")
+
+
+def test_oversized_requests_are_refused(client):
+    assert _problems(client.post("/api/run", json={"samples": 1_000_000}))[0].startswith("samples: must be in [1, 5,000]")
+    assert _problems(client.post("/api/run", json={"years": 200}))[0].startswith("years:")
+    many = ["none", "tripwire-pause"] * 3
+    assert any(p.startswith("compare: at most 4") for p in _problems(client.post("/api/compare", json={**SMALL, "compare": many})))
+    huge = json.dumps({"scenario": {"description": "x" * 600_000}}).encode()
+    assert _problems(client.post("/api/run", content=huge, headers={"content-type": "application/json"}), 413)[0] \
+        .startswith("body:")
+
+
+def test_long_requests_time_out():
+    from fastapi.testclient import TestClient
+
+    app = create_app(Limits(timeout_s=0.01, cache_entries=0))
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        t0 = time.monotonic()
+        problems = _problems(c.post("/api/run", json={"samples": 400, "years": 30}), 504)
+        assert time.monotonic() - t0 < 5
+    assert "0.01 s limit" in problems[0] and problems[0].startswith("samples:")
+
+
+def test_only_loopback_hosts_are_answered(client):
+    problems = _problems(client.get("/api/meta", headers={"host": "evil.example:8765"}), 403)
+    assert problems[0].startswith("host:")
+    assert client.get("/api/meta", headers={"host": "localhost:8765"}).status_code == 200
+    assert client.get("/api/meta", headers={"host": "[::1]:8765"}).status_code == 200
+
+
+def test_scenario_upload_and_download(client):
+    problems = _problems(client.post("/api/scenario/parse", json={"toml": "[software]\nreturns = 50\n", "filename": "mine.toml"}))
+    assert problems[0].startswith("scenario.software.returns: must be in [0.1, 10]")
+    problems = _problems(client.post("/api/scenario/parse", json={"toml": "[software\nreturns = 5", "filename": "mine.toml"}))
+    assert problems[0].startswith("mine.toml: not valid TOML")
+    text = client.post("/api/scenario/toml", json={"preset": "conservative", "set": {"software.returns": 2.5}})
+    assert text.status_code == 200 and 'filename="conservative.toml"' in text.headers["content-disposition"]
+    s = parse_scenario(tomllib.loads(text.text))
+    assert s.software.returns == 2.5 and s.name == "conservative"
+    ok = client.post("/api/scenario/parse", json={"toml": text.text}).json()
+    assert ok["values"]["software.returns"] == {"value": 2.5, "dist": None}
+    assert parse_scenario(ok["scenario"]) == s
+
+
+def test_twenty_concurrent_clients_each_get_their_own_answer(live_server):
+    cases = [{"samples": 60, "years": 8, "seed": 100 + i, "preset": ["baseline", "aggressive"][i % 2],
+              "policy": ["none", "tripwire-pause"][i % 3 % 2], "set": {"software.returns": 0.5 + 0.2 * i}}
+             for i in range(20)]
+    answers: list = [None] * 20
+    barrier = threading.Barrier(20)
+
+    def client_thread(i):
+        with httpx.Client(base_url=live_server.url, timeout=120) as c:
+            barrier.wait()
+            answers[i] = c.post("/api/run", json=cases[i])
+
+    threads = [threading.Thread(target=client_thread, args=(i,)) for i in range(20)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    assert all(a is not None and a.status_code == 200 for a in answers), [a and a.text[:200] for a in answers]
+    for case, a in zip(cases, answers):
+        got = a.json()
+        scen = load_scenario(case["preset"]).model_dump(mode="json")
+        scen["software"]["returns"] = case["set"]["software.returns"]
+        direct = summarize(simulate(parse_scenario(scen), load_policy(case["policy"]), samples=case["samples"],
+                                    years=case["years"], seed=case["seed"]))
+        assert got["summary"] == json.loads(json.dumps(direct, allow_nan=False))
+    print(f"20 concurrent clients answered in {elapsed:.2f} s")
+
+
+def _serve(*args):
+    return subprocess.Popen([sys.executable, "-m", "recloop.cli", "serve", *args],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+
+def test_serve_command_starts_on_loopback_and_reports_bad_options():
+    proc = _serve("--port", "0")
+    try:
+        line = proc.stderr.readline()
+        assert line.startswith("recloop playground on http://127.0.0.1:"), line
+        url = line.split()[3].rstrip("/")
+        for _ in range(100):
+            try:
+                r = httpx.get(url + "/api/meta", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["uncertainties"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    bad = subprocess.run([sys.executable, "-m", "recloop.cli", "serve", "--port", "70000"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "error: --port: must be in [0, 65535]" in bad.stderr and "Traceback" not in bad.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy = subprocess.run([sys.executable, "-m", "recloop.cli", "serve", "--port", str(taken.getsockname()[1])],
+                              capture_output=True, text=True, timeout=60)
+    assert busy.returncode == 2 and "error: --port: cannot listen on 127.0.0.1" in busy.stderr
