@@ -44,7 +44,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recloop.params import RecloopInputError, format_validation_error
 
-__all__ = ["create_app", "Limits", "BackgroundServer", "LOOPBACK_HOSTS", "KEY_PARAMETERS"]
+__all__ = ["create_app", "Limits", "RunRequest", "build_scenario", "build_policy", "BackgroundServer",
+           "LOOPBACK_HOSTS", "KEY_PARAMETERS"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
