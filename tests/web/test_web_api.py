@@ -19,7 +19,8 @@ from recloop.outcomes import summarize
 from recloop.policy import load_policy, parse_policy, policy_specs
 from recloop.report.charts import FIGURE_TITLES, figures, view
 from recloop.scenario import load_scenario, parse_scenario, scenario_specs
-from recloop.web.app import Limits, create_app
+from recloop.params import RecloopInputError
+from recloop.web.app import Limits, bind_socket, create_app
 
 SMALL = {"samples": 120, "years": 10}
 
@@ -156,7 +157,7 @@ def test_scenario_upload_and_download(client):
 
 
 def test_twenty_concurrent_clients_each_get_their_own_answer(live_server):
-    cases = [{"samples": 60, "years": 8, "seed": 100 + i, "preset": ["baseline", "aggressive"][i % 2],
+    cases = [{"samples": 30, "years": 3, "seed": 100 + i, "preset": ["baseline", "aggressive"][i % 2],
               "policy": ["none", "tripwire-pause"][i % 3 % 2], "set": {"software.returns": 0.5 + 0.2 * i}}
              for i in range(20)]
     answers: list = [None] * 20
@@ -206,11 +207,18 @@ def test_serve_command_starts_on_loopback_and_reports_bad_options():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    bad = subprocess.run([sys.executable, "-m", "recloop.cli", "serve", "--port", "70000"], capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and "error: --port: must be in [0, 65535]" in bad.stderr and "Traceback" not in bad.stderr
+    bad = subprocess.run([sys.executable, "-m", "recloop.cli", "serve", "--port", "70000", "--timeout", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "error: --port: must be in [0, 65535], got 70000" in bad.stderr
+    assert "error: --timeout: must be in (0, 3600] s, got 0" in bad.stderr
+
+
+def test_a_busy_port_is_named():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
-        busy = subprocess.run([sys.executable, "-m", "recloop.cli", "serve", "--port", str(taken.getsockname()[1])],
-                              capture_output=True, text=True, timeout=60)
-    assert busy.returncode == 2 and "error: --port: cannot listen on 127.0.0.1" in busy.stderr
+        port = taken.getsockname()[1]
+        with pytest.raises(RecloopInputError) as err:
+            bind_socket("127.0.0.1", port)
+    assert err.value.problems[0].startswith(f"--port: cannot listen on 127.0.0.1:{port}")
