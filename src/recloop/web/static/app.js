@@ -301,7 +301,9 @@ async function go() {
         $("compare-headlines").replaceChildren(...data.policies.map((p) => el("div", {}, el("h3", { text: p }),
           el("ul", {}, ...data.headlines[p].slice(2, 6).map((t) => el("li", { text: t }))))));
       } else {
-        await drawFigures($("run-figures"), data.figures, RUN_FIGURES);
+        // the report's order first; any figure the library adds later is drawn too
+        const order = [...RUN_FIGURES, ...Object.keys(data.figures).filter((k) => !RUN_FIGURES.includes(k))];
+        await drawFigures($("run-figures"), data.figures, order);
         $("headline").replaceChildren(...data.headline.map((t) => el("li", { text: t })));
       }
       R.draws += 1;
