@@ -46,13 +46,13 @@ def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_siz
     _check_samples(samples)
     run_id = store.new_run_id("run")
     out_dir = Path(out) if out else store.home() / run_id
-    plan = execute.plan_run(scenario, policy, run_id=run_id, out_dir=out_dir, samples=samples, seed=seed,
-                            years=years, chunk_size=chunk_size)
     inputs = {"scenario": scenario.model_dump(mode="json"), "policy": policy.model_dump(mode="json"),
               "samples": samples, "seed": seed, "years": years, "chunk_size": chunk_size, "backend": backend}
     own = executor is None
     executor = executor or execute.make_executor(backend, workers=workers, scheduler=scheduler)
     try:
+        plan = execute.plan_run(scenario, policy, run_id=run_id, out_dir=out_dir, samples=samples, seed=seed,
+                                years=years, chunk_size=chunk_size)
         store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
                          samples=samples, seed=seed, inputs=inputs, status="running")
         if progress and sys.stderr.isatty():

@@ -33,7 +33,7 @@ SAMPLES, CHUNK, YEARS = 240, 60, 12.0
 def dask_client():
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None, silence_logs=40)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0", silence_logs=40)
     client = Client(cluster)
     yield client
     client.close()
@@ -163,6 +163,9 @@ def test_bad_backend_and_scheduler(home):
     assert len(e.value.problems) == 2
     with pytest.raises(RecloopInputError, match="neither a run folder"):
         execute.find_run_dir("no-such-run")
+    with pytest.raises(RecloopInputError, match="mc or sobol"):
+        execute.plan_run(load_scenario("baseline"), load_policy("none"), run_id="x", out_dir=home / "x", samples=10,
+                         seed=0, years=5, method="lhs")
 
 
 def test_cli_errors_exit_2(home):
