@@ -142,6 +142,14 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     """
     n = index.size
     P = draw_parameters(scenario, index, seed, method=method) if params is None else params
+    mx = None
+    if scenario.actors:  # many actors: rows are (sample, actor) pairs, see recloop.governance.actors
+        from recloop.governance.actors import MultiActor
+
+        mx = MultiActor(scenario, policy, index, seed, P)
+        mx.horizon = float(years)
+        P, index = mx.expand(P), np.repeat(index, mx.A)
+        n = index.size
     K0 = np.log10(P["compute.initial_training_flop"])
     lev_c, lev_v, lev_s = policy.containment, policy.verification, policy.stop
     diverted = lev_v.compute_share + lev_c.sandbox_overhead
@@ -198,6 +206,9 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         S["p:" + k] = v
     S["K0"] = K0
     S["x0"] = x0
+    if mx is not None:
+        S = mx.init_state(S, x0)
+        O.update(mx.new_outcomes(n))
 
     n_rep = times.size
     G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
@@ -211,14 +222,18 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     while st["t"].size:
         it += 1
         p = pview(st)
+        safety = lev_v.safety_effort if mx is None else mx.safety(st, lev_v.safety_effort)
         t = st["t"]
         g_s = p["software.initial_rate_oom_per_year"]
         r = p["software.returns"]
         lam = p["software.parallelization"]
 
         # -- physical compute now
-        acq, fab_binds = physical.acquisition(t, st["ln_fab"], st["x0"], p)
+        acq, fab_binds = physical.acquisition(t, st["ln_fab"], st["x0"] if mx is None else mx.budget_x0(st), p)
         x_u, power_binds = physical.usable_compute(st["x"], t, st["ln_pow"], p)
+        if mx is not None:  # sanctions cut supply; a hidden defector runs only its covert clusters
+            acq = acq * st["a:supply"]
+            x_u = mx.covert_compute(st, x_u)
         log_xu_ratio = np.log10(x_u / st["x0"])
 
         # -- automation and research input from the deployed generation
@@ -239,7 +254,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
 
         # -- verification and hazard
         eff_ratio = np.power(10.0, log_xu_ratio + st["s"])
-        V = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+        V = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
         cov = verification.coverage(V, st["cap"], p)
         h = risk.hazard(st["cap"], st["fid"], cov, p, reduction=lev_c.hazard_reduction)
 
@@ -256,6 +271,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
         dt = np.minimum(dt, np.where(st["paused"] & (st["pause_kind"] == 2), st["pause_end"] - t, dt))
         dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
+        if mx is not None:  # the actors of one sample share one clock
+            dt = mx.group_min(dt)
         dt = np.maximum(dt, 1e-12)
 
         # -- divergence: a state that overflowed (the sample stops; the run goes on)
@@ -312,6 +329,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             st[f"trip_next{j}"] = np.where(due, st[f"trip_next{j}"] + tw.cadence_years, st[f"trip_next{j}"])
             if fire.any():
                 st[f"trip_fired{j}"] = st[f"trip_fired{j}"] | fire
+                if mx is not None:  # each actor's strategy decides whether it takes the halt
+                    fire = mx.on_fire(st, O, fire, t, tw, x_u, rate)
                 first = fire & np.isnan(O["t_first_tripwire"][rows])
                 O["t_first_tripwire"][rows[first]] = t[first]
                 resp = RESPONSES[tw.response]
@@ -344,7 +363,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # pauses ending: fixed length, verification caught up, or the developer gives up
         if st["paused"].any():
             target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
-            V_now = verification.capacity(t, eff_ratio, 1.0, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+            V_now = verification.capacity(t, eff_ratio, 1.0, p, compute_share=lev_v.compute_share, safety_effort=safety)
             caught_up = verification.coverage(V_now, target, p) >= 1.0
             end = st["paused"] & (
                 ((st["pause_kind"] == 2) & (t >= st["pause_end"] - _EPS))
@@ -357,7 +376,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # training runs completing -> release (through the verification gate, detection, drift)
         done = st["building"] & ~st["paused"] & (st["build_left"] <= _EPS)
         if done.any():
-            V_rel = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+            V_rel = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
             cov_rel = verification.coverage(V_rel, st["build_cap"], p)
             blocked = done & st["gate"] & (cov_rel < 1.0)
             st["awaiting"] = blocked
@@ -369,18 +388,24 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # new training runs: when the potential capability clears the step
         idle = ~st["building"] & ~st["paused"]
         if idle.any():
-            _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p)
+            _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p,
+                         cap_oom=None if mx is None else mx.cap_oom(st))
+
+        if mx is not None:  # market shares, budgets, exits, monitoring, conditional pauses
+            mx.couple(st, O, t, dt, x_u, seed)
 
         # reports
         k_rep = st["k_rep"]
         land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
         if land.any():
-            V_now = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=lev_v.safety_effort)
+            V_now = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
             _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_u, p)
             st["k_rep"] = np.where(land, k_rep + 1, k_rep)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)
         finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
+        if mx is not None:  # retire whole samples (groups of A rows)
+            finished = mx.group_any(finished)
         if finished.any():
             keep = ~finished
             st = {k: v[keep] for k, v in st.items()}
@@ -388,6 +413,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             raise RuntimeError("engine did not terminate")
 
     _finalize(O, G, times, S, P)
+    if mx is not None:
+        O, G = mx.aggregate(O, G)
     return O, G
 
 
@@ -430,7 +457,7 @@ def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
     raise KeyError(name)  # validated in Policy
 
 
-def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p):
+def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p, cap_oom=None):
     """Start generation n+1 where the potential capability clears the deployed one by the step."""
     std = generations.run_flop(x_u, p["compute.training_duration_years"], diverted, p)
     dur = generations.run_duration(m_code, std, p)
@@ -439,6 +466,8 @@ def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latenc
     curation = p["data.curation_efficiency"] * f_d
     deficit = data.next_deficit(st["deficit"], real, st["gen"], curation, p)
     pot = np.log10(flop) - st["K0"] + st["s"] - data.capability_penalty_oom(deficit, p)
+    if cap_oom is not None:  # a compute cap on the generation's effective training compute
+        pot = np.minimum(pot, cap_oom)
     go = idle & (pot >= st["cap"] + p["generations.step_oom"])
     if go.any():
         st["building"] = st["building"] | go
