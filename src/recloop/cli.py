@@ -42,7 +42,9 @@ def _register_all() -> None:
     from recloop.reference import cli as reference_cli
     from recloop.web import cli as web_cli
 
-    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli):
+    from recloop.governance import cli as governance_cli
+
+    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli):
         module.register(app)
 
 

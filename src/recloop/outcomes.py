@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from recloop.engine import AUTOMATION_MILESTONES, CAPABILITY_MILESTONES, STATUS, SimResult
+from recloop.governance.actors import ACTOR_COLUMNS
 from recloop.mechanisms.physical import LIMIT_NAMES
 
 __all__ = ["COLUMNS", "to_table", "summarize", "trajectory_table", "fan"]
@@ -68,6 +69,15 @@ COLUMNS: dict[str, str] = {
     "bind_power_years": "years in which power limited compute",
     "binding_limit": "the limit that bound longest: budget, fab or power",
     "in:<path>": "the sampled value of each scenario parameter",
+    # many actors (scenario [[actors]]; recloop.governance.actors). Per sample: dates are the first
+    # actor's, counts are summed, takeoff and final quantities are the frontier actor's.
+    "frontier_actor": "index of the frontier actor: first to vastly superhuman, else most capable at the horizon",
+    "output_lost": "market-share-years during which developers were halted (sum over actors)",
+    "risk_share_nonmembers": "share of the integrated hazard carried by actors outside the treaty (null: no treaty or no hazard)",
+    "share_nonmembers": "market share of actors outside the treaty at the horizon (null: no treaty)",
+    "defections": "actors that declared a pause and built covertly",
+    "covert_detected": "covert build-outs detected by monitoring",
+    **{f"actor_{k}_<name>": v for k, v in ACTOR_COLUMNS.items()},
 }
 
 _DATE_COLUMNS = [c for c in COLUMNS if c.startswith("t_")]

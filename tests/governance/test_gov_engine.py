@@ -47,7 +47,10 @@ def test_a_firm_pausing_alone_while_its_rival_races_loses_share():
     none = simulate(s, Policy(), samples=40, seed=1, years=6)
     paused = simulate(s, Policy(tripwires=[PAUSE], stop=SURE), samples=40, seed=1, years=6)
     assert np.allclose(none.outcomes["actor_share_pauser"], 0.5)
-    assert np.all(paused.outcomes["actor_years_paused_pauser"] >= 3.0 - 1e-9)
+    P = paused.outcomes
+    # paused for the 3 years, or until it fell so far behind that it was absorbed (essay: 'obsolescence')
+    held = P["actor_years_paused_pauser"] >= 3.0 - 1e-9
+    assert np.all(held | P["actor_exited_pauser"]) and P["actor_exited_pauser"].any()
     assert np.all(paused.outcomes["actor_years_paused_racer"] == 0.0)
     # the pauser earns less over the run in every world (its final share can recover: chips
     # bought during the pause make its next generation large, the compute overhang)

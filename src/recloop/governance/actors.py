@@ -128,7 +128,8 @@ class MultiActor:
 
     def new_outcomes(self, n):
         return {"a:share": self.row["a:share0"].copy(), "a:output_lost": np.zeros(n), "a:share_years": np.zeros(n),
-                "a:defected": np.zeros(n, bool), "a:detected": np.zeros(n, bool), "a:exited": np.zeros(n, bool)}
+                "a:defected": np.zeros(n, bool), "a:detected": np.zeros(n, bool), "a:exited": np.zeros(n, bool),
+                "a:t_exit": np.full(n, np.nan)}
 
     # ------------------------------------------------------------------ per step
     def group_min(self, v):
@@ -177,7 +178,8 @@ class MultiActor:
                 T = tw.pause_years
                 p = monitoring.detection_per_period(st["a:covert"] * x_u, **self.mon)
                 expected = costs.expected_sanction(p, T / self.mon["period_years"], self.treaty.sanction_cost)
-                gain = costs.defection_gain(st["a:share"], rate, T, sensitivity=self.sens)
+                growth = np.clip(np.nan_to_num(rate, nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
+                gain = costs.defection_gain(st["a:share"], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
                 declare = declare | defect
                 take = take & ~defect
@@ -219,6 +221,7 @@ class MultiActor:
             if out.any():
                 st["a:exited"] = st["a:exited"] | out
                 O["a:exited"][rows[out]] = True
+                O["a:t_exit"][rows[out]] = t[out]
                 st["paused"] = st["paused"] | out
                 st["pause_kind"] = np.where(out, _EXITED, st["pause_kind"]).astype(np.int8)
                 st["pause_start"] = np.where(out, np.inf, st["pause_start"])
@@ -253,6 +256,9 @@ class MultiActor:
         """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns."""
         A, ns = self.A, self.ns
         idx = np.arange(ns)
+        # an exit is held as a pause that never ends (the actor stops developing): not a pause
+        held = O["years_paused"] - np.nan_to_num(self.horizon - O["a:t_exit"], nan=0.0)
+        O["years_paused"] = np.where(held > 1e-9, held, 0.0)
 
         def grid(v):
             return np.asarray(v).reshape(ns, A)
