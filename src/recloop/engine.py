@@ -244,13 +244,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         f_mean = (f_d + f_a + f_c) / 3.0
         m = np.where(ai_on, m, 1.0)
         m_code = np.where(ai_on, m_code, 1.0)
-        # elasticity of m with respect to AI labour (for the exact hyperbolic step below)
+        # elasticity of m with respect to AI labour (for the midpoint step below)
         e_q = _labour_elasticity(f_d, f_a, f_c, q, p)
         e_q = np.where(ai_on, e_q, 0.0)
 
         rate = software.software_rate(st["s"], t, m, g_s, r, lam, p["software.ceiling_oom"])
-        # local exponent c: d log10(rate)/ds (software feeds AI labour 1:1 in OOM)
-        c_loc = lam * e_q - lam / r
 
         # -- verification and hazard
         eff_ratio = np.power(10.0, log_xu_ratio + st["s"])
@@ -283,12 +281,20 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             O["t_diverged"][rows] = t[bad]
 
         # -- advance the continuous state
-        # software: exact for ds/dt = a 10^(c s) over the step (c frozen), Euler when c ~ 0
-        arg = 1.0 - c_loc * np.log(10.0) * rate * dt
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ds = np.where(np.abs(c_loc) > 1e-9, -np.log10(np.maximum(arg, 1e-300)) / c_loc, rate * dt)
-        ds = np.where(arg > 0, ds, max_step_oom)
-        ds = np.minimum(ds, np.maximum(p["software.ceiling_oom"] - st["s"], 0.0))
+        # software: midpoint (RK2) step. The midpoint research input follows from the labour
+        # elasticity (AI labour rises 1:1 with software OOM and falls with the human path), so
+        # the step is exact on the human-only trend and second-order during takeoff.
+        # Where the floor on dt would let software jump past max_step_oom, the software
+        # sub-step keeps the unfloored length: software moves on while the clock barely does.
+        h_s = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-300))
+        half = 0.5 * h_s
+        s_mid = st["s"] + rate * half
+        log_m_mid = np.log10(np.maximum(m, 1e-300)) + e_q * (rate * half - g_s * half / r)
+        rate_mid = software.software_rate(s_mid, t + half, np.power(10.0, log_m_mid), g_s, r, lam,
+                                          p["software.ceiling_oom"])
+        # a midpoint past the ceiling reads a zero rate: there the clipped Euler step is right
+        ceiling_gap = np.maximum(p["software.ceiling_oom"] - st["s"], 0.0)
+        ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], rate, rate_mid) * h_s, 0.0, ceiling_gap)
         st["s"] = st["s"] + ds
 
         g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
@@ -398,8 +404,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         k_rep = st["k_rep"]
         land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
         if land.any():
-            V_now = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
-            _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_u, p)
+            # state at the new time (the step has moved compute and software)
+            x_now, _ = physical.usable_compute(st["x"], t, st["ln_pow"], p)
+            eff_now = np.power(10.0, np.log10(x_now / st["x0"]) + st["s"])
+            V_now = verification.capacity(t, eff_now, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
+            _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_now, p)
             st["k_rep"] = np.where(land, k_rep + 1, k_rep)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)

@@ -287,7 +287,8 @@ def format_validation_error(err: ValidationError, *, root: type[BaseModel], pref
         # pydantic adds the union member's tag to the location; drop it for readability
         clean = [p for p in loc if p not in ("float", "uniform", "loguniform", "normal", "lognormal",
                                             "function-after[_check_bounds(), float]")]
-        clean = [p for p in clean if not (isinstance(p, str) and p.startswith("function-"))]
+        clean = [p for p in clean if not (isinstance(p, str) and p.startswith(("function-", "tagged-union")))]
+        branch = "dist" if any(isinstance(p, str) and p.startswith("tagged-union") for p in loc) else "value"
         path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in clean)
         path = path.lstrip(".")
         msg = e["msg"].removeprefix("Value error, ")
@@ -296,20 +297,24 @@ def format_validation_error(err: ValidationError, *, root: type[BaseModel], pref
             allowed = _allowed_fields(root, tuple(clean))
             close = difflib.get_close_matches(str(clean[-1]), allowed, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            lines.append(f"{path}: unknown field{hint}; allowed: {', '.join(allowed)}")
+            lines.append((path, branch, False, f"{path}: unknown field{hint}; allowed: {', '.join(allowed)}"))
             continue
         if e["type"] == "union_tag_invalid":
             msg = "unknown distribution; allowed dist = uniform, loguniform, normal, lognormal"
         if e["type"] == "model_attributes_type" or e["type"] == "model_type":
             msg = "expected a table"
-        shown = repr(given) if not isinstance(given, dict) else "{" + ", ".join(f"{k} = {v!r}" for k, v in given.items()) + "}"
-        lines.append(f"{path}: {msg}, got {shown}")
-    # a float-or-distribution union reports the same problem twice; keep the first per path
-    seen, unique = set(), []
-    for line in lines:
-        key = line.split(":", 1)[0]
-        if key in seen:
-            continue
-        seen.add(key)
-        unique.append(line)
-    return unique
+        if isinstance(given, dict):
+            shown = "{" + ", ".join(f"{k} = {v!r}" for k, v in given.items()) + "}"
+            if e["type"] == "value_error" and msg.startswith(("low", "needs")):
+                shown = ""
+        else:
+            shown = repr(given)
+        lines.append((path, branch, isinstance(given, dict), f"{path}: {msg}" + (f", got {shown}" if shown else "")))
+    # a float-or-distribution field reports one problem per union branch: keep the branch that
+    # matches what was given (a table -> the distribution's message, else the number's)
+    chosen: dict[str, str] = {}
+    for path, branch, is_table, line in lines:
+        want = "dist" if is_table else "value"
+        if path not in chosen or branch == want:
+            chosen[path] = line
+    return list(chosen.values())

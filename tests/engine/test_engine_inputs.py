@@ -1,0 +1,98 @@
+"""Bad input gets one clear line per problem, naming the field, with no traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+from recloop.engine import simulate
+from recloop.params import RecloopInputError
+from recloop.scenario import load_scenario, parse_scenario
+
+
+def _cli(*args, env_home):
+    return subprocess.run([sys.executable, "-m", "recloop.cli", *args], capture_output=True, text=True,
+                          env={"RECLOOP_HOME": str(env_home), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+@pytest.fixture
+def bad_toml(tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text(
+        'name = "bad"\n'
+        "[software]\nreturnz = 1.0\n"                              # misspelt
+        "initial_rate_oom_per_year = 7.0\n"                       # out of range
+        "[compute]\ninvestment_growth = \"fast\"\n"               # wrong type
+        "[automation]\nwidth_oom = { dist = \"uniform\", low = 2.0, high = 1.0 }\n"  # low > high
+    )
+    return p
+
+
+def test_every_problem_is_reported_at_once_with_its_field_path(bad_toml):
+    from recloop.scenario import read_toml
+
+    with pytest.raises(RecloopInputError) as err:
+        parse_scenario(read_toml(bad_toml))
+    lines = err.value.problems
+    text = "\n".join(lines)
+    assert len(lines) == 4, text
+    assert "scenario.software.returnz: unknown field (did you mean 'returns'?)" in text
+    assert "scenario.software.initial_rate_oom_per_year: must be in [0.05, 1.5] OOM/yr, got 7.0" in text
+    assert "scenario.compute.investment_growth" in text and "'fast'" in text
+    assert "scenario.automation.width_oom" in text and "low must be < high" in text
+
+
+def test_validate_command_exits_nonzero_without_traceback(bad_toml, tmp_path):
+    r = _cli("validate", str(bad_toml), env_home=tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.count("error: ") == 4
+
+
+def test_validate_accepts_bundled_files(tmp_path):
+    from recloop.policy import bundled_policies
+    from recloop.scenario import bundled_scenarios
+
+    for path in list(bundled_scenarios().values()) + list(bundled_policies().values()):
+        r = _cli("validate", str(path), env_home=tmp_path)
+        assert r.returncode == 0, (path, r.stderr)
+
+
+@pytest.mark.parametrize("n", ["0", "-5"])
+def test_absurd_sample_counts_are_refused(n, tmp_path):
+    r = _cli("run", "--samples", n, env_home=tmp_path)
+    assert r.returncode == 2
+    assert "--samples" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_simulate_refuses_bad_arguments():
+    with pytest.raises(RecloopInputError, match="samples"):
+        simulate(load_scenario(), samples=0)
+    with pytest.raises(RecloopInputError, match="years"):
+        simulate(load_scenario(), samples=1, years=-1)
+
+
+def test_bad_policy_metric_is_named(tmp_path):
+    p = tmp_path / "pol.toml"
+    p.write_text('name = "x"\n[[tripwires]]\nname = "t"\nmetric = "iq"\nthreshold = 1.0\n')
+    r = _cli("validate", str(p), env_home=tmp_path)
+    assert r.returncode == 2
+    assert "policy.tripwires[0]" in r.stderr and "unknown metric 'iq'" in r.stderr
+
+
+def test_run_writes_results_and_report(tmp_path):
+    out = tmp_path / "out"
+    r = _cli("run", "--samples", "300", "--years", "15", "--out", str(out), "--json", env_home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    import json
+
+    import pyarrow.parquet as pq
+
+    summary = json.loads(r.stdout)
+    assert summary["samples"] == 300
+    table = pq.read_table(out / "outcomes.parquet")
+    assert table.num_rows == 300 and "t_superhuman" in table.column_names
+    html = (out / "report.html").read_text()
+    assert "Capability against verified alignment" in html and "Plotly.newPlot" in html
+    runs = _cli("runs", env_home=tmp_path)
+    assert summary["run_id"] in runs.stdout
