@@ -132,7 +132,8 @@ def register(app: typer.Typer) -> None:
         from recloop.scenario import parse_scenario, read_toml
 
         data = read_toml(file)
-        is_policy = any(k in data for k in ("tripwires", "containment", "stop")) or (
+        is_policy = any(k in data for k in ("tripwires", "containment", "stop", "treaty", "monitoring",
+                                            "strategies", "compliance")) or (
             "verification" in data and "compute_share" in data.get("verification", {}))
         if is_policy:
             p = parse_policy(data)

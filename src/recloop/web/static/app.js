@@ -250,7 +250,8 @@ function requestBody() {
     samples: state.samples, years: state.years, seed: state.seed };
   if (state.scenario) body.scenario = state.scenario; else body.preset = state.preset;
   if (state.tab === "compare") {
-    body.compare = state.compare.length ? state.compare : Object.keys(META.policies);
+    // the API compares at most 4 policies at once: default to the first four bundled ones
+    body.compare = state.compare.length ? state.compare.slice(0, 4) : Object.keys(META.policies).slice(0, 4);
   }
   return body;
 }
