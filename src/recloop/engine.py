@@ -240,12 +240,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         ai_on = ~((st["paused"] & lev_s.halts_research) | (t < st["restrict_end"]))
         log_q = np.log10(p["automation.ai_labour_at_start"]) + log_xu_ratio + st["s"] - g_s * t / r
         q = np.power(10.0, np.clip(log_q, -300, 300))
-        f_d, f_a, f_c, m_code, m = auto.research_multiplier(st["cap"], q, p)
+        f_d, f_a, f_c, m_code, m, e_q = auto.research_multiplier(st["cap"], q, p)
         f_mean = (f_d + f_a + f_c) / 3.0
         m = np.where(ai_on, m, 1.0)
         m_code = np.where(ai_on, m_code, 1.0)
         # elasticity of m with respect to AI labour (for the midpoint step below)
-        e_q = _labour_elasticity(f_d, f_a, f_c, q, p)
         e_q = np.where(ai_on, e_q, 0.0)
 
         rate = software.software_rate(st["s"], t, m, g_s, r, lam, p["software.ceiling_oom"])
@@ -271,7 +270,9 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
         if mx is not None:  # the actors of one sample share one clock
             dt = mx.group_min(dt)
-        dt = np.maximum(dt, 1e-12)
+        # rows already at the horizon with every report written are inert until compacted
+        at_end = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep)
+        dt = np.where(at_end, 0.0, np.maximum(dt, 1e-12))
 
         # -- divergence: a state that overflowed (the sample stops; the run goes on)
         bad = ~(np.isfinite(rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
@@ -415,7 +416,9 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
         if mx is not None:  # retire whole samples (groups of A rows)
             finished = mx.group_any(finished)
-        if finished.any():
+        n_fin = int(finished.sum())
+        # compaction copies every state array: do it when it pays (or a row is bad)
+        if n_fin and (bad.any() or n_fin == finished.size or n_fin >= max(32, finished.size // 10)):
             keep = ~finished
             st = {k: v[keep] for k, v in st.items()}
         if it > 2_000_000:  # pragma: no cover - guard against a logic error looping forever
@@ -425,24 +428,6 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     if mx is not None:
         O, G = mx.aggregate(O, G)
     return O, G
-
-
-def _labour_elasticity(f_d, f_a, f_c, q, p):
-    """d ln m / d ln q: how research input responds to more AI labour (0 human-only, 1 full)."""
-    rho = auto._safe_rho(p["automation.substitution_rho"])
-    rho_b = auto._safe_rho(p["automation.bottleneck_rho"])
-    num, den = 0.0, 0.0
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        for f in (f_d, f_a, f_c):
-            human = np.power(1.0 - f, 1.0 - rho)
-            ai = np.power(f, 1.0 - rho) * np.power(np.maximum(q, 1e-300), rho)
-            share = np.where(human + ai > 0, ai / (human + ai), 1.0)
-            rv = np.power(human + ai, 1.0 / rho)
-            w = np.power(rv, rho_b)
-            num = num + w * share
-            den = den + w
-        out = np.where(den > 0, num / den, 0.0)
-    return np.nan_to_num(out, nan=1.0)
 
 
 def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):

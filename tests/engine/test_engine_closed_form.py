@@ -31,19 +31,20 @@ def test_without_automation_compute_follows_investment_times_price_performance(m
 
 
 def test_pure_hyperbolic_software_loop_blows_up_at_the_analytic_time(make_scenario):
-    # full automation from the start, constant compute: ds/dt = g q0^lambda 10^((lambda - beta) s)
-    g, lam, r = 0.45, 0.7, 3.5
+    # full automation from the start, constant compute, abundant AI labour (R = 1 + q ~ q):
+    # ds/dt = g q0^lambda 10^((lambda - beta) s), which reaches infinity at 1/(g q0^lambda c ln 10)
+    g, lam, r, q0 = 0.45, 0.3, 3.0, 100.0
     sc = make_scenario(
         compute={"investment_growth": 1.0, "price_performance_growth": 1.0, "depreciation": 0.0,
                  "power_gw": 1000.0, "efficiency_growth": 1.0, "fab_output_growth": 1.0},
         software={"initial_rate_oom_per_year": g, "returns": r, "parallelization": lam, "ceiling_oom": 30.0},
         automation={"midpoint_data_oom": -2.0, "midpoint_arch_oom": -2.0, "midpoint_code_oom": -2.0,
-                    "width_oom": 0.05, "ai_labour_at_start": 1.0},
+                    "width_oom": 0.05, "ai_labour_at_start": q0},
     )
-    res = simulate(sc, samples=1, years=2.5, report_every=1 / 365.25)
+    res = simulate(sc, samples=1, years=1.5, report_every=1 / 365.25)
     s = res.trajectories["software_oom"][0]
     c = lam - lam / r
-    T = software.hyperbolic_blowup_time(g, c)
+    T = software.hyperbolic_blowup_time(g * q0 ** lam, c)
     t_hit = res.times[np.argmax(s >= 20.0)]
     assert t_hit == pytest.approx(T * (1 - 10 ** (-c * 20)), rel=0.01)
 
@@ -63,7 +64,12 @@ def test_fidelity_compounds_geometrically_with_constant_drift(make_scenario):
 def test_ces_research_input_limits():
     f = np.array([0.0, 1.0])
     out = automation.vector_research(f, ai_labour=np.array([50.0, 50.0]), rho=-0.5)
-    np.testing.assert_allclose(out, [1.0, 50.0])
+    np.testing.assert_allclose(out, [1.0, 51.0])  # at f = 1 humans add their own unit of labour
+    # scarce AI labour is spread with the humans: all 1 + q units count; automation never hurts
+    scarce = automation.vector_research(np.array([0.5]), ai_labour=np.array([0.2]), rho=-0.5)
+    assert scarce[0] == pytest.approx(1.2)
+    grid = automation.vector_research(np.linspace(0, 1, 101), ai_labour=np.full(101, 0.05), rho=-2.0)
+    assert (grid >= 1.0 - 1e-12).all()
     # with abundant AI labour the unautomated share bottlenecks: R -> (1-f)^((rho-1)/rho)
     big = automation.vector_research(np.array([0.5]), ai_labour=np.array([1e12]), rho=-0.5)
     assert big[0] == pytest.approx(0.5 ** -3.0, rel=1e-3)

@@ -250,8 +250,11 @@ function requestBody() {
     samples: state.samples, years: state.years, seed: state.seed };
   if (state.scenario) body.scenario = state.scenario; else body.preset = state.preset;
   if (state.tab === "compare") {
-    // the API compares at most 4 policies at once: default to the first four bundled ones
-    body.compare = state.compare.length ? state.compare.slice(0, 4) : Object.keys(META.policies).slice(0, 4);
+    // the API compares at most 4 policies at once; with nothing picked, compare the reference
+    // policy with the simplest halt (none vs tripwire-pause) when both are bundled
+    const names = Object.keys(META.policies);
+    const fallback = ["none", "tripwire-pause"].every((n) => names.includes(n)) ? ["none", "tripwire-pause"] : names.slice(0, 2);
+    body.compare = (state.compare.length ? state.compare : fallback).slice(0, 4);
   }
   return body;
 }
