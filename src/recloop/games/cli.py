@@ -95,24 +95,30 @@ def han2020(
 
 
 def halt(
-    scenario: Optional[str] = typer.Argument(None, help="Scenario; only the bundled closed-form "
-                                             "'two-firm' game until the simulation engine lands."),
-    actors: str = typer.Option("firm_a,firm_b", "--actors", help="Comma-separated actor names (two)."),
+    scenario: Optional[str] = typer.Argument(None, help="Scenario with [[actors]] (bundled name or file, e.g. "
+                                             "'two-firm'): the game on the simulation engine. Without it: the "
+                                             "self-contained closed-form two-firm game."),
+    actors: Optional[str] = typer.Option(None, "--actors", help="Comma-separated actor names (two; with a "
+                                         "scenario, default its first two actors)."),
     strategies: str = typer.Option("race,pause,conditional", "--strategies",
-                                   help="Comma-separated strategies among race, pause, conditional."),
-    detection: Optional[float] = typer.Option(None, "--detection", help="Detection probability in [0, 1]."),
-    sanction: Optional[float] = typer.Option(None, "--sanction", help="Sanction (annual market values)."),
+                                   help="Comma-separated strategies: race, pause, conditional (and, with a "
+                                   "scenario, the engine's unilateral_pause, conditional_pause, comply, covert)."),
+    detection: Optional[float] = typer.Option(None, "--detection", help="Detection probability in [0, 1] (per year)."),
+    sanction: Optional[float] = typer.Option(None, "--sanction", help="Sanction (annual market values; with a "
+                                             "scenario, market-share-years)."),
+    samples: int = typer.Option(500, "--samples", help="Worlds per strategy profile (with a scenario)."),
+    seed: int = typer.Option(0, "--seed", help="Seed (with a scenario): every profile on the same worlds."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Is pausing an equilibrium? Without monitoring, with monitoring, with monitoring + reciprocity."""
+    if scenario is not None:
+        _halt_engine(scenario, actors, strategies, detection, sanction, samples, seed, as_json)
+        return
     from recloop.games import design
     from recloop.games import halt as model
     from recloop.games.equilibria import mixed_nash, nash_margin, pure_nash, welfare_report
 
-    if scenario not in (None, "two-firm"):
-        _fail([f"halt: scenario {scenario!r} needs the simulation engine; "
-                                 "only the bundled 'two-firm' game is available"])
-    names = [a.strip() for a in actors.split(",") if a.strip()]
+    names = [a.strip() for a in (actors or "firm_a,firm_b").split(",") if a.strip()]
     if len(names) != 2:
         _fail([f"halt.actors: the two-firm game has two actors, got {len(names)}"])
     chosen = [s.strip() for s in strategies.split(",") if s.strip()]
@@ -122,7 +128,7 @@ def halt(
                                  f"including race and pause; got {strategies!r}"])
     kw = {k: v for k, v in {"detection": detection, "sanction": sanction}.items() if v is not None}
     p = _build(model.HaltGame, "halt", **kw)
-    out: dict = {"scenario": "two-firm", "actors": names, "inputs": p.model_dump(), "regimes": {}}
+    out: dict = {"scenario": "self-contained two-firm game", "actors": names, "inputs": p.model_dump(), "regimes": {}}
     for regime in model.REGIMES:
         if regime == "reciprocity" and "conditional" not in chosen:
             continue
@@ -155,6 +161,61 @@ def halt(
         flip = "" if r["min_detection_for_pause"] is None else f"; needs detection >= {_fmt(r['min_detection_for_pause'])}"
         typer.echo(f"  {regime:12s} pause an equilibrium: {'yes' if r['pause_is_equilibrium'] else 'no'}"
                    f" (margin {_fmt(r['margin'])}){flip}")
+
+
+def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples, seed, as_json) -> None:
+    """``recloop game halt SCENARIO``: the three regimes with payoffs from the engine."""
+    from recloop.games import engine_source as E
+    from recloop.params import RecloopInputError
+    from recloop.scenario import load_scenario
+
+    problems = []
+    if isinstance(samples, bool) or not 2 <= samples <= 1_000_000:
+        problems.append(f"halt.samples: must be an integer in [2, 1,000,000], got {samples!r}")
+    if seed < 0:
+        problems.append(f"halt.seed: must be >= 0, got {seed}")
+    if problems:
+        _fail(problems)
+    try:
+        sc = load_scenario(scenario_name)
+    except RecloopInputError as err:
+        _fail(err.problems)
+    if not sc.actors:
+        _fail([f"halt.scenario: '{scenario_name}' declares no [[actors]]; the engine game needs actors "
+               "(e.g. the bundled two-firm)"])
+    names = ([a.strip() for a in actors.split(",") if a.strip()] if actors is not None
+             else [a.name for a in sc.actors[:2]])
+    if len(names) != 2:
+        _fail([f"halt.actors: name two actors, got {len(names)} ({', '.join(names) or 'none'})"])
+    chosen = [s.strip() for s in strategies.split(",") if s.strip()]
+    kw = {k: v for k, v in {"detection": detection, "sanction": sanction}.items() if v is not None}
+    p = _build(E.EngineHalt, "halt", **kw)
+    try:
+        out = E.study(sc, p, actors=names, strategies=chosen, samples=samples, seed=seed)
+    except RecloopInputError as err:
+        _fail(err.problems)
+    _record("halt", {"scenario": sc.name, "actors": names, "strategies": chosen, "samples": samples,
+                     "seed": seed, **out["inputs"]},
+            {r: v["pause_is_equilibrium"] for r, v in out["regimes"].items()})
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, default=float))
+        return
+    typer.echo(f"Halt game on the engine: scenario {sc.name}, {', '.join(names)}; {samples} worlds per profile, "
+               f"seed {seed}, {p.years:g} years; detection={p.detection:g}/yr, sanction={p.sanction:g} share-years")
+    for regime, r in out["regimes"].items():
+        if r["target"] is None:
+            typer.echo(f"  {regime:12s} no target profile among {', '.join(r['strategies'])}; "
+                       f"pure equilibria: {r['pure_equilibria']}")
+            continue
+        lev = r["min_detection"]
+        flip = ""
+        if lev is not None:
+            v = "none in [0, 1]" if lev["value"] is None else _fmt(lev["value"])
+            lo = "-" if lev["low"] is None else _fmt(lev["low"])
+            hi = "never" if lev["high"] is None else _fmt(lev["high"])
+            flip = f"; needs detection >= {v} (range {lo} to {hi})"
+        typer.echo(f"  {regime:12s} {'/'.join(r['target'])} an equilibrium: {'yes' if r['pause_is_equilibrium'] else 'no'}"
+                   f" (margin {_fmt(r['margin'])} +- {_fmt(r['margin_se'])}){flip}")
 
 
 def register(app: typer.Typer) -> None:
