@@ -3,7 +3,8 @@
 State is a set of arrays with a leading sample axis. Between releases the continuous state
 (software efficiency, installed compute, power and fab capacity, verification capacity, hazard)
 moves with a step that adapts per sample: no step may move software by more than
-``max_step_oom`` or last longer than ``max_step_years``, and steps land exactly on report
+``max_step_oom`` or last longer than ``max_step_years`` (or overshoot the date the next training
+run can start), and steps land exactly on report
 times, tripwire evaluations, halt effects and training-run completions. Generations are
 discrete release events. Each sample's path depends only on (seed, sample index), so results
 are identical whatever the chunk size, sample count or number of workers.
@@ -99,7 +100,7 @@ def simulate(
     report_every: float = 0.25,
     method: Literal["mc", "sobol", "lhs"] = "mc",
     sample_offset: int = 0,
-    max_step_years: float = 1 / 12,
+    max_step_years: float = 0.25,
     max_step_oom: float = 0.05,
     progress: Callable[[int], None] | None = None,
 ) -> SimResult:
@@ -134,7 +135,7 @@ def _nan(n):
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=1 / 12, max_step_oom=0.05, params=None):
+                   max_step_years=0.25, max_step_oom=0.05, params=None):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
 
     ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
@@ -196,6 +197,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
         "noc": np.zeros(n, bool), "takeoff": np.zeros(n, bool), "k_rep": np.zeros(n, np.int64),
+        "start_gap": np.zeros(n),
         "idx": index.copy(),
     }
     for j in range(n_trip):
@@ -258,6 +260,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # -- step size
         dt = np.minimum(max_step_years, horizon - t)
         dt = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-12))
+        # land near the date the next training run can start: the potential capability grows at
+        # most at the software rate plus the growth of compute (a bound, in OOM/yr)
+        pot_speed = rate + (np.abs(physical.budget_growth(p)) + np.log(p["compute.power_growth"])
+                            + p["compute.buildout_boost"]) / np.log(10.0) + 0.05
+        dt = np.where(st["start_gap"] > 0, np.minimum(dt, np.maximum(st["start_gap"] / pot_speed, 1e-3)), dt)
         k_rep = st["k_rep"]
         next_rep = times[np.minimum(k_rep, n_rep - 1)]
         dt = np.where(k_rep < n_rep, np.minimum(dt, next_rep - t), dt)
@@ -460,9 +467,13 @@ def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latenc
     curation = p["data.curation_efficiency"] * f_d
     deficit = data.next_deficit(st["deficit"], real, st["gen"], curation, p)
     pot = np.log10(flop) - st["K0"] + st["s"] - data.capability_penalty_oom(deficit, p)
+    growing = idle
     if cap_oom is not None:  # a compute cap on the generation's effective training compute
+        growing = idle & (pot < cap_oom)
         pot = np.minimum(pot, cap_oom)
     go = idle & (pot >= st["cap"] + p["generations.step_oom"])
+    # distance to the next start, used to size the next step (not while a cap holds pot still)
+    st["start_gap"] = np.where(growing & ~go, st["cap"] + p["generations.step_oom"] - pot, 0.0)
     if go.any():
         st["building"] = st["building"] | go
         st["build_cap"] = np.where(go, pot, st["build_cap"])
