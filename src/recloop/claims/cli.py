@@ -1,0 +1,45 @@
+"""``recloop claims``: the essay's claims, each tested by a run (thin adapter)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def claims(
+        samples: int = typer.Option(400, "--samples", help="Worlds per experiment (the essay's cast runs half as many)."),
+        seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same table."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Folder for claims.html and claims.json."),
+        as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON on stdout."),
+    ):
+        """Audit the essay's claims: quote, experiment, verdict computed from the run, flip conditions."""
+        from recloop import store
+        from recloop.claims.page import MAX_SAMPLES, MIN_SAMPLES, audit_dict, format_table, run_claims, write_outputs
+        from recloop.params import RecloopInputError
+
+        if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
+            raise RecloopInputError([f"--samples: must be an integer in [{MIN_SAMPLES}, {MAX_SAMPLES:,}], got {samples}"])
+        if seed < 0:
+            raise RecloopInputError([f"--seed: must be a non-negative integer, got {seed}"])
+        run_id = store.new_run_id("claims")
+        out_dir = Path(out) if out else store.home() / run_id
+        results = run_claims(samples, seed)
+        audit = audit_dict(results, samples=samples, seed=seed)
+        jp, hp = write_outputs(results, audit, out_dir)
+        store.record_run(run_id, kind="claims", name="essay-claims", out_dir=out_dir, samples=samples, seed=seed,
+                         inputs={"samples": samples, "seed": seed},
+                         summary={str(c["id"]): {"verdict": c["verdict"], "holds_share": c["holds_share"]}
+                                  for c in audit["claims"]})
+        audit["run_id"], audit["out_dir"] = run_id, str(out_dir)
+        if as_json:
+            typer.echo(json.dumps(audit, indent=2, ensure_ascii=False))
+        else:
+            typer.echo(format_table(audit))
+            typer.echo(f"written: {hp}, {jp}")

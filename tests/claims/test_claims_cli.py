@@ -1,0 +1,43 @@
+"""``recloop claims``: bad --samples exits 2 with one line; a run writes the page and JSON it prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from recloop.cli import _register_all, app
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "recloop.cli", "claims", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_bad_samples_exits_2_with_one_line():
+    for bad in ("5", "0", "-3", "many"):
+        r = _cli("--samples", bad)
+        assert r.returncode == 2, (bad, r.stderr)
+        lines = [ln for ln in r.stderr.strip().splitlines() if ln.strip()]
+        assert "Traceback" not in r.stderr
+        if bad != "many":  # typer's own message for a non-integer is a boxed usage error
+            assert lines == [f"error: --samples: must be an integer in [20, 100,000], got {bad}"]
+
+
+def test_cli_json_matches_written_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("RECLOOP_HOME", str(tmp_path / "home"))
+    _register_all()
+    res = CliRunner().invoke(app, ["claims", "--samples", "40", "--seed", "3", "--out", str(tmp_path / "o"), "--json"])
+    assert res.exit_code == 0, res.output
+    printed = json.loads(res.output)
+    written = json.loads((tmp_path / "o" / "claims.json").read_text(encoding="utf-8"))
+    assert [c["verdict"] for c in printed["claims"]] == [c["verdict"] for c in written["claims"]]
+    assert len(written["claims"]) == 12 and written["seed"] == 3
+    html = (tmp_path / "o" / "claims.html").read_text(encoding="utf-8")
+    assert html.count("Plotly.newPlot(") == 12
+    from recloop.store import list_runs
+
+    assert any(r["run_id"] == printed["run_id"] and r["kind"] == "claims" for r in list_runs())

@@ -1,0 +1,58 @@
+"""Each claim's verdict on the page and in the JSON is the one its run computes, and a seed fixes it.
+
+CI-sized runs (60 worlds per experiment): the numbers move with engine changes, so these tests check
+the consistency of run -> verdict -> page, never hard-coded outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from recloop.claims import CLAIMS, verdict
+from recloop.claims.page import audit_dict, run_claims, write_outputs
+
+SAMPLES, SEED = 60, 0
+IDS = [c.id for c in CLAIMS]
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory):
+    results = run_claims(SAMPLES, SEED)
+    audit = audit_dict(results, samples=SAMPLES, seed=SEED)
+    out = tmp_path_factory.mktemp("claims")
+    jp, hp = write_outputs(results, audit, out)
+    return {r.claim.id: r for r in results}, json.loads(jp.read_text(encoding="utf-8")), hp.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_page_verdict_is_the_runs_verdict(audited, cid):
+    results, page, html = audited
+    r = results[cid]
+    row = next(c for c in page["claims"] if c["id"] == cid)
+    holds = np.asarray(r.evidence.holds, dtype=bool)
+    assert row["worlds"] == holds.size > 0
+    assert row["holds_share"] == pytest.approx(holds.mean(), abs=1e-4)
+    assert row["verdict"] == verdict(float(holds.mean())) == r.verdict
+    assert row["flips"], "every claim states where its verdict flips (or that nothing flips it)"
+    assert f"id='claim-{cid}'" in html and f"<span class='{row['verdict']}'>{row['verdict']}</span>" in html
+    assert f"Plotly.newPlot('fig-{cid}'" in html and r.evidence.figure["data"]
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_headline_number_is_the_share_of_worlds(audited, cid):
+    results, page, _ = audited
+    row = next(c for c in page["claims"] if c["id"] == cid)
+    first = next(iter(row["numbers"].values()))  # every claim's first number is its holds share
+    assert first == pytest.approx(row["holds_share"], abs=1e-4)
+
+
+def test_same_seed_same_table(audited):
+    results, _, _ = audited
+    again = {r.claim.id: r for r in run_claims(SAMPLES, SEED, ids=[1, 5, 8, 12])}
+    for cid, r in again.items():
+        assert r.verdict == results[cid].verdict
+        assert np.array_equal(r.evidence.holds, results[cid].evidence.holds)
+        assert r.evidence.numbers == results[cid].evidence.numbers
