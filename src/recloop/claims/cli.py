@@ -14,7 +14,7 @@ __all__ = ["register"]
 def register(app: typer.Typer) -> None:
     @app.command()
     def claims(
-        samples: int = typer.Option(400, "--samples", help="Worlds per experiment (the essay's cast runs half as many)."),
+        samples: int = typer.Option(1000, "--samples", help="Worlds per experiment (the essay's cast runs half as many)."),
         seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same table."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for claims.html and claims.json."),
         as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON on stdout."),
