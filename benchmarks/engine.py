@@ -32,15 +32,19 @@ def main() -> None:
     simulate(sc, samples=256, years=a.years)  # warm-up (imports, caches)
     prof = cProfile.Profile() if a.profile else None
     t0 = time.perf_counter()
+    c0 = time.process_time()
     if prof:
         prof.enable()
     simulate(sc, samples=a.samples, years=a.years)
     if prof:
         prof.disable()
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"scenario {a.scenario}: {a.samples:,} samples x {a.years:g} years")
     print(f"wall {wall:.2f} s  ({a.samples / wall:,.0f} samples/s)  target 15 s: ratio {wall / 15:.2f}")
+    print(f"cpu  {cpu:.2f} s  ({a.samples / cpu:,.0f} samples/s per core; wall exceeds cpu when the machine is shared)"
+          f"  load average {os.getloadavg()[0]:.1f}")
     print(f"peak RSS {peak_gib:.2f} GiB  target 2 GiB: ratio {peak_gib / 2:.2f}")
     if prof:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(18)

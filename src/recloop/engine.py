@@ -514,43 +514,48 @@ def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
 
 
 def _milestones(st, O, rel, t, V, p):
-    """Record the milestones the deployed generation passes at a release."""
-    rows = st["row"]
-    cap = st["cap"]
-    w = p["automation.width_oom"]
-    f_d = auto.automation_fraction(cap, p["automation.midpoint_data_oom"], w)
-    f_a = auto.automation_fraction(cap, p["automation.midpoint_arch_oom"], w)
-    f_c = auto.automation_fraction(cap, p["automation.midpoint_code_oom"], w)
-    f_mean = (f_d + f_a + f_c) / 3.0
-    gap = cap - verification.verified_capability_oom(V, p)
-    cov = verification.coverage(V, cap, p)
+    """Record the milestones the deployed generation passes at a release (only the rows
+    that released are read)."""
+    i = np.flatnonzero(rel)
+    rows, cap, tt, fid = st["row"][i], st["cap"][i], t[i], st["fid"][i]
+    pv = {k: p[k][i] for k in ("automation.width_oom", "automation.midpoint_data_oom", "automation.midpoint_arch_oom",
+                               "automation.midpoint_code_oom", "verification.required_exponent",
+                               "milestones.takeoff_start_automation", "milestones.superhuman_oom",
+                               "risk.no_control_automation", "drift.unaligned_fidelity", "risk.danger_oom")}
+    w = pv["automation.width_oom"]
+    f_c = auto.automation_fraction(cap, pv["automation.midpoint_code_oom"], w)
+    f_mean = (auto.automation_fraction(cap, pv["automation.midpoint_data_oom"], w)
+              + auto.automation_fraction(cap, pv["automation.midpoint_arch_oom"], w) + f_c) / 3.0
+    Vi = V[i]
+    gap = cap - verification.verified_capability_oom(Vi, pv)
+    cov = verification.coverage(Vi, cap, pv)
 
     def first(col, cond):
-        hit = rel & cond & np.isnan(O[col][rows])
-        O[col][rows[hit]] = t[hit]
+        hit = cond & np.isnan(O[col][rows])
+        O[col][rows[hit]] = tt[hit]
         return hit
 
     for a in AUTOMATION_MILESTONES:
         first(f"t_automation_{round(a * 100)}", f_mean >= a)
     for c in CAPABILITY_MILESTONES:
         first(f"t_capability_{c}oom", cap >= c)
-    hit = first("t_takeoff_start", f_mean >= p["milestones.takeoff_start_automation"])
+    hit = first("t_takeoff_start", f_mean >= pv["milestones.takeoff_start_automation"])
     if hit.any():
-        st["takeoff"] = st["takeoff"] | hit
+        st["takeoff"][i[hit]] = True
         O["capability_at_takeoff_start"][rows[hit]] = cap[hit]
-        O["fidelity_at_takeoff_start"][rows[hit]] = st["fid"][hit]
+        O["fidelity_at_takeoff_start"][rows[hit]] = fid[hit]
         O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
-    sup_level = O["capability_at_takeoff_start"][rows] + p["milestones.superhuman_oom"]
-    hit = first("t_superhuman", st["takeoff"] & (cap >= sup_level))
+    sup_level = O["capability_at_takeoff_start"][rows] + pv["milestones.superhuman_oom"]
+    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level))
     if hit.any():
-        O["fidelity_at_superhuman"][rows[hit]] = st["fid"][hit]
+        O["fidelity_at_superhuman"][rows[hit]] = fid[hit]
         O["gap_at_superhuman"][rows[hit]] = gap[hit]
         O["unverified_takeoff"][rows[hit]] = cov[hit] < 1.0
-    noc = rel & (f_c >= p["risk.no_control_automation"]) & (cov < 1.0) & ~st["noc"]
+    noc = (f_c >= pv["risk.no_control_automation"]) & (cov < 1.0) & ~st["noc"][i]
     if noc.any():
-        st["noc"] = st["noc"] | noc
-        O["t_no_control"][rows[noc]] = t[noc]
-    first("t_unaligned", (st["fid"] < p["drift.unaligned_fidelity"]) & (cap >= p["risk.danger_oom"]))
+        st["noc"][i[noc]] = True
+        O["t_no_control"][rows[noc]] = tt[noc]
+    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= pv["risk.danger_oom"]))
 
 
 def _record(G, st, land, rows, k_rep, V, f_mean, mult, x_u, p):
