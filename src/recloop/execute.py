@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from recloop.params import RecloopInputError
+from recloop.engine import DEFAULT_CHUNK
 
 __all__ = [
     "BACKENDS",
@@ -322,7 +323,7 @@ class RunPlan:
 
 
 def plan_run(scenario, policy, *, run_id: str, out_dir: str | Path, samples: int, seed: int, years: float,
-             chunk_size: int = 8192, report_every: float = 0.25, method: str = "mc",
+             chunk_size: int = DEFAULT_CHUNK, report_every: float = 0.25, method: str = "mc",
              fan_samples: int = DEFAULT_FAN_SAMPLES) -> RunPlan:
     """Validate the options, create ``out_dir/parts`` and write the manifest atomically."""
     from recloop.engine import _check_args
