@@ -93,6 +93,8 @@ def test_run_writes_results_and_report(tmp_path):
     table = pq.read_table(out / "outcomes.parquet")
     assert table.num_rows == 300 and "t_superhuman" in table.column_names
     html = (out / "report.html").read_text()
-    assert "Capability against verified alignment" in html and "Plotly.newPlot" in html
+    from recloop.report.charts import FIGURE_TITLES
+
+    assert FIGURE_TITLES["capability"] in html and "Plotly.newPlot" in html
     runs = _cli("runs", env_home=tmp_path)
     assert summary["run_id"] in runs.stdout
