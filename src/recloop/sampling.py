@@ -64,12 +64,25 @@ def uniform(seed: int, index: np.ndarray, stream: int, counter: np.ndarray | int
 
 
 def _qmc_uniforms(method: str, seed: int, index: np.ndarray, dims: int) -> np.ndarray:
-    """Rows ``index`` of a scrambled QMC sequence. Sobol is generated up to max(index)+1."""
+    """Rows ``index`` of a scrambled QMC sequence.
+
+    A scrambled Sobol point is fixed by (seed, index), so a contiguous chunk fast-forwards to its
+    first index and draws only its own points. A Latin hypercube is a design of all the rows up
+    to the largest index: its rows depend on that size as well.
+    """
     n = int(index.max()) + 1
     if method == "sobol":
+        import warnings
+
         eng = qmc.Sobol(d=dims, scramble=True, seed=seed)
-        m = int(np.ceil(np.log2(max(n, 2))))
-        pts = eng.random_base2(m)
+        lo = int(index.min())
+        contiguous = index.size == n - lo and bool(np.all(np.diff(index) == 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # balance warning for non-2^m counts
+            if contiguous:
+                eng.fast_forward(lo)
+                return np.clip(eng.random(index.size), 1e-12, 1 - 1e-12)
+            pts = eng.random(n)
     else:
         eng = qmc.LatinHypercube(d=dims, seed=seed)
         pts = eng.random(n)

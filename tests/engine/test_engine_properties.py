@@ -113,3 +113,15 @@ def test_an_overflowing_sample_is_marked_diverged_and_the_run_goes_on(monkeypatc
     assert (np.delete(r.outcomes["status"], 3) == 0).all()
     assert np.isfinite(np.delete(r.outcomes["final_effective_compute"], 3)).all()
     assert (np.delete(r.outcomes["generations"], 3) > 0).all()
+
+
+def test_sobol_sample_i_is_the_same_in_any_chunk():
+    from recloop.sampling import draw_parameters
+
+    sc = load_scenario()
+    whole = draw_parameters(sc, np.arange(0, 64), 5, method="sobol")
+    part = draw_parameters(sc, np.arange(40, 64), 5, method="sobol")
+    scattered = draw_parameters(sc, np.array([3, 41, 17]), 5, method="sobol")
+    for k in ("software.returns", "automation.midpoint_code_oom"):
+        np.testing.assert_array_equal(whole[k][40:], part[k])
+        np.testing.assert_array_equal(whole[k][[3, 41, 17]], scattered[k])
