@@ -80,7 +80,8 @@ def _qmc_uniforms(method: str, seed: int, index: np.ndarray, dims: int) -> np.nd
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # balance warning for non-2^m counts
             if contiguous:
-                eng.fast_forward(lo)
+                if lo:  # scipy refuses a zero-length fast-forward
+                    eng.fast_forward(lo)
                 return np.clip(eng.random(index.size), 1e-12, 1 - 1e-12)
             pts = eng.random(n)
     else:
