@@ -90,7 +90,8 @@ class Pause(Block):
     Triggers (the first that fires applies; at most one pause per sample):
     ``milestone`` (AI 2027: SC, SAR or SIAR), ``progress_years`` (software intelligence explosion:
     years of AI progress made since ASARA), ``multiplier`` (both: the software progress multiplier,
-    i.e. pace of software progress over its recent pace, reaches this value).
+    i.e. pace of software progress over its recent pace, reaches this value), ``automation``
+    (compute-centric framework: share of tasks automated).
     """
 
     milestone: str | None = param(
@@ -105,6 +106,10 @@ class Pause(Block):
         None, unit="x", bounds=(1.0, 1e9), log=True,
         doc="Pause when the software progress multiplier first reaches this value.",
         source="recloop lever; cf. Google DeepMind FSF ML R&D acceleration levels (DESIGN.md)")
+    automation: float | None = param(
+        None, unit="share of tasks", bounds=(0.0, 1.0),
+        doc="Pause when this share of cognitive tasks is automated (compute-centric framework).",
+        source="recloop lever; milestones of Davidson 2023 (20%, 100% automation)")
     years: float = param(
         1.0, unit="yr", bounds=(0.0, 100.0),
         doc="Length of the pause (calendar years during which AI R&D makes no progress).",
@@ -114,11 +119,12 @@ class Pause(Block):
     def active(self) -> bool:
         return self.years > 0 and (
             self.milestone is not None or self.progress_years is not None or self.multiplier is not None
+            or self.automation is not None
         )
 
     def describe(self) -> dict:
         out = {"years": self.years}
-        for key in ("milestone", "progress_years", "multiplier"):
+        for key in ("milestone", "progress_years", "multiplier", "automation"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
