@@ -29,7 +29,18 @@ def _pause(name: str, pause_at: Optional[str], pause_years: Optional[float], pau
     if pause_multiplier is not None:
         fields["multiplier"] = pause_multiplier
     if pause_at is not None:
-        if name == "ai2027":
+        if name == "ccf":
+            text = pause_at.strip().rstrip("%").strip()
+            try:
+                share = float(text) / 100.0
+            except ValueError:
+                raise RecloopInputError([
+                    f"pause-at: for ccf give the share of tasks automated in percent (e.g. 20%), got {pause_at!r}"
+                ]) from None
+            if pause_multiplier is not None:
+                raise RecloopInputError(["pause-multiplier: not defined for ccf; use --pause-at SHARE%"])
+            fields["automation"] = share
+        elif name == "ai2027":
             milestone = pause_at.strip().upper()
             if milestone not in ("SC", "SAR", "SIAR"):
                 raise RecloopInputError([f"pause-at: unknown milestone {pause_at!r} for ai2027; allowed: SC, SAR, SIAR"])
@@ -52,7 +63,15 @@ def _print_text(out: dict) -> None:
     echo = typer.echo
     echo(f"{out['title']}  [variant {out['inputs']['variant']}, {out['inputs']['samples']} samples, seed {out['seed']}]")
     halted = out.get("halted")
-    if out["model"] == "sie":
+    if out["model"] == "ccf":
+        echo("p10 / p50 / p90 (None: not reached by the horizon)")
+        for key, qs in out["results"].items():
+            fmt = lambda v: "None" if v is None else f"{v:.2f}"  # noqa: E731
+            line = f"  {key:<28} " + " / ".join(fmt(v) for v in qs.values())
+            if halted is not None:
+                line += "  -> halted " + " / ".join(fmt(v) for v in halted[key].values())
+            echo(line)
+    elif out["model"] == "sie":
         echo("P(at least X years of AI progress within M months)")
         for i, row in enumerate(out["results"]):
             line = f"  {row['years']:>5g} yr in {row['months']:>3g} mo: {row['probability']:.3f}"
@@ -76,14 +95,15 @@ def _print_text(out: dict) -> None:
 
 
 def reference(
-    name: str = typer.Argument(..., help="Reference model: sie (Davidson & Houlden 2025) or ai2027 (AI 2027 takeoff)."),
+    name: str = typer.Argument(..., help="Reference model: sie (Davidson & Houlden 2025), ai2027 (AI 2027 takeoff) or ccf (Davidson 2023)."),
     samples: int = typer.Option(100_000, "--samples", help="Monte Carlo samples (1 to 10,000,000)."),
     seed: int = typer.Option(0, "--seed", help="Seed (a non-negative integer; 0 is a seed)."),
-    variant: str = typer.Option("default", "--variant",
-                                help="sie: default, retraining, retraining-code, gradual; ai2027: default."),
+    variant: Optional[str] = typer.Option(
+        None, "--variant", help="sie: default, retraining, retraining-code, gradual; ai2027: default; "
+                                "ccf: best-guess (default), conservative, aggressive, monte-carlo."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (inputs, seed, results)."),
     pause_at: Optional[str] = typer.Option(
-        None, "--pause-at", help="Halt trigger: ai2027 milestone (SC, SAR, SIAR); sie: ASARA or years of progress."),
+        None, "--pause-at", help="Halt trigger: ai2027 milestone (SC, SAR, SIAR); sie: ASARA or years of progress; ccf: share automated (20%)."),
     pause_years: Optional[float] = typer.Option(None, "--pause-years", help="Pause length in years (default 1)."),
     pause_multiplier: Optional[float] = typer.Option(
         None, "--pause-multiplier", help="Halt when the software progress multiplier reaches this value."),
@@ -102,7 +122,7 @@ def _reference(name, samples, seed, variant, as_json, pause_at, pause_years, pau
     from recloop.reference.models import report
 
     name = name.strip().lower()
-    pause = _pause(name, pause_at, pause_years, pause_multiplier) if name in ("sie", "ai2027") else None
+    pause = _pause(name, pause_at, pause_years, pause_multiplier) if name in ("sie", "ai2027", "ccf") else None
     out = report(name, samples=samples, seed=seed, variant=variant, pause=pause)
     run_id = store.new_run_id("reference")
     summary = {"results": out["results"]}

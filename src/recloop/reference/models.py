@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from recloop.params import RecloopInputError
-from recloop.reference import ai2027, sie
+from recloop.reference import ai2027, ccf, sie
 from recloop.reference._common import Pause, check_samples, seed_sequence
 
 __all__ = ["NAMES", "VARIANTS", "report"]
 
-NAMES = ("sie", "ai2027")
-VARIANTS = {"sie": sie.VARIANTS, "ai2027": ai2027.VARIANTS}
+NAMES = ("sie", "ai2027", "ccf")
+VARIANTS = {"sie": sie.VARIANTS, "ai2027": ai2027.VARIANTS, "ccf": ccf.VARIANTS}
+DEFAULT_VARIANT = {"sie": "default", "ai2027": "default", "ccf": "best-guess"}
 TITLES = {
     "sie": "Davidson & Houlden 2025, software intelligence explosion",
     "ai2027": "Kokotajlo & Lifland 2025, AI 2027 takeoff forecast (SC in March 2027)",
+    "ccf": "Davidson 2023, compute-centric framework (takeoffspeeds.com), core",
 }
 
 
@@ -28,12 +30,17 @@ def _check(name: str, variant: str) -> None:
 
 
 def _headline(name: str, result) -> Any:
+    if name == "ccf":
+        return result.metrics
     if name == "sie":
         return result.windows
     return {"milestones": result.milestones, "p_asi_before": result.p_asi_before}
 
 
 def _change(name: str, base, halted) -> Any:
+    if name == "ccf":
+        return {k: {q: (None if v is None or halted.metrics[k][q] is None else round(halted.metrics[k][q] - v, 4))
+                    for q, v in qs.items()} for k, qs in base.metrics.items()}
     if name == "sie":
         return [{"years": b["years"], "months": b["months"],
                  "probability_change": h["probability"] - b["probability"]}
@@ -45,18 +52,20 @@ def _change(name: str, base, halted) -> Any:
     }
 
 
-def report(name: str, *, samples: int = 100_000, seed: int = 0, variant: str = "default",
+def report(name: str, *, samples: int = 100_000, seed: int = 0, variant: str | None = None,
            pause: Pause | None = None) -> dict[str, Any]:
     """Run reference model ``name`` and return ``{"model", "inputs", "seed", "results", ...}``.
 
     With an active ``pause`` the same samples (same seed) run again under the halt; the answer
     then carries ``halted`` (the halted headline figures) and ``change`` (halted minus baseline).
     """
+    if variant is None:
+        variant = DEFAULT_VARIANT.get(name, "default")
     _check(name, variant)
     samples = check_samples(samples)
     seed_sequence(seed)  # validates
-    module = sie if name == "sie" else ai2027
-    inputs = module.SIEInputs() if name == "sie" else module.AI2027Inputs()
+    module = {"sie": sie, "ai2027": ai2027, "ccf": ccf}[name]
+    inputs = {"sie": sie.SIEInputs, "ai2027": ai2027.AI2027Inputs, "ccf": ccf.CCFInputs}[name]()
     base = module.run(inputs, samples=samples, seed=seed, variant=variant)
     out: dict[str, Any] = {
         "model": name,
@@ -67,6 +76,8 @@ def report(name: str, *, samples: int = 100_000, seed: int = 0, variant: str = "
     }
     if name == "sie":
         out["months_to_progress"] = base.months_to_progress
+    elif name == "ccf":
+        out["reached"] = base.reached
     else:
         out["phase_years"] = base.phase_years
     if pause is not None and pause.active:
