@@ -17,7 +17,7 @@ import pytest
 from recloop.engine import simulate
 from recloop.outcomes import summarize
 from recloop.policy import load_policy, parse_policy, policy_specs
-from recloop.report.charts import FIGURE_TITLES, figures, view
+from recloop.report.charts import ACTOR_FIGURES, FIGURE_TITLES, captions, figures, view
 from recloop.scenario import load_scenario, parse_scenario, scenario_specs
 from recloop.params import RecloopInputError
 from recloop.web.app import Limits, bind_socket, create_app
@@ -55,11 +55,23 @@ def test_run_returns_the_report_figures_for_the_same_worlds(client):
     assert r.status_code == 200, r.text
     out = r.json()
     direct = view(simulate(load_scenario("aggressive"), load_policy("tripwire-pause"), seed=3, **SMALL))
-    assert set(out["figures"]) == set(FIGURE_TITLES)
+    assert set(out["figures"]) == set(FIGURE_TITLES) - set(ACTOR_FIGURES)  # one developer: no actor charts
     # the page draws exactly what report.html embeds: one chart code
     assert out["figures"] == json.loads(json.dumps(figures(direct)))
+    assert out["captions"] == captions(direct)
     assert out["summary"]["seed"] == 3 and out["request"]["policy"] == "tripwire-pause"
     assert out["headline"] and all(isinstance(x, str) for x in out["headline"])
+
+
+def test_a_run_with_actors_returns_the_who_leads_charts(client):
+    r = client.post("/api/run", json={"samples": 60, "years": 10, "preset": "essay-cast", "policy": "full-stack"})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    direct = view(simulate(load_scenario("essay-cast"), load_policy("full-stack"), samples=60, years=10, seed=0))
+    assert set(ACTOR_FIGURES) <= set(out["figures"])
+    assert out["figures"] == json.loads(json.dumps(figures(direct)))
+    assert set(out["captions"]) == set(out["figures"])
+    assert any(line.startswith("Who leads: ") for line in out["headline"])
 
 
 def test_pinned_values_and_levers_change_the_run(client):

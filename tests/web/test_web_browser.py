@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from recloop.policy import policy_specs
+from recloop.report.charts import CAPABILITY_LABEL
 from recloop.scenario import scenario_specs
 
 pytestmark = pytest.mark.browser
@@ -68,12 +69,12 @@ def test_page_loads_with_controls_from_the_declarations(page, live_server):
 
 def test_slider_redraws_the_chart_and_lands_in_the_url(page, live_server):
     _open(page, live_server, f"preset=baseline&policy=none&{FAST}")
-    before = _trace_y(page, "capability", "capability median")
+    before = _trace_y(page, "capability", CAPABILITY_LABEL)
     n = _draws(page)
     page.locator("#u-software-returns").fill("950")  # near the top of its log scale
     _wait_draws(page, n + 1)
     page.wait_for_function("window.recloop.timings.length >= 1", timeout=TIMEOUT)
-    after = _trace_y(page, "capability", "capability median")
+    after = _trace_y(page, "capability", CAPABILITY_LABEL)
     assert after != before
     assert page.locator(".param[data-path='software.returns'][data-kind=u]").get_attribute("class").count("pinned") == 1
     assert "set.software.returns=" in page.url
@@ -85,7 +86,7 @@ def test_slider_redraws_the_chart_and_lands_in_the_url(page, live_server):
     other = page.context.new_page()
     other.goto(page.url)
     _wait_draws(other, 1)
-    assert _trace_y(other, "capability", "capability median") == after
+    assert _trace_y(other, "capability", CAPABILITY_LABEL) == after
     assert other.locator("#u-software-returns").input_value() == "950"
     other.close()
 
@@ -154,3 +155,69 @@ def test_screenshot_of_the_playground(page, live_server, tmp_path):
     if DOCS_FIGURE.parent.is_dir():
         shutil.copyfile(shot, DOCS_FIGURE)
         assert DOCS_FIGURE.stat().st_size == shot.stat().st_size
+
+
+# Overlaps a reader would stumble on, measured on the drawn SVG: the legend against the x-axis
+# title and tick labels, and the legend running out of the figure.
+_OVERLAPS = """() => {
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const out = [];
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+    const leg = gd.querySelector('g.legend');
+    const xt = gd.querySelector('.g-xtitle text');
+    const ticks = [...gd.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect());
+    if (xt && ticks.some(t => hit(t, xt.getBoundingClientRect()))) out.push(gd.id + ': x title on tick labels');
+    if (!leg) continue;
+    const L = leg.getBoundingClientRect();
+    if (xt && hit(L, xt.getBoundingClientRect())) out.push(gd.id + ': legend on the x-axis title');
+    if (ticks.some(t => hit(L, t))) out.push(gd.id + ': legend on tick labels');
+    if (L.bottom > svg.bottom + 1 || L.left < svg.left - 1 || L.right > svg.right + 1) out.push(gd.id + ': legend cut off');
+  }
+  return out;
+}"""
+
+
+def test_report_draws_every_figure_including_who_leads_without_overlaps(browser, tmp_path):
+    from recloop.engine import simulate
+    from recloop.policy import load_policy
+    from recloop.report.charts import figures, view
+    from recloop.report.html import write_report
+    from recloop.scenario import load_scenario
+
+    v = view(simulate(load_scenario("essay-cast"), load_policy("full-stack"), samples=150, years=15, seed=0))
+    path = write_report(v, tmp_path / "report.html")
+    keys = list(figures(v))
+    assert {"actors", "actor_halts"} <= set(keys)
+    for width in (1200, 560):  # a wide report, and a narrow window where legends wrap
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        pg = context.new_page()
+        errors = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(path.as_uri())
+        for key in keys:
+            pg.locator(f"#fig-{key} .main-svg").first.wait_for(timeout=TIMEOUT)
+        bars = pg.evaluate("document.getElementById('fig-actors').querySelectorAll('.bars .point').length")
+        assert bars >= 6 * 3  # six actors, leads and two shares at least (zero-height bars are drawn too)
+        assert pg.evaluate(_OVERLAPS) == [], width
+        assert errors == []
+        context.close()
+
+
+def test_actor_charts_come_and_go_with_the_actors(page, live_server):
+    _open(page, live_server, "preset=essay-cast&policy=full-stack&samples=150&years=15")
+    assert page.locator("#fig-actors .main-svg").count() > 0
+    assert page.locator("#fig-actor_halts .main-svg").count() > 0
+    names = page.evaluate("document.getElementById('fig-actors').data[0].x")
+    assert [n.split("<br>")[0] for n in names] == ["frontier-a", "frontier-b", "fast-follower", "open-source",
+                                                  "state-west", "state-east"]
+    caption = page.locator("figure[data-key=actors] figcaption").inner_text()
+    assert "Frontier actor" in caption
+    assert any(t.startswith("Who leads") for t in page.locator("#headline li").all_inner_texts())
+    assert page.evaluate(_OVERLAPS) == []
+    n = _draws(page)
+    page.select_option("#preset", "baseline")  # one developer: no empty actor charts left behind
+    _wait_draws(page, n + 1)
+    assert page.locator("#fig-actors").count() == 0 and page.locator("#fig-actor_halts").count() == 0
+    assert page.locator("#fig-capability .main-svg").count() > 0
+    assert page.errors == []

@@ -14,20 +14,33 @@ import numpy as np
 from recloop.engine import SimResult
 from recloop.outcomes import fan, summarize
 
-__all__ = ["view", "figures", "compare_figures", "FIGURE_TITLES"]
+__all__ = ["view", "figures", "captions", "compare_figures", "FIGURE_TITLES", "ACTOR_FIGURES",
+           "CAPABILITY_LABEL", "VERIFIED_LABEL"]
 
 FIGURE_TITLES = {
-    "capability": "Capability against verified alignment",
+    "capability": "Capability against how far verification reaches",
     "fidelity": "Alignment fidelity of the deployed generation",
     "milestones": "When the milestones arrive",
     "takeoff": "How long takeoff lasts",
     "halts": "Halts in force",
     "data": "Data pollution: synthetic share and quality deficit",
+    "actors": "Who leads: each actor's market share",
+    "actor_halts": "Halts per actor",
 }
+#: legend names of the capability chart's median lines (bands: 50% and 90% of worlds, in the caption)
+CAPABILITY_LABEL = "capability (what the deployed generation can do), median"
+VERIFIED_LABEL = "verified capability (how far verification reaches), median"
+#: figures drawn only for runs with several actors (scenario ``[[actors]]``)
+ACTOR_FIGURES = ("actors", "actor_halts")
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
 _MILESTONES = [("t_automation_20", "automation 20%"), ("t_automation_50", "automation 50%"),
                ("t_automation_90", "automation 90%"), ("t_superhuman", "vastly superhuman"),
                ("t_no_control", "point of no control")]
+
+
+# takeoff durations in days and how a reader says them (the histogram's x axis is log10 days)
+_DURATIONS = [(1 / 24, "1 hour"), (1, "1 day"), (7, "1 week"), (30.44, "1 month"), (91.3, "3 months"),
+              (365.25, "1 year"), (1095.75, "3 years"), (3652.5, "10 years"), (10957.5, "30 years")]
 
 
 def _finite(v) -> list[float]:
@@ -56,16 +69,58 @@ def view(result: SimResult, *, max_points: int = 4000) -> dict[str, Any]:
         "milestones": {name: [start + x for x in _finite(O[name][:k])] for name, _ in _MILESTONES},
         "takeoff_days": _finite(O["takeoff_days"][:k]),
         "samples": result.samples,
+        "actors": _actors_view(result),
     }
 
 
-def _band(f, lo, hi, color, name, show):
+def _mean(x) -> float | None:
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    return round(float(x.mean()), 4) if x.size else None
+
+
+def _actors_view(result: SimResult) -> list[dict[str, Any]] | None:
+    """Per-actor summaries from the per-actor outcome columns (``actor_<q>_<name>``,
+    ``frontier_actor``; see docs/governance.md), or None for a single developer.
+
+    The engine keeps per-actor values at the horizon and averaged over the run, not per-actor
+    trajectories (the run's trajectories are the frontier actor's), so "over time" is the run's
+    average against its end.
+    """
+    actors = result.scenario.actors
+    O = result.outcomes
+    if len(actors) < 2 or "frontier_actor" not in O:
+        return None
+    front = np.asarray(O["frontier_actor"])
+    strategies = getattr(result.policy, "strategies", {}) or {}
+    out = []
+    for a, actor in enumerate(actors):
+        col = lambda q: np.asarray(O[f"actor_{q}_{actor.name}"], dtype=float)  # noqa: E731
+        paused = col("years_paused")
+        out.append({
+            "name": actor.name, "kind": actor.kind, "jurisdiction": actor.jurisdiction,
+            "strategy": strategies.get(actor.name, actor.strategy),
+            "leads": round(float(np.mean(front == a)), 4),
+            "mean_share": _mean(col("mean_share")),
+            "share_end": _mean(col("share")),
+            "exited": _mean(col("exited")),
+            "years_paused": _mean(paused),
+            "p_paused": _mean(np.where(np.isfinite(paused), paused > 1e-9, np.nan)),
+            "defected": _mean(col("defected")),
+            "detected": _mean(col("detected")),
+            "risk_share": _mean(col("risk_share")),
+        })
+    return out
+
+
+def _band(f, lo, hi, color, name):
     rgba = _rgba(color, 0.18 if lo == "p5" else 0.32)
+    # bands stay out of the legend (the caption reads them); clicking the median hides its bands too
     return [
         {"x": f["t"], "y": f[hi], "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip",
          "showlegend": False, "legendgroup": name, "type": "scatter"},
         {"x": f["t"], "y": f[lo], "mode": "lines", "line": {"width": 0}, "fill": "tonexty",
-         "fillcolor": rgba, "name": f"{name} {lo[1:]}-{hi[1:]}%", "showlegend": show,
+         "fillcolor": rgba, "name": f"{name} {lo[1:]}-{hi[1:]}%", "showlegend": False,
          "legendgroup": name, "type": "scatter", "hoverinfo": "skip"},
     ]
 
@@ -76,34 +131,52 @@ def _rgba(hex_color, a):
     return f"rgba({r},{g},{b},{a})"
 
 
-def _fan_traces(f, color, name):
-    traces = _band(f, "p5", "p95", color, name, True) + _band(f, "p25", "p75", color, name, True)
+def _fan_traces(f, color, name, label=None):
+    """Median line (legend: ``label``, else ``name``) over 90% and 50% bands of worlds."""
+    traces = _band(f, "p5", "p95", color, name) + _band(f, "p25", "p75", color, name)
     traces.append({"x": f["t"], "y": f["p50"], "mode": "lines", "line": {"color": color, "width": 2.5},
-                   "name": f"{name} median", "type": "scatter"})
+                   "name": label or f"{name} median", "legendgroup": name, "type": "scatter"})
     return traces
 
 
+# The legend sits at the bottom of the figure (container coordinates) and the x-axis title is
+# pushed above it by automargin: a legend that wraps onto more lines (narrow playground charts)
+# moves the plot up instead of running into the axis title (a legend placed at a paper y of
+# -0.2 did, in the data-pollution chart).
+_LEGEND = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"}
+
+
 def _layout(title, xtitle, ytitle, **kw):
-    lay = {"title": {"text": title}, "xaxis": {"title": {"text": xtitle}}, "yaxis": {"title": {"text": ytitle}},
-           "margin": {"l": 60, "r": 20, "t": 50, "b": 50}, "legend": {"orientation": "h", "y": -0.2},
+    lay = {"title": {"text": title}, "xaxis": {"title": {"text": xtitle}, "automargin": True},
+           "yaxis": {"title": {"text": ytitle}, "automargin": True},
+           "margin": {"l": 60, "r": 20, "t": 50, "b": 20}, "legend": dict(_LEGEND),
            "template": "plotly_white", "height": 420}
     lay.update(kw)
     return lay
 
 
+def _note(text):
+    """A centred message on an empty chart (so that an empty chart says why it is empty)."""
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+            "font": {"size": 14, "color": "#555"}, "bgcolor": "rgba(255,255,255,0.85)"}
+
+
 def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every figure of a run view, keyed as in FIGURE_TITLES."""
+    """Every figure of a run view, keyed as in FIGURE_TITLES.
+
+    The actor figures (:data:`ACTOR_FIGURES`) are present only when the run has several actors.
+    """
     figs: dict[str, dict[str, Any]] = {}
     figs["capability"] = {
-        "data": _fan_traces(v["fans"]["effective_compute"], _BLUE, "capability")
-        + _fan_traces(v["fans"]["verified_capability"], _GREEN, "verified alignment"),
-        "layout": _layout(FIGURE_TITLES["capability"], "year",
-                          "log10 effective training FLOP"),
+        "data": _fan_traces(v["fans"]["effective_compute"], _BLUE, "capability", CAPABILITY_LABEL)
+        + _fan_traces(v["fans"]["verified_capability"], _GREEN, "verified capability", VERIFIED_LABEL),
+        "layout": _layout(FIGURE_TITLES["capability"], "year", "log10 effective training FLOP"),
     }
     figs["fidelity"] = {
         "data": _fan_traces(v["fans"]["fidelity"], _ORANGE, "fidelity"),
         "layout": _layout(FIGURE_TITLES["fidelity"], "year", "fidelity (1 = intent preserved)",
-                          yaxis={"title": {"text": "fidelity (1 = intent preserved)"}, "range": [0, 1.02]}),
+                          yaxis={"title": {"text": "fidelity (1 = intent preserved)"}, "range": [0, 1.02],
+                                 "automargin": True}),
     }
     n = max(v["samples"], 1)
     traces = []
@@ -111,32 +184,141 @@ def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
         xs = sorted(v["milestones"][name])
         shown = min(n, 4000)
         ys = [(i + 1) / shown for i in range(len(xs))]
+        if not xs:  # reached in no world: a line at 0 (an empty trace would drop out of the legend)
+            xs, ys, label = [v["start_year"], v["horizon"]], [0.0, 0.0], f"{label} (in no world)"
+        elif xs[-1] < v["horizon"]:  # flat to the horizon: the worlds not there yet are censored, not missing
+            xs, ys = xs + [v["horizon"]], ys + [ys[-1]]
         traces.append({"x": xs, "y": ys, "mode": "lines", "line": {"shape": "hv", "color": color},
                        "name": label, "type": "scatter"})
     figs["milestones"] = {"data": traces, "layout": _layout(
         FIGURE_TITLES["milestones"], "year", "share of worlds reached (cumulative)",
-        yaxis={"title": {"text": "share of worlds reached (cumulative)"}, "range": [0, 1]})}
+        xaxis={"title": {"text": "year"}, "automargin": True, "range": [v["start_year"], v["horizon"]]},
+        yaxis={"title": {"text": "share of worlds reached (cumulative)"}, "range": [0, 1.02], "automargin": True})}
     days = v["takeoff_days"]
     figs["takeoff"] = {
         "data": [{"x": [float(np.log10(max(d, 0.01))) for d in days], "type": "histogram", "nbinsx": 40,
                   "marker": {"color": _RED}, "name": "takeoff"}],
         "layout": _layout(FIGURE_TITLES["takeoff"] + " (takeoff start to vastly superhuman)",
-                          "duration (log10 days): 1 = 10 days, 2.56 = 1 year", "worlds",
+                          "duration (log scale)", "worlds",
+                          xaxis={"title": {"text": "duration (log scale)"}, "automargin": True,
+                                 "tickvals": [round(float(np.log10(d)), 4) for d, _ in _DURATIONS],
+                                 "ticktext": [t for _, t in _DURATIONS]},
                           shapes=[{"type": "line", "x0": 2.5626, "x1": 2.5626, "y0": 0, "y1": 1, "yref": "paper",
                                    "line": {"dash": "dash", "color": _GREY}}]),
     }
+    if not days:
+        figs["takeoff"]["layout"]["annotations"] = [_note("No world completed a takeoff within the horizon")]
+    several = bool(v.get("actors"))
+    ys = [y for y in v["paused_share"]["y"] if y is not None]
+    paused_label = "share of worlds whose frontier actor is paused" if several else "share of worlds paused"
     figs["halts"] = {
         "data": [{"x": v["paused_share"]["t"], "y": v["paused_share"]["y"], "type": "scatter", "mode": "lines",
                   "fill": "tozeroy", "line": {"color": _GREY}, "name": "share of worlds paused"}],
-        "layout": _layout(FIGURE_TITLES["halts"], "year", "share of worlds paused",
-                          yaxis={"title": {"text": "share of worlds paused"}, "range": [0, 1]}),
+        # autorange from 0 (not a fixed 0-1: plotly's maxallowed pins the range to it): a halt in force in 3% of worlds should not be a sliver at the bottom
+        "layout": _layout(FIGURE_TITLES["halts"], "year", paused_label,
+                          yaxis={"title": {"text": paused_label}, "automargin": True, "rangemode": "tozero",
+                                 "autorangeoptions": {"minallowed": 0}, "tickformat": ".0%"},
+                          showlegend=False),
     }
+    if not any(y > 0 for y in ys):
+        figs["halts"]["layout"]["yaxis"]["range"] = [0, 1]
+        figs["halts"]["layout"]["annotations"] = [_note(f"No halt took effect in any world under policy '{v['policy']}'")]
     figs["data"] = {
         "data": _fan_traces(v["fans"]["synthetic_share"], _BLUE, "synthetic share")
         + _fan_traces(v["fans"]["data_deficit"], _RED, "quality deficit"),
         "layout": _layout(FIGURE_TITLES["data"], "year", "share / loss fraction"),
     }
+    if several:  # who leads right after capability; each actor's halts beside the frontier actor's
+        act = _actor_figures(v)
+        order = ["capability", "actors", "fidelity", "milestones", "takeoff", "halts", "actor_halts", "data"]
+        figs = {k: {**figs, **act}[k] for k in order}
     return figs
+
+
+def _pct(p: float) -> str:
+    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
+
+
+def _actor_figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    acts = v["actors"]
+    names = [f"{a['name']}<br>({a['strategy']})" for a in acts]
+    bars = []
+    for key, label, color in [("leads", "frontier actor (share of worlds)", _RED),
+                              ("mean_share", "market share, averaged over the run", _BLUE),
+                              ("share_end", "market share at the horizon", "#9ecae1"),
+                              ("exited", "absorbed or left the race (share of worlds)", _GREY)]:
+        ys = [a[key] for a in acts]
+        marker = {"color": color}
+        if key == "exited":  # context for the shares, drawn lighter than them
+            marker = {"color": "rgba(0,0,0,0)", "line": {"color": _GREY, "width": 1},
+                      "pattern": {"shape": "/", "fgcolor": _GREY, "size": 6}}
+        bars.append({"x": names, "y": ys, "type": "bar", "name": label, "marker": marker,
+                     "hovertemplate": "%{x}: %{y:.2f}<extra>" + label + "</extra>"})
+    halts = [{
+        "x": names, "y": [a["years_paused"] for a in acts], "type": "bar", "name": "years paused (mean over worlds)",
+        "marker": {"color": _GREY},
+        "text": [_pct(a["p_paused"]) + " of worlds" if a["p_paused"] is not None else "" for a in acts],
+        "textposition": "outside", "cliponaxis": False,
+        "customdata": [[a["p_paused"] or 0.0, a["defected"] or 0.0, a["detected"] or 0.0, a["exited"] or 0.0]
+                       for a in acts],
+        "hovertemplate": ("%{x}: %{y:.2f} years paused on average; paused in %{customdata[0]:.0%} of worlds, "
+                          "built covertly in %{customdata[1]:.0%}, caught in %{customdata[2]:.0%}, "
+                          "left the race in %{customdata[3]:.0%}<extra></extra>"),
+    }]
+    top = max([a["years_paused"] or 0.0 for a in acts] + [0.0])
+    lay_h = _layout(FIGURE_TITLES["actor_halts"], "actor (strategy)", "years paused (mean over worlds)",
+                    showlegend=False,
+                    yaxis={"title": {"text": "years paused (mean over worlds)"}, "automargin": True,
+                           "rangemode": "tozero", "range": [0, max(top * 1.15, 0.1)]})
+    if top <= 0:
+        lay_h["annotations"] = [_note(f"No actor paused in any world under policy '{v['policy']}'")]
+    return {
+        "actors": {"data": bars, "layout": _layout(
+            FIGURE_TITLES["actors"], "actor (strategy)", "share",
+            barmode="group", yaxis={"title": {"text": "share"}, "range": [0, 1], "automargin": True})},
+        "actor_halts": {"data": halts, "layout": lay_h},
+    }
+
+
+def captions(v: dict[str, Any]) -> dict[str, str]:
+    """One reading note per figure of :func:`figures` (same keys), for the report and the playground."""
+    several = bool(v.get("actors"))
+    frontier = (" With several actors, the fans follow each world's frontier actor (first to vastly superhuman, "
+                "else the most capable at the horizon).") if several else ""
+    caps = {
+        "capability": "Solid line: median across sampled worlds; bands: 50% and 90% of worlds. Blue is what the "
+                      "deployed generation can do (log10 of its effective training compute: physical compute times "
+                      "software efficiency); green is verified capability, how far verification reaches on the "
+                      "same scale. Where blue runs above green, the deployed capability is unverified; green above "
+                      "blue means verification has slack (it could check more than is deployed)." + frontier,
+        "fidelity": "How much of the original intent each deployed generation keeps (1 = all of it). Drift "
+                    "compounds from one generation to the next unless verification, the sandbox and the air gap "
+                    "stop it." + frontier,
+        "milestones": "For each date, the share of worlds in which the milestone has happened. Automation x% is "
+                      "the mean share of AI R&D work done by AI; the point of no control is where a halt can no "
+                      "longer be enforced. A curve that stays below 1 means some worlds never reach it within the "
+                      "horizon.",
+        "takeoff": "Time from AI doing most of its own engineering to vastly superhuman capability, on a log "
+                   "scale. Left of the dashed line: a hard takeoff (under a year).",
+        "halts": "Share of worlds in which a halt (a pause, or a release held until verified) is in force at "
+                 "each date." + (" With several actors: the frontier actor's halts; each actor's are in "
+                                 "'Halts per actor'." if several else ""),
+        "data": "Blue: share of the deployed generation's training data that is synthetic (made by earlier "
+                "models) as human text runs out. Red: the quality deficit, the extra training loss that synthetic "
+                "data costs (a fraction of the loss; 0 = none). Lines: medians; bands: 50% and 90% of worlds.",
+    }
+    if several:
+        caps["actors"] = ("Means over worlds, per actor (its strategy in brackets). Frontier actor: the share of "
+                          "worlds in which the actor is first to vastly superhuman capability (or, if none gets "
+                          "there, the most capable at the horizon). Market share follows each actor's effective "
+                          "compute relative to the others'; 'averaged over the run' against 'at the horizon' shows "
+                          "who gains and who falls behind (the engine does not yet record each actor's share year "
+                          "by year, so the chart compares the run's average with its end). Hatched: the share of "
+                          "worlds in which the actor fell below the exit share and was absorbed or left.")
+        caps["actor_halts"] = ("Years each actor spent paused, averaged over worlds; the label gives the share of "
+                               "worlds in which it paused at all. An actor that left the race is not counted as "
+                               "paused. Hover for covert building, detection and exits.")
+    return caps
 
 
 def compare_figures(views: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -148,7 +330,7 @@ def compare_figures(views: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         g = v["fans"]["verified_capability"]
         cap.append({"x": f["t"], "y": f["p50"], "name": f"{v['policy']}: capability", "type": "scatter",
                     "line": {"color": c, "width": 2.5}})
-        cap.append({"x": g["t"], "y": g["p50"], "name": f"{v['policy']}: verified", "type": "scatter",
+        cap.append({"x": g["t"], "y": g["p50"], "name": f"{v['policy']}: verified capability", "type": "scatter",
                     "line": {"color": c, "dash": "dot"}})
         h = v["fans"]["fidelity"]
         fid.append({"x": h["t"], "y": h["p50"], "name": v["policy"], "type": "scatter", "line": {"color": c}})
@@ -159,7 +341,7 @@ def compare_figures(views: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     bars.append({"x": names, "y": [v["summary"]["risk"]["p_catastrophe_mean"] for v in views], "type": "bar",
                  "name": "P(catastrophe)"})
     return {
-        "compare_capability": {"data": cap, "layout": _layout("Median capability (solid) and verified alignment (dotted) by policy", "year", "log10 effective FLOP")},
+        "compare_capability": {"data": cap, "layout": _layout("Median capability (solid) and verified capability (dotted) by policy", "year", "log10 effective FLOP")},
         "compare_fidelity": {"data": fid, "layout": _layout("Median alignment fidelity by policy", "year", "fidelity")},
         "compare_risk": {"data": bars, "layout": _layout("Risks by policy, same worlds", "policy", "probability", barmode="group")},
     }

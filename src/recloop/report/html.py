@@ -7,24 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from recloop.report.charts import FIGURE_TITLES, compare_figures, figures
+from recloop.report.charts import FIGURE_TITLES, captions, compare_figures, figures
 
 __all__ = ["write_report", "render_report", "plotly_js", "write_compare_report"]
-
-_CAPTIONS = {
-    "capability": "Solid line: median across sampled worlds; bands: 50% and 90% of worlds. Blue is what the "
-                  "deployed generation can do (effective training compute); green is how far verification "
-                  "reaches. Where blue runs above green, capability is unverified.",
-    "fidelity": "How much of the original intent each deployed generation keeps. Drift compounds from one "
-                "generation to the next unless verification, the sandbox and the air gap stop it.",
-    "milestones": "For each date, the share of worlds in which the milestone has happened. A curve that stays "
-                  "below 1 means some worlds never reach it within the horizon (censored).",
-    "takeoff": "Time from AI doing most of its own engineering to vastly superhuman capability. Left of the "
-               "dashed line: a hard takeoff (under a year).",
-    "halts": "Share of worlds in which a halt is in force at each date.",
-    "data": "As human text runs out, successors train on synthetic data; the deficit is the extra loss it costs.",
-}
-
 
 def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
@@ -36,7 +21,7 @@ def _fmt_year(x):
     return "not reached" if x is None else f"{x:.1f}"
 
 
-def _headline(s: dict[str, Any]) -> list[str]:
+def _headline(s: dict[str, Any], actors: list[dict[str, Any]] | None = None) -> list[str]:
     m, t, a, r, h = s["milestones"], s["takeoff"], s["alignment"], s["risk"], s["halts"]
     lines = [
         f"Mean R&D automation passes 50% in {m['t_automation_50']['reached']:.0%} of worlds "
@@ -52,7 +37,21 @@ def _headline(s: dict[str, Any]) -> list[str]:
         f"Halts took effect in {h['p_any_halt']:.0%} of worlds (mean {h['mean_halts']:.2f} per world, "
         f"{h['mean_failed_halts']:.2f} failed).",
     ]
+    if actors:
+        lead = max(actors, key=lambda a: a["leads"])
+        by_share = sorted(actors, key=lambda a: -(a["mean_share"] or 0.0))
+        lines.append(f"Who leads: {lead['name']} is the frontier actor in {lead['leads']:.0%} of worlds; mean market "
+                     "share over the run: " + ", ".join(f"{a['name']} {_r(a['mean_share'], 2)}" for a in by_share) + ".")
     return lines
+
+
+#: reader's names of the milestone columns of the summary
+_MILESTONE_NAMES = {
+    "t_automation_20": "R&D automation 20%", "t_automation_50": "R&D automation 50%",
+    "t_automation_90": "R&D automation 90%", "t_automation_100": "R&D automation (almost) complete",
+    "t_takeoff_start": "takeoff starts", "t_superhuman": "vastly superhuman",
+    "t_no_control": "point of no control", "t_unaligned": "unaligned capability",
+}
 
 
 def _r(x, nd=0):
@@ -64,6 +63,7 @@ def _r(x, nd=0):
 def render_report(v: dict[str, Any], *, title: str | None = None) -> str:
     s = v["summary"]
     figs = figures(v)
+    caps = captions(v)
     title = title or f"recloop: {html.escape(v['scenario'])} under policy {html.escape(v['policy'])}"
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -74,14 +74,14 @@ def render_report(v: dict[str, Any], *, title: str | None = None) -> str:
              f"<h1>{title}</h1>",
              f"<p>{s['samples']:,} sampled worlds, seed {s['seed']}, {s['years']:g} years from {s['start_year']:g}. "
              "Each world draws the scenario's uncertain parameters; the figures show the spread across worlds.</p>",
-             "<h2>In short</h2><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in _headline(s)) + "</ul>"]
+             "<h2>In short</h2><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in _headline(s, v.get("actors"))) + "</ul>"]
     for key, fig in figs.items():
-        parts.append(f"<div class='fig'><div id='fig-{key}'></div><p class='cap'>{html.escape(_CAPTIONS[key])}</p></div>")
+        parts.append(f"<div class='fig'><div id='fig-{key}'></div><p class='cap'>{html.escape(caps[key])}</p></div>")
         parts.append(f"<script>Plotly.newPlot('fig-{key}', {json.dumps(fig['data'])}, {json.dumps(fig['layout'])}, "
                      "{responsive:true,displaylogo:false});</script>")
-    parts.append("<h2>Milestones (calendar year)</h2><table><tr><th>milestone</th><th>reached</th><th>p10</th><th>p50</th><th>p90</th></tr>")
+    parts.append("<h2>Milestones (calendar year)</h2><table><tr><th style='text-align:left'>milestone</th><th>reached</th><th>p10</th><th>p50</th><th>p90</th></tr>")
     for k, m in s["milestones"].items():
-        parts.append(f"<tr><td style='text-align:left'>{k}</td><td>{m['reached']:.0%}</td><td>{_fmt_year(m['p10'])}</td>"
+        parts.append(f"<tr><td style='text-align:left' title='{k}'>{_MILESTONE_NAMES.get(k, k)}</td><td>{m['reached']:.0%}</td><td>{_fmt_year(m['p10'])}</td>"
                      f"<td>{_fmt_year(m['p50'])}</td><td>{_fmt_year(m['p90'])}</td></tr>")
     parts.append("</table><p class='cap'>Quantiles are over the worlds that reach the milestone by the horizon.</p>")
     parts.append("<p class='cap'>Made by recloop. Every parameter, its source and its distribution: <code>recloop params</code>.</p></body></html>")

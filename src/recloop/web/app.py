@@ -8,7 +8,7 @@ draws the plotly figure specs that :func:`recloop.report.charts.figures` returns
 API (all JSON; every error is ``{"problems": ["field.path: what is wrong, got VALUE", ...]}``):
 
 * ``GET  /api/meta``            parameter declarations, presets with slider positions, limits
-* ``POST /api/run``             one policy on the worlds of a scenario -> figures, headline, summary
+* ``POST /api/run``             one policy on the worlds of a scenario -> figures, captions, headline, summary
 * ``POST /api/compare``         several policies on the same worlds (same seed) -> comparison figures
 * ``POST /api/scenario/parse``  TOML text -> a validated scenario (or 422 with field paths)
 * ``POST /api/scenario/toml``   the scenario a request describes, as TOML (download)
@@ -490,7 +490,7 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
 
     def _simulate_payload(scenario, policy, req: RunRequest, progress) -> dict[str, Any]:
         from recloop.engine import simulate
-        from recloop.report.charts import figures, view
+        from recloop.report.charts import captions, figures, view
         from recloop.report.html import _headline
 
         t0 = time.perf_counter()
@@ -503,8 +503,9 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
         payload = _clean({
             "view": {k: v[k] for k in ("scenario", "policy", "start_year", "horizon", "samples")},
             "figures": figures(v),
+            "captions": captions(v),
             "summary": v["summary"],
-            "headline": _headline(v["summary"]),
+            "headline": _headline(v["summary"], v.get("actors")),
         })
         payload["_view"] = v
         payload["timing"] = {"simulate_s": round(t1 - t0, 4), "figures_s": round(time.perf_counter() - t1, 4)}

@@ -10,7 +10,7 @@ const state = {
   preset: "baseline", scenario: null, set: {}, policy: "none", levers: {},
   samples: 2000, years: 30, seed: 0, tab: "run", compare: [],
 };
-const RUN_FIGURES = ["capability", "milestones", "halts", "data", "fidelity", "takeoff"];
+const RUN_FIGURES = ["capability", "milestones", "actors", "actor_halts", "halts", "data", "fidelity", "takeoff"];
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -278,13 +278,26 @@ async function post(url, body) {
 
 function figureDiv(container, key) {
   let div = $("fig-" + key);
-  if (!div) { div = el("div", { class: "fig", id: "fig-" + key }); container.append(div); }
+  if (!div) {
+    div = el("div", { class: "fig-plot", id: "fig-" + key });
+    container.append(el("figure", { class: "fig", "data-key": key }, div, el("figcaption", { class: "cap" })));
+  }
   return div;
 }
 
-async function drawFigures(container, figs, order) {
+async function drawFigures(container, figs, order, captions = {}) {
   const config = { responsive: true, displaylogo: false };
-  await Promise.all(order.filter((k) => figs[k]).map((k) => Plotly.react(figureDiv(container, k), figs[k].data, figs[k].layout, config)));
+  // a figure the new run does not have (the actor charts after switching to a one-developer world) goes
+  for (const box of [...container.querySelectorAll("figure.fig")]) {
+    if (!figs[box.dataset.key]) { Plotly.purge(box.querySelector(".fig-plot")); box.remove(); }
+  }
+  const keys = order.filter((k) => figs[k]);
+  for (const k of keys) {
+    const div = figureDiv(container, k);
+    div.parentElement.querySelector("figcaption").textContent = captions[k] || "";
+    container.append(div.parentElement); // keep the order of `order`
+  }
+  await Promise.all(keys.map((k) => Plotly.react($("fig-" + k), figs[k].data, figs[k].layout, config)));
 }
 
 async function go() {
@@ -307,7 +320,7 @@ async function go() {
       } else {
         // the report's order first; any figure the library adds later is drawn too
         const order = [...RUN_FIGURES, ...Object.keys(data.figures).filter((k) => !RUN_FIGURES.includes(k))];
-        await drawFigures($("run-figures"), data.figures, order);
+        await drawFigures($("run-figures"), data.figures, order, data.captions || {});
         $("headline").replaceChildren(...data.headline.map((t) => el("li", { text: t })));
       }
       R.draws += 1;
