@@ -210,7 +210,8 @@ def _cognitive(labour, ai, a, rho):
         split = (a_c ** (1 - rho) * np.maximum(ai, 1e-300) ** rho
                  + np.where(rest > 0, rest ** (1 - rho) * np.maximum(labour, 1e-300) ** rho, 0.0)) ** (1.0 / rho)
     scarce = ai < a * pooled
-    return np.where(scarce, pooled, split), np.minimum(a, ai / pooled)
+    out = np.where(a <= 0, labour, np.where(scarce, pooled, split))
+    return out, np.where(a <= 0, 0.0, np.minimum(a, ai / pooled))
 
 
 def _ces2(x, y, alpha, rho):
@@ -385,7 +386,8 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
         prev_auto = auto_g
         if record is not None:
             record.append({"t": t, "automated": auto_g, "automatable": a_g, "run": run, "software": software,
-                           "hardware": hardware, "gwp": gwp, "buyable": np.exp(log_buy)})
+                           "hardware": hardware, "gwp": gwp, "buyable": np.exp(log_buy),
+                           "labour_goods": l_goods, "cognitive_goods": cog_g, "log_perf": log_perf.copy()})
     return Trajectory(automation_20=t20, automation_100=t100, sub_agi=tsub, agi=tagi, wake_up=twake,
                       paused=~np.isnan(pause_start), final_software=software, final_gwp=gwp)
 
