@@ -14,7 +14,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from recloop.params import Block, ParamSpec, RecloopInputError, format_validation_error, param, specs
-from recloop.scenario import read_toml
 
 __all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "policy_specs", "NoHalt",
            "Monitoring", "Treaty", "Compliance", "STRATEGIES", "check_against"]
@@ -272,6 +271,8 @@ def bundled_policies() -> dict[str, Path]:
 
 def load_policy(spec: str | Path | None = None) -> Policy:
     """Load a policy by bundled name or path; ``None`` means no halts."""
+    from recloop.scenario import read_toml  # here: recloop.scenario imports this module's Containment
+
     if spec is None:
         return NoHalt()
     bundled = bundled_policies()

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from recloop.params import (
     Block,
@@ -25,6 +25,7 @@ from recloop.params import (
     param,
     specs,
 )
+from recloop.policy import Containment
 
 __all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "Correlation", "Actor",
            "Jurisdiction", "Market"]
@@ -347,8 +348,38 @@ class Actor(BaseModel):
     budget: float = Field(default=1.0, gt=0, le=10, description="Spending relative to the frontier developer.")
     safety_effort: float = Field(default=1.0, ge=0, le=50, description="Safety research effort, x the policy's.")
     strategy: Literal["race", "unilateral_pause", "conditional_pause", "comply", "covert"] = "comply"
-    covert_share: float = Field(default=0.3, ge=0, le=1, description="Share of its compute it can run in covert clusters.")
+    covert_share: float = param(
+        0.3, unit="fraction of its compute", bounds=(0.0, 1.0),
+        doc="Share of its compute a covert defector keeps running in hidden clusters while a halt or treaty "
+            "pause it declared is in force (outside a pause it runs all of it).",
+        source="ASSUMPTION (no published estimate): hiding a cluster gets harder with its size (Shavit 2023, "
+               "'What does it take to catch a Chinchilla?'; Baker 2023 on treaty verification); "
+               "0.3 for firms, 0.5 for state programmes in essay-cast")
+    containment: Containment | None = Field(
+        default=None,
+        description="Overrides of the policy's [containment] levers for this actor only (the fields given; "
+                    "e.g. air_gap = 0 for an open-source collective). deprecate_lineage stays the policy's.")
     source: str = ""
+
+    @field_validator("covert_share", mode="after")
+    @classmethod
+    def _covert_bounds(cls, v):
+        if not (isinstance(v, (int, float)) and 0.0 <= v <= 1.0):
+            raise ValueError("must be in [0, 1] fraction of its compute")
+        return v
+
+    @field_validator("containment", mode="after")
+    @classmethod
+    def _per_actor_containment(cls, v):
+        if v is not None and "deprecate_lineage" in v.model_fields_set:
+            raise ValueError("deprecate_lineage cannot be set per actor (the policy's applies to every actor)")
+        return v
+
+    def containment_overrides(self) -> dict[str, float]:
+        """The containment levers this actor overrides (field -> value)."""
+        if self.containment is None:
+            return {}
+        return {k: getattr(self.containment, k) for k in self.containment.model_fields_set}
 
 
 class Market(Block):
@@ -474,6 +505,11 @@ def scenario_to_toml(s: Scenario) -> str:
         for item in items:
             lines.append(f"\n[[{table}]]")
             for name, v in item.model_dump().items():
+                if name == "containment":  # only the overridden levers, or nothing
+                    if getattr(item, "containment", None) is not None:
+                        given = item.containment_overrides()
+                        lines.append("containment = { " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in given.items()) + " }")
+                    continue
                 lines.append(f"{name} = {_toml_value(v)}")
     for c in s.correlations:
         lines.append("\n[[correlations]]")
