@@ -227,6 +227,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     while st["t"].size:
         it += 1
         p = pview(st)
+        if mx is not None and mx.per_actor_containment:  # scenario actors override containment levers
+            lev_c, diverted, sandbox_latency, detect_on = mx.containment_levers(st)
         safety = lev_v.safety_effort if mx is None else mx.safety(st, lev_v.safety_effort)
         t = st["t"]
         g_s = p["software.initial_rate_oom_per_year"]

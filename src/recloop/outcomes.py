@@ -69,18 +69,26 @@ COLUMNS: dict[str, str] = {
     "bind_power_years": "years in which power limited compute",
     "binding_limit": "the limit that bound longest: budget, fab or power",
     "in:<path>": "the sampled value of each scenario parameter",
-    # many actors (scenario [[actors]]; recloop.governance.actors). Per sample: dates are the first
-    # actor's, counts are summed, takeoff and final quantities are the frontier actor's.
+    # many actors (scenario [[actors]]; recloop.governance.actors). Per sample: each date is the
+    # first actor's to reach it (the frontier), counts are summed, takeoff and final quantities are
+    # the frontier actor's; each actor's own key dates are in actor_t_<date>_<name>.
+    "t_<milestone> (many actors)": "with [[actors]]: the date the first actor reached the milestone (the frontier; "
+                                   "null: no actor did); the actor's own dates are actor_t_superhuman_<name>, "
+                                   "actor_t_takeoff_start_<name>, actor_t_no_control_<name>",
+    "safety_window_years (many actors)": "with [[actors]]: first actor's t_no_control - first tripwire fired on any actor",
+    "takeoff_years (many actors)": "with [[actors]]: the frontier actor's own takeoff (its t_superhuman - t_takeoff_start)",
     "frontier_actor": "index of the frontier actor: first to vastly superhuman, else most capable at the horizon",
     "output_lost": "market-share-years during which developers were halted (sum over actors)",
     "risk_share_nonmembers": "share of the integrated hazard carried by actors outside the treaty (null: no treaty or no hazard)",
     "share_nonmembers": "market share of actors outside the treaty at the horizon (null: no treaty)",
     "defections": "actors that declared a pause and built covertly",
     "covert_detected": "covert build-outs detected by monitoring",
+    "breaches": "treaty members that raced openly through a mandated pause",
+    "breaches_found": "open breaches found by monitoring (and sanctioned like a caught covert defector)",
     **{f"actor_{k}_<name>": v for k, v in ACTOR_COLUMNS.items()},
 }
 
-_DATE_COLUMNS = [c for c in COLUMNS if c.startswith("t_")]
+_DATE_COLUMNS = [c for c in COLUMNS if c.startswith("t_") and " " not in c]
 
 
 def to_table(result: SimResult, run_id: str = "") -> pa.Table:

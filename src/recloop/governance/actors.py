@@ -24,7 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from types import SimpleNamespace
+
 from recloop.governance import costs, monitoring
+from recloop.mechanisms import verification
+from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
 
 __all__ = ["MultiActor", "RACE", "UNILATERAL", "CONDITIONAL", "COMPLY", "COVERT", "ACTOR_COLUMNS"]
@@ -35,6 +39,12 @@ _CODES = {"race": RACE, "unilateral_pause": UNILATERAL, "conditional_pause": CON
 _ACTOR_OFFSET = np.uint64(1 << 40)
 _PAUSE_RESPONSES = ("pause_until_verified", "fixed_pause")
 _EXITED = 5  # pause kind of an actor that left the race (never ends)
+_DAYS = 365.25
+#: per-actor milestone dates (``actor_<date>_<name>``); the headline date is the first actor's to reach it
+ACTOR_DATES = ("t_superhuman", "t_takeoff_start", "t_no_control")
+#: containment levers a scenario actor may override (``[actors.containment]``)
+_CONTAINMENT_ROW = ("air_gap", "sandbox_catch_rate", "sandbox_overhead", "sandbox_latency_days",
+                    "detection_tpr", "detection_fpr", "hazard_reduction")
 
 #: per-actor outcome columns, ``actor_<key>_<name>``
 ACTOR_COLUMNS = {
@@ -45,9 +55,15 @@ ACTOR_COLUMNS = {
     "output_lost": "market-share-years the actor's development was halted",
     "defected": "the actor declared a pause and built covertly",
     "detected": "the actor's covert build-out was detected (and sanctioned)",
+    "breached": "a treaty member that raced openly through a pause the treaty mandated (open breach)",
+    "breach_found": "monitoring found the actor's open breach (sanctioned: supply cut, treaty.sanction_cost)",
+    "sanction_cost": "treaty.sanction_cost the actor incurred when its defection or breach was found, share-years",
     "exited": "the actor fell below market.exit_share and was absorbed or left",
     "compliance_cost": "share of the actor's budget spent on compliance",
     "risk_share": "the actor's share of the sample's integrated hazard",
+    "t_superhuman": "years until this actor is vastly superhuman (null: censored)",
+    "t_takeoff_start": "years until this actor does most of its own engineering (null: censored)",
+    "t_no_control": "years until this actor passes the point of no control (null: censored)",
 }
 
 
@@ -95,6 +111,12 @@ class MultiActor:
             "a:want_kind": np.ones(self.ns * A, np.int8), "a:want_years": np.zeros(self.ns * A),
             "a:mon_next": np.full(self.ns * A, policy.monitoring.period_years),
             "a:mon_count": np.zeros(self.ns * A),
+            # the pause an actor declared (covert) or was mandated (open breach) but does not hold
+            "a:breach": np.zeros(self.ns * A, bool), "a:decl_kind": np.zeros(self.ns * A, np.int8),
+            "a:decl_start": np.zeros(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
+            # a conditional pause on its way through the stop protocol
+            "a:cond_pending": np.zeros(self.ns * A, bool), "a:want_t": np.zeros(self.ns * A),
+            "a:want_trip": np.zeros(self.ns * A, np.int16),
         }
         self.draw_index = (np.repeat(self.sample_index.astype(np.uint64), A)
                            + rows(np.arange(A)).astype(np.uint64) * _ACTOR_OFFSET)
@@ -105,6 +127,27 @@ class MultiActor:
                      "period_years", "reference_cluster_flops")}
         self.horizon = 1.0  # set by the engine
         self.comply_pause_years = {t.name: t.pause_years for t in policy.tripwires}
+        self._init_containment(policy)
+
+    def _init_containment(self, policy):
+        """Per-actor containment: the policy's levers, overridden by a scenario actor's table."""
+        over = [a.containment_overrides() for a in self.actors]
+        self.per_actor_containment = any(over)
+        if not self.per_actor_containment:
+            return
+        base = policy.containment
+        problems = []
+        for i, (a, o) in enumerate(zip(self.actors, over)):
+            oh = o.get("sandbox_overhead", base.sandbox_overhead)
+            if policy.verification.compute_share + oh >= 1.0:
+                problems.append(f"scenario.actors[{i}].containment.sandbox_overhead: verification.compute_share + "
+                                f"sandbox_overhead must be < 1 for actor '{a.name}', got {policy.verification.compute_share + oh:g}")
+        if problems:
+            raise RecloopInputError(problems)
+        for k in _CONTAINMENT_ROW:
+            self.row["c:" + k] = np.tile(np.array([o.get(k, getattr(base, k)) for o in over], dtype=float), self.ns)
+        self._base_containment = base
+        self._compute_share = policy.verification.compute_share
 
     # ------------------------------------------------------------------ set-up
     def expand(self, P):
@@ -129,7 +172,8 @@ class MultiActor:
     def new_outcomes(self, n):
         return {"a:share": self.row["a:share0"].copy(), "a:output_lost": np.zeros(n), "a:share_years": np.zeros(n),
                 "a:defected": np.zeros(n, bool), "a:detected": np.zeros(n, bool), "a:exited": np.zeros(n, bool),
-                "a:t_exit": np.full(n, np.nan)}
+                "a:t_exit": np.full(n, np.nan), "a:breached": np.zeros(n, bool), "a:breach_found": np.zeros(n, bool),
+                "a:sanction_cost": np.zeros(n)}
 
     # ------------------------------------------------------------------ per step
     def group_min(self, v):
@@ -145,9 +189,18 @@ class MultiActor:
         return st["x0"] * st["a:budget_rel"] * rev * (1.0 - st["a:cost"])
 
     def covert_compute(self, st, x_u):
-        """A declared, undetected defector runs only its covert clusters."""
+        """A covert defector runs only its hidden clusters (``covert_share`` of its compute) while
+        the pause it declared is in force and it is not found; outside it it runs everything."""
         hidden = st["a:declared"] & ~st["a:detected"]
         return np.where(hidden, st["a:covert"] * x_u, x_u)
+
+    def containment_levers(self, st):
+        """Per-row containment levers (scenario actors' overrides of the policy's); returns
+        (levers, diverted compute share, sandbox latency in years, detection on)."""
+        b = self._base_containment
+        lev = SimpleNamespace(**{k: st["c:" + k] for k in _CONTAINMENT_ROW}, deprecate_lineage=b.deprecate_lineage)
+        return (lev, self._compute_share + lev.sandbox_overhead, lev.sandbox_latency_days / _DAYS,
+                bool(np.any(lev.detection_tpr > 0) or np.any(lev.detection_fpr > 0)))
 
     def cap_oom(self, st):
         """Compute cap on covered, visibly complying actors (OOM above the frontier start)."""
@@ -171,7 +224,10 @@ class MultiActor:
             st["a:want_kind"] = np.where(want, 1 if tw.response == "pause_until_verified" else 2, st["a:want_kind"]).astype(np.int8)
             st["a:want_years"] = np.where(want, tw.pause_years, st["a:want_years"])
         declare = fire & (s == COVERT) & covered & pause
+        breach = np.zeros_like(fire)
         if pause and self.treaty is not None:
+            # a member that races through the pause the treaty mandates is in open breach
+            breach = fire & (s == RACE) & st["a:member"] & ~st["a:detected"]
             # a member weighs the share-years kept by building on against the expected sanction
             cand = take & (s == COMPLY)
             if cand.any():
@@ -186,7 +242,44 @@ class MultiActor:
         declare = declare & ~st["a:detected"]
         st["a:declared"] = st["a:declared"] | declare
         O["a:defected"][rows[declare]] = True
+        st["a:breach"] = st["a:breach"] | breach
+        O["a:breached"][rows[breach]] = True
+        # the window of the pause not held: as long as the halt it stands for (fixed length, or
+        # until verification catches up; never beyond stop.max_pause_years)
+        win = declare | breach
+        if win.any():
+            kind = 1 if tw.response == "pause_until_verified" else 2
+            st["a:decl_kind"] = np.where(win, kind, st["a:decl_kind"]).astype(np.int8)
+            st["a:decl_start"] = np.where(win, t, st["a:decl_start"])
+            st["a:decl_end"] = np.where(win, t + tw.lag_years + tw.pause_years if kind == 2 else np.inf,
+                                        st["a:decl_end"])
+        if pause:
+            tw_index = [x.name for x in self.policy.tripwires].index(tw.name)
+            st["a:want_t"] = np.where(want, t + tw.lag_years, st["a:want_t"])
+            st["a:want_trip"] = np.where(want, tw_index, st["a:want_trip"]).astype(np.int16)
         return take
+
+    def _windows_end(self, st, t, x_u):
+        """Close the declared (covert) and mandated (breach) pause windows whose halt is over."""
+        open_ = st["a:declared"] | st["a:breach"]
+        if not open_.any():
+            return
+        kind = st["a:decl_kind"]
+        end = open_ & (((kind == 2) & (t >= st["a:decl_end"] - 1e-9))
+                       | (t - st["a:decl_start"] >= self.policy.stop.max_pause_years - 1e-9))
+        until = open_ & (kind == 1) & ~end
+        if until.any():
+            # as the engine ends a pause_until_verified: verification covers what is being built
+            p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
+            eff = np.power(10.0, np.log10(x_u / st["x0"]) + st["s"])
+            V = verification.capacity(t, eff, 1.0, p, compute_share=self.policy.verification.compute_share,
+                                      safety_effort=self.safety(st, self.policy.verification.safety_effort))
+            target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
+            end = end | (until & (verification.coverage(V, target, p) >= 1.0))
+        if end.any():
+            st["a:declared"] = st["a:declared"] & ~end
+            st["a:breach"] = st["a:breach"] & ~end
+            st["a:decl_end"] = np.where(end, np.inf, st["a:decl_end"])
 
     def couple(self, st, O, t, dt, x_u, seed):
         """Cross-actor quantities after a step (arrays reshaped to (samples, A))."""
@@ -199,19 +292,28 @@ class MultiActor:
         O["a:output_lost"][rows] += np.where(st["paused"], share * dt, 0.0)
         O["a:share_years"][rows] += share * dt
 
-        # monitoring: each period, a declared defector's covert clusters may be found
+        # declared or mandated pauses that are over: the covert defector runs everything again
+        self._windows_end(st, t, x_u)
+
+        # monitoring: each period, a declared defector's covert clusters, or a member's open
+        # breach of a mandated pause, may be found (the regime's probability per period)
         due = t >= st["a:mon_next"] - 1e-9
         if due.any():
             hidden = due & st["a:declared"] & ~st["a:detected"]
-            if hidden.any():
-                p = monitoring.detection_per_period(x_u, **self.mon)  # x_u is already the covert part
+            breach = due & st["a:breach"] & ~st["a:detected"]
+            look = hidden | breach
+            if look.any():
+                # x_u is the covert part for a hidden defector, all of it for an open breach
+                p = monitoring.detection_per_period(x_u, **self.mon)
                 u = uniform(seed, st["idx"], stream_id("monitoring"), st["a:mon_count"].astype(np.uint64))
-                found = hidden & (u < p)
+                found = look & (u < p)
                 if found.any():
                     st["a:detected"] = st["a:detected"] | found
-                    O["a:detected"][rows[found]] = True
+                    O["a:detected"][rows[found & hidden]] = True
+                    O["a:breach_found"][rows[found & breach]] = True
                     if self.treaty is not None:
                         st["a:supply"] = np.where(found, 1.0 - self.treaty.sanction_supply_cut, st["a:supply"])
+                        O["a:sanction_cost"][rows[found]] += self.treaty.sanction_cost
             st["a:mon_count"] = np.where(due, st["a:mon_count"] + 1, st["a:mon_count"])
             st["a:mon_next"] = np.where(due, st["a:mon_next"] + self.mon["period_years"], st["a:mon_next"])
 
@@ -227,29 +329,61 @@ class MultiActor:
                 st["pause_start"] = np.where(out, np.inf, st["pause_start"])
                 st["building"] = st["building"] & ~out
 
-        # conditional pause: paused while every other active actor visibly pauses
+        # conditional pause (mutual conditional commitment): when its halt is called, pause
+        # through the stop protocol once every other active actor pauses or is conditional
+        # itself; resume when a rival is seen not pausing (racing, or found defecting)
         cond = st["a:strategy"] == CONDITIONAL
         if cond.any():
-            ended = st["a:cond_on"] & ~st["paused"]  # the engine ended it (verified, or too long)
-            st["a:wants"] = st["a:wants"] & ~ended
-            st["a:cond_on"] = st["a:cond_on"] & ~ended
-            visibly = st["paused"] | (st["a:declared"] & ~st["a:detected"]) | st["a:exited"]
-            n_vis = visibly.reshape(-1, A).sum(axis=1)
-            others_all = (np.repeat(n_vis, A) - visibly) >= A - 1
-            start = cond & st["a:wants"] & ~st["paused"] & others_all
-            stop = st["a:cond_on"] & st["paused"] & ~others_all
-            if start.any():
-                st["paused"] = st["paused"] | start
-                kind = st["a:want_kind"]
-                st["pause_kind"] = np.where(start, kind, st["pause_kind"]).astype(np.int8)
-                st["pause_start"] = np.where(start, t, st["pause_start"])
-                st["pause_end"] = np.where(start & (kind == 2), t + st["a:want_years"], st["pause_end"])
-                st["a:cond_on"] = st["a:cond_on"] | start
-                O["halts"][rows[start]] += 1
-            if stop.any():
-                st["paused"] = st["paused"] & ~stop
-                st["pause_end"] = np.where(stop, np.inf, st["pause_end"])
-                st["a:cond_on"] = st["a:cond_on"] & ~stop
+            self._conditional(st, O, t, seed)
+
+    def _conditional(self, st, O, t, seed):
+        A, rows = self.A, st["row"]
+        pend = st["a:cond_pending"]
+        # a pause that reached the chips (or failed on arrival after the point of no control)
+        arrived = pend & ~np.isfinite(st["pending_t"])
+        if arrived.any():
+            st["a:cond_on"] = st["a:cond_on"] | (arrived & st["paused"] & ~st["a:exited"])
+            st["a:wants"] = st["a:wants"] & ~(arrived & ~st["paused"])
+            st["a:cond_pending"] = pend = pend & ~arrived
+        ended = st["a:cond_on"] & ~st["paused"]  # the engine ended it (verified, or too long)
+        st["a:wants"] = st["a:wants"] & ~ended
+        st["a:cond_on"] = st["a:cond_on"] & ~ended
+        active = ~st["a:exited"]
+        hidden = st["a:declared"] & ~st["a:detected"]  # an undetected covert actor looks paused
+        ok = active & ((st["paused"] | hidden | (st["a:strategy"] == CONDITIONAL)) & ~st["a:detected"])
+        n_ok = ok.reshape(-1, A).sum(axis=1)
+        n_active = active.reshape(-1, A).sum(axis=1)
+        others_ok = np.repeat(n_ok, A) - ok
+        others_active = np.repeat(n_active, A) - active
+        # every other active actor pauses or is conditional, and there is one (an exit is no partner)
+        all_ok = (others_ok >= others_active) & (others_active >= 1)
+        cond = st["a:strategy"] == CONDITIONAL
+        start = cond & active & st["a:wants"] & ~st["paused"] & ~pend & ~np.isfinite(st["pending_t"]) & all_ok
+        # a partner that exits does not end a pause already held
+        stop = (st["a:cond_on"] | pend) & (others_ok < others_active)
+        if start.any():
+            # the same stop protocol as every other halt: latency after the decision, reliability
+            lev_s = self.policy.stop
+            u = np.ones(start.size)
+            for j, tw in enumerate(self.policy.tripwires):
+                sel = start & (st["a:want_trip"] == j)
+                if sel.any():
+                    u = np.where(sel, uniform(seed, st["idx"], stream_id("stop:" + tw.name)), u)
+            works = start & (u < lev_s.reliability)
+            O["failed_halts"][rows[start & ~works]] += 1
+            st["a:wants"] = st["a:wants"] & ~(start & ~works)
+            st["pending_t"] = np.where(works, np.maximum(t, st["a:want_t"]) + lev_s.latency_days / _DAYS, st["pending_t"])
+            st["pending_resp"] = np.where(works, st["a:want_kind"], st["pending_resp"]).astype(st["pending_resp"].dtype)
+            st["pending_years"] = np.where(works, st["a:want_years"], st["pending_years"])
+            st["a:cond_pending"] = st["a:cond_pending"] | works
+        if stop.any():
+            cancel = stop & st["a:cond_pending"]
+            st["pending_t"] = np.where(cancel, np.inf, st["pending_t"])
+            st["a:cond_pending"] = st["a:cond_pending"] & ~cancel
+            held = stop & st["a:cond_on"] & st["paused"]
+            st["paused"] = st["paused"] & ~held
+            st["pause_end"] = np.where(held, np.inf, st["pause_end"])
+            st["a:cond_on"] = st["a:cond_on"] & ~stop
 
     # ------------------------------------------------------------------ results
     def aggregate(self, O, G):
@@ -303,12 +437,18 @@ class MultiActor:
         out["output_lost"] = grid(O["a:output_lost"]).sum(axis=1)
         out["defections"] = grid(O["a:defected"]).sum(axis=1).astype(float)
         out["covert_detected"] = grid(O["a:detected"]).sum(axis=1).astype(float)
+        out["breaches"] = grid(O["a:breached"]).sum(axis=1).astype(float)
+        out["breaches_found"] = grid(O["a:breach_found"]).sum(axis=1).astype(float)
         out["frontier_actor"] = front.astype(np.int8)
         horizon = max(self.horizon, 1e-12)
         cols = {"share": share, "mean_share": grid(O["a:share_years"]) / horizon, "capability": fin, "years_paused": grid(O["years_paused"]),
                 "output_lost": grid(O["a:output_lost"]), "defected": grid(O["a:defected"]),
                 "detected": grid(O["a:detected"]), "exited": grid(O["a:exited"]),
-                "compliance_cost": grid(self.row["a:cost"]), "risk_share": risk_share}
+                "compliance_cost": grid(self.row["a:cost"]), "risk_share": risk_share,
+                "breached": grid(O["a:breached"]), "breach_found": grid(O["a:breach_found"]),
+                "sanction_cost": grid(O["a:sanction_cost"])}
+        for k in ACTOR_DATES:
+            cols[k] = grid(O[k])
         for a, actor in enumerate(self.actors):
             for key, g in cols.items():
                 v = g[:, a]
