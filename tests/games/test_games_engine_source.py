@@ -85,7 +85,7 @@ def test_detection_lever_is_monotone_and_found_by_the_search(scenario):
     assert out["regimes"]["none"]["pause_is_equilibrium"] is False
     mon = out["regimes"]["monitoring"]["min_detection"]
     rec = out["regimes"]["reciprocity"]
-    assert out["regimes"]["reciprocity"]["target"] == ["conditional", "pause"]
+    assert out["regimes"]["reciprocity"]["target"] == ["conditional", "conditional"]
     assert mon["value"] is not None and 0.0 < mon["value"] < 1.0
     assert mon["low"] <= mon["value"] <= (mon["high"] if mon["high"] is not None else 1.0)
     # reciprocity (the leader pauses only while the follower visibly pauses) needs less detection

@@ -240,10 +240,11 @@ class EnginePayoffSource(PayoffSource):
         return self.policy.model_copy(update={"strategies": strat})
 
     def _key(self, policy, seed_int):
-        # Only a declared defector (covert, or comply when it defects) reads monitoring and the
+        # Only a declared defector (covert, or comply when it defects) or a treaty member that
+        # races (an open breach, found by monitoring and sanctioned) reads monitoring and the
         # fine; without one the run does not depend on them and a cached run is reused.
         everyone = [policy.strategies.get(a.name, a.strategy) for a in self.scenario.actors]
-        reads_levers = any(s in ("covert", "comply") for s in everyone)
+        reads_levers = any(s in ("covert", "comply", "race") for s in everyone)
         drop = None if reads_levers else {"monitoring": True, "treaty": {"sanction_cost", "sanction_supply_cut"}}
         pol = policy.model_dump_json(exclude=drop) if drop else policy.model_dump_json()
         return (self._scenario_key, hashlib.sha1(pol.encode()).hexdigest(), self.samples,
@@ -332,13 +333,13 @@ def _target(regime: str, strategies: Sequence[str]) -> tuple[str, str] | None:
     """The both-pause profile whose stability a regime asks about, among ``strategies``.
 
     Without reciprocity: both pause (``pause``/``unilateral_pause``, else ``comply``). With it:
-    the leader (first player) pauses conditionally on the follower's visible pause. Both
-    playing the engine's ``conditional_pause`` never pause: each waits to see the other paused
-    first, so the symmetric conditional profile is not a pause in the engine.
+    both pause conditionally (mutual conditional commitment: the engine's ``conditional_pause``
+    pauses when its halt is called and the other pauses or is conditional itself, and resumes
+    when the other is seen racing or found defecting).
     """
     eng = {engine_strategy(s): s for s in strategies}
-    if regime == "reciprocity" and "conditional_pause" in eng and "unilateral_pause" in eng:
-        return (eng["conditional_pause"], eng["unilateral_pause"])
+    if regime == "reciprocity" and "conditional_pause" in eng:
+        return (eng["conditional_pause"], eng["conditional_pause"])
     for s in ("unilateral_pause", "comply"):
         if s in eng:
             return (eng[s], eng[s])
