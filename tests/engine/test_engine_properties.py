@@ -27,9 +27,12 @@ def _scenario(r, mid, inv, power=1.5):
 def test_more_compute_never_lowers_potential_capability(r, mid, inv, extra):
     lo = simulate(_scenario(r, mid, inv), samples=1, years=12)
     hi = simulate(_scenario(r, mid, inv, power=1.5 * extra), samples=1, years=12)
-    # software plus usable compute: the capability a run could reach at each date
+    # software plus usable compute: the capability a run could reach at each date. Tolerance: the
+    # software integrator's error at the default step (0.05 OOM) is ~0.015 OOM over 12 years
+    # (measured against steps of 0.025 and 0.0125; it halves with the step), and two worlds with
+    # different step sequences can differ by that much without either being wrong.
     pot = lambda res: res.trajectories["software_oom"][0] + res.trajectories["compute_flops"][0]  # noqa: E731
-    assert (pot(hi) >= pot(lo) - 1e-4).all()
+    assert (pot(hi) >= pot(lo) - 0.02).all()
 
 
 @FAST
