@@ -1,6 +1,6 @@
 """Engine speed with many actors: samples x actors x years, against the single developer.
 
-    python benchmarks/engine_actors.py [--samples 10000] [--years 30] [--chunk-size 8192]
+    python benchmarks/engine_actors.py [--samples 10000] [--years 30] [--chunk-size N]
 
 Runs the baseline (one developer) and the essay's cast (6 actors, rows = samples x 6) under no
 halt and under the full stack, on the same seed, and prints wall time, samples per second,
@@ -16,13 +16,14 @@ import time
 from recloop.engine import simulate
 from recloop.policy import load_policy
 from recloop.scenario import load_scenario
+from recloop.engine import DEFAULT_CHUNK  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", type=int, default=10_000)
     ap.add_argument("--years", type=float, default=30.0)
-    ap.add_argument("--chunk-size", type=int, default=8192)
+    ap.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK)
     a = ap.parse_args()
     print(f"{'scenario':12s} {'policy':12s} {'actors':>6s} {'wall s':>8s} {'samples/s':>10s} "
           f"{'actor-sample-yr/s':>18s} {'100k samples':>13s}")

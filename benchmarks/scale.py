@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import psutil
+from recloop.engine import DEFAULT_CHUNK  # noqa: E402
 
 
 class PeakRSS:
@@ -117,7 +118,7 @@ def main():
     ap.add_argument("--speedup-samples", type=int, default=100_000)
     ap.add_argument("--backend", default="dask", choices=["local", "processes", "dask"])
     ap.add_argument("--workers", type=int, default=os.cpu_count())
-    ap.add_argument("--chunk-size", type=int, default=8192)
+    ap.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK)
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--skip-speedup", action="store_true")
     args = ap.parse_args()
