@@ -8,7 +8,7 @@ skips the precautions and advances s > 1 steps. Each round the market benefit b 
 proportion to speed; whoever completes the W steps first takes the prize B, shared on a tie.
 An UNSAFE developer's AI causes a disaster with probability p_r, in which case it loses its
 payoff (p = 1 - p_r is the probability that no disaster occurs). Per-round average payoffs
-of the row player (the paper's payoff matrix, section 3.1):
+of the row player (the paper's payoff matrix; section number unverified):
 
     SAFE   vs SAFE   : -c + b/2 + B/(2W)
     SAFE   vs UNSAFE : -c + b/(s+1)                 (the UNSAFE rival wins the prize)
@@ -27,6 +27,18 @@ p_r = 1 - 1/(3s) (selection) and p_r = 1 - 1/s (collective preference), which sp
 * 1 - 1/s < p_r < 1 - 1/(3s): UNSAFE is selected although SAFE is preferred (the dilemma,
   where regulation helps);
 * p_r < 1 - 1/s: UNSAFE is both selected and preferred (innovation; regulating would cost).
+
+Provenance (see docs/games.md, Han section). The paper's body could not be read:
+the stored ar5iv/arXiv copies (arXiv:1907.12393 v2) yield only the title page and abstract. The
+matrix above and the defaults below were therefore cross-checked against an independent public
+replication of the DSAIR model (PaoloBova/gh-pages-example, ``payoffs.py``: ``payoffs_sr`` gives
+the per-round matrix [[b/2 - c, b/(s+1) - c], [s b/(s+1), b/2]] and ``payoffs_lr`` adds the prize,
+B/(2W), s B/W and s B/(2W), and multiplies the UNSAFE row by p; its ``build_DSAIR`` defaults are
+b=4, c=1, B=1e4, W=100, beta=0.01, Z=100, s in [1, 5], p in [0, 1]). Every entry and every
+default agrees; nothing here was changed by that check. Not verified against the paper itself:
+its section and equation numbers, its figure captions, and the long race's treatment (the
+abstract says some long-race conditions call for *promoting* risk-taking; this matrix has no such
+region for s >= 1, see ``classify``). tests/games/test_games_han_paper.py pins all of this.
 
 recloop extension (labelled as such; not the paper's equations): a CONDITIONAL developer plays
 SAFE, but once the co-player's UNSAFE play is found out (probability p_fo over the race) it
@@ -53,11 +65,14 @@ __all__ = [
     "zone_boundaries",
 ]
 
-_SRC = "Han, Pereira, Santos & Lenaerts 2020, JAIR 69:881, section 3.1 (DSAIR model)"
-_SRC_FIG = ("Han et al. 2020 (JAIR 69), values used for the paper's figures as recalled by recloop; "
-            "check against the figure captions")
+_SRC = ("Han, Pereira, Santos & Lenaerts 2020, JAIR 69:881, DSAIR model (section number unverified; "
+        "matrix cross-checked against the replication PaoloBova/gh-pages-example)")
+_SRC_FIG = ("Han et al. 2020 (JAIR 69) figure values as recalled by recloop; agree with the defaults of the "
+            "independent DSAIR replication PaoloBova/gh-pages-example (build_DSAIR: b=4, c=1, B=1e4, W=100, "
+            "beta=0.01, Z=100); the paper's own captions not checked (its body was not readable)")
 
-# W for the two time-scales: a race won in a few steps (the prize dominates the per-round
+# W for the two time-scales (the replication's stated range is W in [10, 1e6]; 100 is its default
+# and 1e6 its upper end): a race won in a few steps (the prize dominates the per-round
 # benefits) and one won over a very long horizon (the per-round benefits dominate).
 RACES = {"short": 100.0, "long": 1.0e6}
 
@@ -100,6 +115,9 @@ def payoff_matrix(p: Han2020 | None = None, *, conditional: bool = False, **kw) 
     p = _p(p, kw)
     b, c, big_b, w, s = p.b, p.c, p.prize, p.steps, p.speed
     q = 1.0 - p.p_risk
+    # Averaged payoffs of the DSAIR race (the paper's model section; entry for entry as in the
+    # replication's payoffs_sr + payoffs_lr, see the module docstring): the per-round benefit
+    # and cost plus the prize share per round, the UNSAFE row scaled by p = 1 - p_r.
     ss = -c + b / 2 + big_b / (2 * w)
     su = -c + b / (s + 1)
     us = q * (s * b / (s + 1) + s * big_b / w)
