@@ -218,6 +218,10 @@ class Data(Block):
         0.8, unit="fraction", bounds=(0.0, 1.0),
         doc="0 = each generation replaces its data, 1 = data accumulates across generations.",
         source="Gerstgrasser et al. 2024 (accumulating bounds the error; labs keep old data)")
+    real_fraction_exponent: Uncertain = param(
+        1.0, unit="dimensionless", bounds=(0.5, 4.0),
+        doc="Exponent gamma on the synthetic share (1 - p)^gamma in the collapse law (1 = the linear law).",
+        source="collapse lab (docs/collapse-lab.md): gamma = 1.70 (R^2 0.975) fits the character-model sweeps better than 1 (R^2 0.92)")
     curation_efficiency: Uncertain = param(
         0.5, unit="fraction", bounds=(0.0, 1.0),
         doc="Share of the synthetic-data deficit removed by AI curation at full data-vector automation.",

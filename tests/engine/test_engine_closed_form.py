@@ -76,7 +76,7 @@ def test_ces_research_input_limits():
 
 
 def test_collapse_law_fixed_points():
-    p = {"data.collapse_kappa": 0.1, "data.accumulation": 0.0}
+    p = {"data.collapse_kappa": 0.1, "data.accumulation": 0.0, "data.real_fraction_exponent": 1.0}
     e = 0.0
     for n in range(200):
         e = data.next_deficit(e, 0.25, n, 0.0, p)
@@ -92,3 +92,13 @@ def test_collapse_law_fixed_points():
 
 def test_detection_over_k_periods():
     assert detection_over_periods(0.2, 3) == pytest.approx(1 - 0.8 ** 3)
+
+
+def test_collapse_law_with_an_exponent_on_the_synthetic_share():
+    # replace: e' = w (e + kappa) with w = (1 - p)^gamma has the fixed point w kappa / (1 - w)
+    p = {"data.collapse_kappa": 0.1, "data.accumulation": 0.0, "data.real_fraction_exponent": 2.0}
+    e = 0.0
+    for n in range(300):
+        e = data.next_deficit(e, 0.25, n, 0.0, p)
+    w = 0.75 ** 2
+    assert e == pytest.approx(w * 0.1 / (1 - w), rel=1e-9)

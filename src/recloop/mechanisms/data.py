@@ -30,9 +30,14 @@ def real_fraction(run_flop, t, p):
 
 
 def next_deficit(e, real_frac, generation, curation, p):
-    """Quality deficit of the next generation under the collapse law."""
-    inc = (1.0 - real_frac) * p["data.collapse_kappa"] * (1.0 - curation)
-    replace = (1.0 - real_frac) * e + inc
+    """Quality deficit of the next generation under the collapse law.
+
+    The synthetic share enters as (1 - p)^gamma (``data.real_fraction_exponent``); gamma = 1 is
+    the law above, the collapse lab's character-model sweeps fit gamma ~ 1.7-2 better.
+    """
+    synthetic = np.power(1.0 - real_frac, p["data.real_fraction_exponent"])
+    inc = synthetic * p["data.collapse_kappa"] * (1.0 - curation)
+    replace = synthetic * e + inc
     accumulate = e + inc / np.square(generation + 1.0)
     a = p["data.accumulation"]
     return (1.0 - a) * replace + a * accumulate
