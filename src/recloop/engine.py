@@ -52,6 +52,7 @@ TRAJECTORY_VARS = {
     "paused": "1 while a halt is in force",
     "p_catastrophe": "cumulative probability of catastrophe",
     "generation": "generations released",
+    "market_share": "the developer's market share (1 for a single developer)",
 }
 _EPS = 1e-9
 _DAYS = 365.25
@@ -116,15 +117,15 @@ def simulate(
     _check_args(samples, years, chunk_size, report_every)
     seed = normalize_seed(seed)
     times = np.arange(0.0, years + 1e-9, report_every)
-    parts, grids = [], {k: [] for k in TRAJECTORY_VARS}
+    parts, grids = [], {}
     for start in range(0, samples, chunk_size):
         stop = min(samples, start + chunk_size)
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
         out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
                                    max_step_years=max_step_years, max_step_oom=max_step_oom)
         parts.append(out)
-        for k in grids:
-            grids[k].append(traj[k])
+        for k, g in traj.items():  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
+            grids.setdefault(k, []).append(g)
         if progress is not None:
             progress(stop - start)
     outcomes = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
@@ -587,6 +588,7 @@ def _record(G, st, land, rows, k_rep, V, f_mean, mult, x_u, p):
         "paused": sel(st["paused"]),
         "p_catastrophe": risk.probability(sel(st["cumhaz"])),
         "generation": sel(st["gen"]),
+        "market_share": sel(st["a:share"]) if "a:share" in st else 1.0,
     }
     for name, v in values.items():
         G[name].reshape(-1)[flat] = v

@@ -543,8 +543,8 @@ def _light_result(plan: RunPlan):
         if a >= k:
             break
         with np.load(_traj_path(out, c)) as z:
-            for v in parts:
-                parts[v].append(z[v])
+            for v in z.files:  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
+                parts.setdefault(v, []).append(z[v])
     traj = {v: (np.concatenate(p, axis=0) if p else np.zeros((0, times.size), np.float32)) for v, p in parts.items()}
     return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
                      meta={"report_every": plan.report_every, "method": plan.method, "chunk_size": plan.chunk_size,

@@ -54,7 +54,7 @@ def test_actor_charts_present_with_actors_and_read_the_outcome_columns(cast):
     json.dumps(figs)  # JSON-able, as the API sends it
     caps = captions(v)
     assert set(caps) == set(figs)
-    assert "does not yet record each actor's share year by year" in caps["actors"]  # what it is drawn from
+    assert "'Who leads over time' has the year-by-year paths" in caps["actors"]  # where the paths are
     assert list(figs)[:2] == ["capability", "actors"]  # who leads comes right after capability
 
 

@@ -461,4 +461,8 @@ class MultiActor:
                 Gs[k] = (-np.expm1(-h)).astype(np.float32)
             else:
                 Gs[k] = g3[idx, front]
+        # each actor's own path, for "who leads over time" (keys are 'actor_<var>:<name>')
+        for a, actor in enumerate(self.actors):
+            Gs[f"actor_market_share:{actor.name}"] = G["market_share"].reshape(ns, A, -1)[:, a]
+            Gs[f"actor_effective_compute:{actor.name}"] = G["effective_compute"].reshape(ns, A, -1)[:, a]
         return out, Gs

@@ -25,13 +25,14 @@ FIGURE_TITLES = {
     "halts": "Halts in force",
     "data": "Data pollution: synthetic share and quality deficit",
     "actors": "Who leads: each actor's market share",
+    "lead_over_time": "Who leads over time",
     "actor_halts": "Halts per actor",
 }
 #: legend names of the capability chart's median lines (bands: 50% and 90% of worlds, in the caption)
 CAPABILITY_LABEL = "capability (what the deployed generation can do), median"
 VERIFIED_LABEL = "verified capability (how far verification reaches), median"
 #: figures drawn only for runs with several actors (scenario ``[[actors]]``)
-ACTOR_FIGURES = ("actors", "actor_halts")
+ACTOR_FIGURES = ("actors", "lead_over_time", "actor_halts")
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
 _MILESTONES = [("t_automation_20", "automation 20%"), ("t_automation_50", "automation 50%"),
                ("t_automation_90", "automation 90%"), ("t_superhuman", "vastly superhuman"),
@@ -70,7 +71,33 @@ def view(result: SimResult, *, max_points: int = 4000) -> dict[str, Any]:
         "takeoff_days": _finite(O["takeoff_days"][:k]),
         "samples": result.samples,
         "actors": _actors_view(result),
+        "lead": _lead_view(result),
     }
+
+
+def _lead_view(result: SimResult) -> dict[str, Any] | None:
+    """Per actor and report date: median market share, and the share of worlds in which the actor
+    has the highest deployed capability (from the engine's per-actor grids), or None."""
+    names = [a.name for a in result.scenario.actors]
+    G = result.trajectories
+    if len(names) < 2 or any(f"actor_market_share:{n}" not in G for n in names):
+        return None
+    caps = np.stack([G[f"actor_effective_compute:{n}"].astype(float) for n in names])  # (A, worlds, T)
+    known = ~np.isnan(caps).all(axis=0)
+    leader = np.argmax(np.where(np.isnan(caps), -np.inf, caps), axis=0)
+    out = {"t": [round(result.scenario.start_year + float(t), 4) for t in result.times], "actors": []}
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for a, n in enumerate(names):
+                share = np.nanmedian(G[f"actor_market_share:{n}"].astype(float), axis=0)
+                leads = (known & (leader == a)).sum(axis=0) / np.maximum(known.sum(axis=0), 1)
+                out["actors"].append({"name": n,
+                                      "median_share": [None if not np.isfinite(x) else round(float(x), 4) for x in share],
+                                      "leads": [round(float(x), 4) for x in leads]})
+    return out
 
 
 def _mean(x) -> float | None:
@@ -230,9 +257,29 @@ def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
     if several:  # who leads right after capability; each actor's halts beside the frontier actor's
         act = _actor_figures(v)
-        order = ["capability", "actors", "fidelity", "milestones", "takeoff", "halts", "actor_halts", "data"]
-        figs = {k: {**figs, **act}[k] for k in order}
+        if v.get("lead"):
+            act["lead_over_time"] = _lead_figure(v["lead"])
+        order = ["capability", "actors", "lead_over_time", "fidelity", "milestones", "takeoff", "halts",
+                 "actor_halts", "data"]
+        figs = {k: {**figs, **act}[k] for k in order if k in {**figs, **act}}
     return figs
+
+
+def _lead_figure(lead: dict[str, Any]) -> dict[str, Any]:
+    colors = [_BLUE, _ORANGE, _GREEN, _RED, "#9467bd", "#8c564b", "#e377c2", _GREY]
+    data = []
+    for a, c in zip(lead["actors"], colors * 4):
+        # one legend entry per actor (solid and dotted share it); the caption says which is which
+        data.append({"x": lead["t"], "y": a["median_share"], "type": "scatter", "mode": "lines",
+                     "line": {"color": c, "width": 2.5}, "name": a["name"], "legendgroup": a["name"],
+                     "hovertemplate": "%{y:.0%} median market share<extra>" + a["name"] + "</extra>"})
+        data.append({"x": lead["t"], "y": a["leads"], "type": "scatter", "mode": "lines", "showlegend": False,
+                     "line": {"color": c, "dash": "dot"}, "name": a["name"], "legendgroup": a["name"],
+                     "hovertemplate": "leads in %{y:.0%} of worlds<extra>" + a["name"] + "</extra>"})
+    return {"data": data, "layout": _layout(FIGURE_TITLES["lead_over_time"], "year",
+                                            "market share (solid) / worlds led (dotted)",
+                                            yaxis={"title": {"text": "market share (solid) / worlds led (dotted)"},
+                                                   "range": [0, 1.02], "tickformat": ".0%"})}
 
 
 def _pct(p: float) -> str:
@@ -312,9 +359,12 @@ def captions(v: dict[str, Any]) -> dict[str, str]:
                           "worlds in which the actor is first to vastly superhuman capability (or, if none gets "
                           "there, the most capable at the horizon). Market share follows each actor's effective "
                           "compute relative to the others'; 'averaged over the run' against 'at the horizon' shows "
-                          "who gains and who falls behind (the engine does not yet record each actor's share year "
-                          "by year, so the chart compares the run's average with its end). Hatched: the share of "
+                          "who gains and who falls behind ('Who leads over time' has the year-by-year paths). Hatched: the share of "
                           "worlds in which the actor fell below the exit share and was absorbed or left.")
+        caps["lead_over_time"] = ("Solid: each actor's median market share across worlds at each date. Dotted: "
+                                  "the share of worlds in which the actor's deployed generation is the most "
+                                  "capable at that date. A pause shows as a falling solid line while a rival's "
+                                  "dotted line takes over.")
         caps["actor_halts"] = ("Years each actor spent paused, averaged over worlds; the label gives the share of "
                                "worlds in which it paused at all. An actor that left the race is not counted as "
                                "paused. Hover for covert building, detection and exits.")
