@@ -588,14 +588,17 @@ def _record(G, st, land, rows, k_rep, V, f_mean, mult, x_u, p):
         "paused": sel(st["paused"]),
         "p_catastrophe": risk.probability(sel(st["cumhaz"])),
         "generation": sel(st["gen"]),
-        "market_share": sel(st["a:share"]) if "a:share" in st else 1.0,
     }
+    if "a:share" in st:  # a single developer's share is 1 everywhere: filled once in _finalize
+        values["market_share"] = sel(st["a:share"])
     for name, v in values.items():
         G[name].reshape(-1)[flat] = v
 
 
 def _finalize(O, G, times, S, P):
     """Outcomes computed from the report grid and the final state."""
+    if "a:share" not in S:  # one developer holds the whole market wherever the grid was written
+        G["market_share"][:] = np.where(np.isnan(G["effective_compute"]), np.nan, 1.0)
     cap = G["effective_compute"].astype(np.float64)
     dtr = times[1] - times[0] if times.size > 1 else 1.0
     w = max(1, int(round(1.0 / dtr)))

@@ -35,7 +35,9 @@ def next_deficit(e, real_frac, generation, curation, p):
     The synthetic share enters as (1 - p)^gamma (``data.real_fraction_exponent``); gamma = 1 is
     the law above, the collapse lab's character-model sweeps fit gamma ~ 1.7-2 better.
     """
-    synthetic = np.power(1.0 - real_frac, p["data.real_fraction_exponent"])
+    gamma = p["data.real_fraction_exponent"]
+    # the power is skipped at the default gamma = 1 (this runs for every idle row at every step)
+    synthetic = 1.0 - real_frac if np.all(gamma == 1.0) else np.power(1.0 - real_frac, gamma)
     inc = synthetic * p["data.collapse_kappa"] * (1.0 - curation)
     replace = synthetic * e + inc
     accumulate = e + inc / np.square(generation + 1.0)
