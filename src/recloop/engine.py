@@ -118,18 +118,24 @@ def simulate(
     seed = normalize_seed(seed)
     times = np.arange(0.0, years + 1e-9, report_every)
     parts, grids = [], {}
+    # one developer: chunks write straight into the run's report grids (no per-chunk grids to
+    # allocate and no concatenation copy); with actors the per-row grids are aggregated per chunk
+    full = None if scenario.actors else {
+        k: np.full((samples, times.size), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     for start in range(0, samples, chunk_size):
         stop = min(samples, start + chunk_size)
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
         out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
-                                   max_step_years=max_step_years, max_step_oom=max_step_oom)
+                                   max_step_years=max_step_years, max_step_oom=max_step_oom,
+                                   grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
         parts.append(out)
-        for k, g in traj.items():  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
-            grids.setdefault(k, []).append(g)
+        if full is None:
+            for k, g in traj.items():  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
+                grids.setdefault(k, []).append(g)
         if progress is not None:
             progress(stop - start)
     outcomes = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    trajectories = {k: np.concatenate(v, axis=0) for k, v in grids.items()}
+    trajectories = full if full is not None else {k: np.concatenate(v, axis=0) for k, v in grids.items()}
     return SimResult(outcomes, times, trajectories, scenario, policy, seed, float(years),
                      meta={"report_every": report_every, "method": method, "chunk_size": chunk_size})
 
@@ -139,11 +145,13 @@ def _nan(n):
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=0.25, max_step_oom=0.05, params=None):
+                   max_step_years=0.25, max_step_oom=0.05, params=None, grid_out=None):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
 
     ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
     draw from the scenario's distributions: sensitivity analysis feeds explicit designs this way.
+    ``grid_out`` (var -> NaN-filled float32 array of shape (index.size, times.size), C-contiguous)
+    receives a single developer's report grid in place.
     """
     n = index.size
     P = draw_parameters(scenario, index, seed, method=method) if params is None else params
@@ -217,7 +225,10 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         O.update(mx.new_outcomes(n))
 
     n_rep = times.size
-    G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
+    if grid_out is not None and mx is None:  # the caller's (n, times) float32 grids, NaN-filled
+        G = grid_out
+    else:
+        G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     horizon = float(years)
 
     def pview(st):
