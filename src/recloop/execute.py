@@ -23,6 +23,7 @@ and only the first ``fan_samples`` samples keep their trajectories (for fan char
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import os
 import time
@@ -101,6 +102,29 @@ class Executor(ABC):
     def _limit(self, max_in_flight):
         return max(1, max_in_flight if max_in_flight is not None else 2 * self.workers)
 
+    def _bounded(self, fn, args, max_in_flight, *, submit, wait_some, take):
+        """Keep at most ``max_in_flight`` tasks submitted; yield results as they complete.
+
+        ``submit(fn, a)`` returns a future, ``wait_some(pending)`` returns (done, still pending)
+        once at least one is done, ``take(future)`` returns its result. Unstarted tasks are
+        cancelled if the consumer stops early.
+        """
+        limit = self._limit(max_in_flight)
+        it = iter(args)
+        pending: set = set()
+        try:
+            while True:
+                for a in itertools.islice(it, limit - len(pending)):
+                    pending.add(submit(fn, a))
+                if not pending:
+                    return
+                done, pending = wait_some(pending)
+                for f in done:
+                    yield take(f)
+        finally:
+            for f in pending:
+                f.cancel()
+
 
 @dataclass(frozen=True)
 class _Keyed:
@@ -139,24 +163,9 @@ class ProcessExecutor(Executor):
     def imap_unordered(self, fn, args, *, max_in_flight=None):
         import concurrent.futures as cf
 
-        limit = self._limit(max_in_flight)
-        it = iter(args)
-        pending = set()
-        try:
-            while True:
-                while len(pending) < limit:
-                    try:
-                        pending.add(self._pool.submit(fn, next(it)))
-                    except StopIteration:
-                        break
-                if not pending:
-                    return
-                done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                for f in done:
-                    yield f.result()
-        finally:
-            for f in pending:
-                f.cancel()
+        return self._bounded(fn, args, max_in_flight, submit=self._pool.submit,
+                             wait_some=lambda p: cf.wait(p, return_when=cf.FIRST_COMPLETED),
+                             take=lambda f: f.result())
 
     def close(self):
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -194,27 +203,17 @@ class DaskExecutor(Executor):
     def imap_unordered(self, fn, args, *, max_in_flight=None):
         from distributed import wait
 
-        limit = self._limit(max_in_flight)
-        it = iter(args)
-        pending = set()
-        try:
-            while True:
-                while len(pending) < limit:
-                    try:
-                        pending.add(self.client.submit(fn, next(it), pure=False))
-                    except StopIteration:
-                        break
-                if not pending:
-                    return
-                res = wait(list(pending), return_when="FIRST_COMPLETED")
-                for f in res.done:
-                    pending.discard(f)
-                    out = f.result()
-                    f.release()
-                    yield out
-        finally:
-            for f in pending:
-                f.cancel()
+        def wait_some(pending):
+            done = set(wait(list(pending), return_when="FIRST_COMPLETED").done)
+            return done, pending - done
+
+        def take(f):
+            out = f.result()
+            f.release()  # free the result on the worker once it is here
+            return out
+
+        return self._bounded(fn, args, max_in_flight, submit=lambda g, a: self.client.submit(g, a, pure=False),
+                             wait_some=wait_some, take=take)
 
     def close(self):
         if self._own:
