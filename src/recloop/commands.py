@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from recloop.params import RecloopInputError
-from recloop.engine import DEFAULT_CHUNK
+from recloop.engine import DEFAULT_CHUNK, DEFAULT_YEARS
 
 __all__ = ["register", "run_and_write"]
 
@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
         policy: Optional[str] = typer.Option(None, "--policy", help="Policy: bundled name or TOML file. Default: none."),
         samples: int = typer.Option(2000, "--samples", help="Number of sampled worlds."),
         seed: int = typer.Option(0, "--seed", help="Seed; sample i depends only on (seed, i)."),
-        years: float = typer.Option(30.0, "--years", help="Horizon in years."),
+        years: float = typer.Option(DEFAULT_YEARS, "--years", help="Horizon in years."),
         chunk_size: int = typer.Option(DEFAULT_CHUNK, "--chunk-size", help="Samples simulated together."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder. Default: $RECLOOP_HOME/RUN_ID."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),

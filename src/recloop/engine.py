@@ -33,7 +33,7 @@ from recloop.policy import Policy, NoHalt
 from recloop.sampling import MAX_SAMPLES, draw_parameters, normalize_seed, stream_id, uniform
 from recloop.scenario import Scenario
 
-__all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK"]
+__all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK", "DEFAULT_YEARS", "DEFAULT_REPORT_EVERY"]
 
 STATUS = ("ok", "diverged")
 RESPONSES = {"pause_until_verified": 1, "fixed_pause": 2, "verification_gate": 3, "restrict_deployment": 4}
@@ -59,6 +59,8 @@ _DAYS = 365.25
 # Samples simulated together: large enough that numpy's per-call overhead vanishes, small enough
 # that a chunk's report grid (12 variables x 121 times x float32) stays near 100 MB.
 DEFAULT_CHUNK = 16_384
+DEFAULT_YEARS = 30.0  # horizon of a run, years
+DEFAULT_REPORT_EVERY = 0.25  # report grid step, years (quarterly)
 
 
 @dataclass
@@ -97,11 +99,11 @@ def simulate(
     scenario: Scenario,
     policy: Policy | None = None,
     *,
-    years: float = 30.0,
+    years: float = DEFAULT_YEARS,
     samples: int = 1000,
     seed: int | None = 0,
     chunk_size: int = DEFAULT_CHUNK,
-    report_every: float = 0.25,
+    report_every: float = DEFAULT_REPORT_EVERY,
     method: Literal["mc", "sobol", "lhs"] = "mc",
     sample_offset: int = 0,
     max_step_years: float = 0.25,

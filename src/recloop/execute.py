@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from recloop.params import RecloopInputError
-from recloop.engine import DEFAULT_CHUNK
+from recloop.engine import DEFAULT_CHUNK, DEFAULT_REPORT_EVERY
 
 __all__ = [
     "BACKENDS",
@@ -300,7 +300,7 @@ class RunPlan:
     seed: int
     years: float
     chunk_size: int
-    report_every: float = 0.25
+    report_every: float = DEFAULT_REPORT_EVERY
     method: str = "mc"
     fan_samples: int = DEFAULT_FAN_SAMPLES
 
@@ -322,7 +322,7 @@ class RunPlan:
 
 
 def plan_run(scenario, policy, *, run_id: str, out_dir: str | Path, samples: int, seed: int, years: float,
-             chunk_size: int = DEFAULT_CHUNK, report_every: float = 0.25, method: str = "mc",
+             chunk_size: int = DEFAULT_CHUNK, report_every: float = DEFAULT_REPORT_EVERY, method: str = "mc",
              fan_samples: int = DEFAULT_FAN_SAMPLES) -> RunPlan:
     """Validate the options, create ``out_dir/parts`` and write the manifest atomically."""
     from recloop.engine import _check_args

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import typer

@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from recloop.analysis.prim import Box, prim
-from recloop.engine import SimResult, simulate
+from recloop.engine import DEFAULT_REPORT_EVERY, DEFAULT_YEARS, SimResult, simulate
 from recloop.policy import Policy, bundled_policies, parse_policy
 from recloop.scenario import Scenario, bundled_scenarios, parse_scenario, read_toml
 
@@ -230,8 +230,8 @@ def world_inputs(res: SimResult, mask: np.ndarray) -> tuple[np.ndarray, tuple[st
 _CACHE: dict[tuple, SimResult] = {}
 
 
-def run_cached(scenario: Scenario, policy: Policy, samples: int, seed: int, *, years: float = 30.0,
-               report_every: float = 0.25) -> SimResult:
+def run_cached(scenario: Scenario, policy: Policy, samples: int, seed: int, *, years: float = DEFAULT_YEARS,
+               report_every: float = DEFAULT_REPORT_EVERY) -> SimResult:
     """simulate() with an in-process cache, so claims that share worlds share the run."""
     key = (scenario.model_dump_json(), policy.model_dump_json(), samples, seed, years, report_every)
     if key not in _CACHE:

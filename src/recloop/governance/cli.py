@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from recloop.engine import DEFAULT_YEARS
 
 __all__ = ["register"]
 
@@ -18,7 +19,7 @@ def register(app: typer.Typer) -> None:
         policy: list[str] = typer.Option(..., "--policy", help="Policy: bundled name or TOML file (repeat)."),
         samples: int = typer.Option(1000, "--samples", help="Sampled worlds (the same for every policy)."),
         seed: int = typer.Option(0, "--seed", help="Seed; sample i depends only on (seed, i)."),
-        years: float = typer.Option(30.0, "--years", help="Horizon in years."),
+        years: float = typer.Option(DEFAULT_YEARS, "--years", help="Horizon in years."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for compare.json, compare.txt, compare.png."),
         as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON on stdout."),
     ):

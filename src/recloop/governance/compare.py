@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from recloop.engine import SimResult, simulate
+from recloop.engine import DEFAULT_CHUNK, DEFAULT_YEARS, SimResult, simulate
 from recloop.policy import NoHalt, Policy
-from recloop.engine import DEFAULT_CHUNK
 
 __all__ = ["compare_policies", "METRICS_ROWS", "compare_figure", "format_table"]
 
@@ -80,7 +79,7 @@ def _summary(res: SimResult, ref: SimResult) -> dict[str, Any]:
 
 
 def compare_policies(scenario, policies: list[Policy], *, samples: int = 1000, seed: int = 0,
-                     years: float = 30.0, chunk_size: int = DEFAULT_CHUNK) -> dict[str, Any]:
+                     years: float = DEFAULT_YEARS, chunk_size: int = DEFAULT_CHUNK) -> dict[str, Any]:
     """Run each policy (and no halt as the reference) on the same worlds; a summary per policy."""
     ref = simulate(scenario, NoHalt(), samples=samples, seed=seed, years=years, chunk_size=chunk_size)
     rows = []

@@ -43,6 +43,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recloop.params import RecloopInputError, format_validation_error
+from recloop.engine import DEFAULT_YEARS
 
 __all__ = ["create_app", "Limits", "RunRequest", "build_scenario", "build_policy", "BackgroundServer",
            "LOOPBACK_HOSTS", "KEY_PARAMETERS"]
@@ -97,7 +98,7 @@ class RunRequest(BaseModel):
     policy: str = Field("none", description="Bundled policy the levers start from.")
     levers: dict[str, float | bool] = Field(default_factory=dict, description="Lever values: path -> value.")
     samples: int = 2000
-    years: float = 30.0
+    years: float = DEFAULT_YEARS
     seed: int = Field(0, ge=0, le=2**63 - 1)
     compare: list[str] = Field(default_factory=list, description="Bundled policies to compare with the current one.")
 
