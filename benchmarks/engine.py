@@ -1,8 +1,10 @@
 """Engine benchmark: samples per second and peak memory for the baseline.
 
 Target (issue 2): 100,000 samples x 30 years in at most 15 s and 2 GiB on one core.
-Run: python benchmarks/engine.py [--samples N] [--profile]
+Run: python benchmarks/engine.py [--samples N] [--profile] [--accuracy]
 Prints wall time, samples/s, peak RSS, and with --profile the top functions by cumulative time.
+With --accuracy it prints instead how far milestone dates move with the step size (the same
+worlds at max_step_oom 0.05, 0.1 (the default) and 0.2 against 0.0125): the price of a step.
 """
 
 from __future__ import annotations
@@ -17,8 +19,33 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import numpy as np  # noqa: E402
+
 from recloop.engine import simulate  # noqa: E402
 from recloop.scenario import load_scenario  # noqa: E402
+
+DATES = ("t_automation_50", "t_takeoff_start", "t_no_control", "t_superhuman")
+
+
+def accuracy(sc, samples, years):
+    """Median and 90th-percentile shift of milestone dates (days) against a fine step."""
+    steps = (0.0125, 0.05, 0.1, 0.2)
+    runs = {}
+    for m in steps:
+        t0 = time.perf_counter()
+        runs[m] = (simulate(sc, samples=samples, years=years, seed=0, max_step_oom=m).outcomes, time.perf_counter() - t0)
+    ref = runs[steps[0]][0]
+    print(f"{samples:,} worlds x {years:g} years; |date - date at 0.0125 OOM| in days, median / p90")
+    print(f"{'max_step_oom':>12s} {'wall s':>7s} " + " ".join(f"{d:>22s}" for d in DATES))
+    for m in steps[1:]:
+        out, wall = runs[m]
+        cells = []
+        for d in DATES:
+            a, b = np.asarray(out[d], float), np.asarray(ref[d], float)
+            both = np.isfinite(a) & np.isfinite(b)
+            dev = np.abs(a - b)[both] * 365.25
+            cells.append(f"{np.median(dev):9.2f} / {np.quantile(dev, 0.9):9.2f}")
+        print(f"{m:12.4f} {wall:7.2f} " + " ".join(f"{c:>22s}" for c in cells))
 
 
 def main() -> None:
@@ -27,8 +54,12 @@ def main() -> None:
     ap.add_argument("--years", type=float, default=30.0)
     ap.add_argument("--scenario", default="baseline")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--accuracy", action="store_true")
     a = ap.parse_args()
     sc = load_scenario(a.scenario)
+    if a.accuracy:
+        accuracy(sc, min(a.samples, 2000), a.years)
+        return
     simulate(sc, samples=256, years=a.years)  # warm-up (imports, caches)
     prof = cProfile.Profile() if a.profile else None
     t0 = time.perf_counter()

@@ -6,7 +6,12 @@ moves with a step that adapts per sample: no step may move software by more than
 ``max_step_oom`` or last longer than ``max_step_years`` (or overshoot the date the next training
 run can start), and steps land exactly on report
 times, tripwire evaluations, halt effects and training-run completions. Generations are
-discrete release events. Each sample's path depends only on (seed, sample index), so results
+discrete release events; the events at the end of a step (run starts, releases, pause ends,
+reports) read compute and software at that time, not at the step's start, so their dates
+converge quickly as the step shrinks (see benchmarks/engine.py for the measured error).
+What moves only with the deployed generation's capability (automation shares and task
+weights, the verification requirement, the hazard level) is kept in the state and recomputed
+at releases. Each sample's path depends only on (seed, sample index), so results
 are identical whatever the chunk size, sample count or number of workers.
 
 The loop, arrow by arrow (each arrow is a call into :mod:`recloop.mechanisms`):
@@ -107,7 +112,7 @@ def simulate(
     method: Literal["mc", "sobol", "lhs"] = "mc",
     sample_offset: int = 0,
     max_step_years: float = 0.25,
-    max_step_oom: float = 0.05,
+    max_step_oom: float = 0.1,
     progress: Callable[[int], None] | None = None,
 ) -> SimResult:
     """Simulate ``samples`` worlds drawn from ``scenario`` under ``policy`` for ``years``.
@@ -147,7 +152,7 @@ def _nan(n):
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=0.25, max_step_oom=0.05, params=None, grid_out=None):
+                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
 
     ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
@@ -225,6 +230,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     if mx is not None:
         S = mx.init_state(S, x0)
         O.update(mx.new_outcomes(n))
+    _capability_cache(S, P)
 
     n_rep = times.size
     if grid_out is not None and mx is None:  # the caller's (n, times) float32 grids, NaN-filled
@@ -261,7 +267,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         ai_on = ~((st["paused"] & lev_s.halts_research) | (t < st["restrict_end"]))
         log_q = np.log10(p["automation.ai_labour_at_start"]) + log_xu_ratio + st["s"] - g_s * t / r
         q = np.power(10.0, np.clip(log_q, -300, 300))
-        f_d, f_a, f_c, m_code, m, e_q = auto.research_multiplier(st["cap"], q, p)
+        kept = {k[4:]: v for k, v in st.items() if k.startswith("cap:")}
+        f_d, f_a, f_c, m_code, m, e_q = auto.research_multiplier(st["cap"], q, p, terms=kept)
         f_mean = (f_d + f_a + f_c) / 3.0
         m = np.where(ai_on, m, 1.0)
         m_code = np.where(ai_on, m_code, 1.0)
@@ -273,8 +280,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # -- verification and hazard
         eff_ratio = np.power(10.0, log_xu_ratio + st["s"])
         V = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
-        cov = verification.coverage(V, st["cap"], p)
-        h = risk.hazard(st["cap"], st["fid"], cov, p, reduction=lev_c.hazard_reduction)
+        cov = V / kept["req"]  # verification.coverage of the deployed generation
+        h = risk.hazard(st["cap"], st["fid"], cov, p, reduction=lev_c.hazard_reduction, level_now=kept["hazard"])
 
         # -- step size
         dt = np.minimum(max_step_years, horizon - t)
@@ -307,16 +314,22 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             O["status"][rows] = 1
             O["t_diverged"][rows] = t[bad]
 
-        # -- advance the continuous state
+        # -- advance the continuous state (a diverged row may read inf or nan: it is retired below)
+        err = np.seterr(invalid="ignore", over="ignore")
         # software: midpoint (RK2) step. The midpoint research input follows from the labour
-        # elasticity (AI labour rises 1:1 with software OOM and falls with the human path), so
-        # the step is exact on the human-only trend and second-order during takeoff.
-        # Where the floor on dt would let software jump past max_step_oom, the software
-        # sub-step keeps the unfloored length: software moves on while the clock barely does.
+        # elasticity: AI labour rises 1:1 with software OOM and with usable compute, and falls
+        # with the human path, so the step is exact on the human-only trend and second-order
+        # during takeoff. Where the floor on dt would let software jump past max_step_oom, the
+        # software sub-step keeps the unfloored length: software moves on while the clock barely does.
+        g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
+        g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
+        # OOM/yr of usable compute now: the power limit's growth where it binds, else dX/dt / X
+        g_xu = np.where(power_binds, g_pow + np.log(p["compute.efficiency_growth"]),
+                        acq / st["x"] - p["compute.depreciation"]) / np.log(10.0)
         h_s = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-300))
         half = 0.5 * h_s
         s_mid = st["s"] + rate * half
-        log_m_mid = np.log10(np.maximum(m, 1e-300)) + e_q * (rate * half - g_s * half / r)
+        log_m_mid = np.log10(np.maximum(m, 1e-300)) + e_q * ((rate + g_xu - g_s / r) * half)
         rate_mid = software.software_rate(s_mid, t + half, np.power(10.0, log_m_mid), g_s, r, lam,
                                           p["software.ceiling_oom"])
         # a midpoint past the ceiling reads a zero rate: there the clipped Euler step is right
@@ -324,8 +337,6 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], rate, rate_mid) * h_s, 0.0, ceiling_gap)
         st["s"] = st["s"] + ds
 
-        g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
-        g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
         acq_growth = np.where(fab_binds, g_fab, physical.budget_growth(p))
         st["x"] = physical.advance_compute(st["x"], acq, acq_growth, p["compute.depreciation"], dt)
         st["ln_fab"] = st["ln_fab"] + g_fab * dt
@@ -342,6 +353,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         O["years_gated"][rows] += np.where(st["awaiting"], dt, 0.0)
         st["build_left"] = np.where(running, st["build_left"] - dt, st["build_left"])
         t = st["t"] = t + dt
+        np.seterr(**err)
+        # compute at the new time, for the events below (starts, releases, pause ends, reports)
+        x_rep, _ = physical.usable_compute(st["x"], t, st["ln_pow"], p)
+        x_new = x_rep if mx is None else mx.covert_compute(st, x_rep)
+        eff_new = np.power(10.0, np.log10(x_new / st["x0"]) + st["s"])
 
         # ---------------- events at the new time
         # catastrophe
@@ -396,7 +412,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # pauses ending: fixed length, verification caught up, or the developer gives up
         if st["paused"].any():
             target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
-            V_now = verification.capacity(t, eff_ratio, 1.0, p, compute_share=lev_v.compute_share, safety_effort=safety)
+            V_now = verification.capacity(t, eff_new, 1.0, p, compute_share=lev_v.compute_share, safety_effort=safety)
             caught_up = verification.coverage(V_now, target, p) >= 1.0
             end = st["paused"] & (
                 ((st["pause_kind"] == 2) & (t >= st["pause_end"] - _EPS))
@@ -409,7 +425,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # training runs completing -> release (through the verification gate, detection, drift)
         done = st["building"] & ~st["paused"] & (st["build_left"] <= _EPS)
         if done.any():
-            V_rel = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
+            V_rel = verification.capacity(t, eff_new, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
             cov_rel = verification.coverage(V_rel, st["build_cap"], p)
             blocked = done & st["gate"] & (cov_rel < 1.0)
             st["awaiting"] = blocked
@@ -421,21 +437,21 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # new training runs: when the potential capability clears the step
         idle = ~st["building"] & ~st["paused"]
         if idle.any():
-            _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p,
+            _maybe_start(st, idle, t, x_new, m_code, f_d, f_mean, diverted, sandbox_latency, p,
                          cap_oom=None if mx is None else mx.cap_oom(st))
 
         if mx is not None:  # market shares, budgets, exits, monitoring, conditional pauses
-            mx.couple(st, O, t, dt, x_u, seed)
+            mx.couple(st, O, t, dt, x_new, seed)
 
         # reports
         k_rep = st["k_rep"]
         land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
         if land.any():
-            # state at the new time (the step has moved compute and software)
-            x_now, _ = physical.usable_compute(st["x"], t, st["ln_pow"], p)
-            eff_now = np.power(10.0, np.log10(x_now / st["x0"]) + st["s"])
-            V_now = verification.capacity(t, eff_now, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
-            _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_now, p)
+            # state at the new time (the step has moved compute and software); the developer's
+            # own compute is reported, covert or not
+            eff_rep = eff_new if mx is None else np.power(10.0, np.log10(x_rep / st["x0"]) + st["s"])
+            V_now = verification.capacity(t, eff_rep, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
+            _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_rep, p)
             st["k_rep"] = np.where(land, k_rep + 1, k_rep)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)
@@ -530,6 +546,29 @@ def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
     st["deficit_ver"] = np.where(verified, st["deficit"], st["deficit_ver"])
     st["building"] = st["building"] & ~rel
     st["awaiting"] = st["awaiting"] & ~rel
+    _capability_cache(st, p, np.flatnonzero(rel))
+
+
+def _capability_cache(st, p, i=None):
+    """Keep what moves only with the deployed generation's capability (``cap:*`` in the state):
+    the automation shares and task weights, the verification requirement and the hazard level.
+    Computed for every row at the start and for rows ``i`` at a release (or a rollback)."""
+    cap = st["cap"]
+    if i is not None:
+        cap = cap[i]
+        p = {k: v[i] for k, v in p.items() if k.startswith(_CAPABILITY_READS)}
+    kept = auto.capability_terms(cap, p)
+    kept["req"] = verification.required(cap, p)
+    kept["hazard"] = risk.level(cap, p)
+    for k, v in kept.items():
+        if i is not None:  # a new array: this step's readers keep the values they were given
+            full = st["cap:" + k].copy()
+            full[i] = v
+            v = full
+        st["cap:" + k] = v
+
+
+_CAPABILITY_READS = ("automation.", "risk.", "verification.required_exponent")
 
 
 def _milestones(st, O, rel, t, V, p):
@@ -579,10 +618,11 @@ def _milestones(st, O, rel, t, V, p):
 
 def _record(G, st, land, rows, k_rep, V, f_mean, mult, x_u, p):
     """Write the state of the rows in ``land`` into the report grid at their report index."""
-    every = bool(land.all())  # usually every active row lands on the same report time
+    every = bool(land.all())  # a single developer's rows usually land on the same report time
+    i = None if every else np.flatnonzero(land)
 
     def sel(a):
-        return a if every else a[land]
+        return a if every else a.take(i)
 
     n_rep = next(iter(G.values())).shape[1]
     flat = sel(rows) * n_rep + sel(k_rep)  # one index computation for every variable

@@ -26,14 +26,25 @@ def _safe_rho(rho):
     return np.where(np.abs(rho) < 1e-4, -1e-4, rho)
 
 
-def _vector_terms(f, ai_labour, rho):
-    """(R/L_h, d ln R / d ln ai_labour) of one vector; see :func:`vector_research`."""
+def task_weights(f, rho):
+    """CES weights of one vector's human and AI tasks, ((1-f)^(1-rho), f^(1-rho)).
+
+    They depend on capability only, so the engine keeps them between releases.
+    """
     f = np.clip(f, 0.0, 1.0)
-    q = np.maximum(ai_labour, 1e-300)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        human = np.power(1.0 - f, 1.0 - rho)
-        ai = np.power(f, 1.0 - rho) * np.power(q, rho)
-        total = human + ai
+        return np.power(1.0 - f, 1.0 - rho), np.power(f, 1.0 - rho)
+
+
+def _vector_terms(f, w_human, w_ai, q, q_rho, rho):
+    """(R/L_h, d ln R / d ln ai_labour) of one vector; see :func:`vector_research`.
+
+    ``w_human, w_ai`` from :func:`task_weights`, ``q_rho`` = q^rho.
+    """
+    f = np.clip(f, 0.0, 1.0)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ai = w_ai * q_rho
+        total = w_human + ai
         ces = np.power(total, 1.0 / rho)
         share = np.where(total > 0, ai / total, 1.0)
         # Humans can still do automated tasks. While AI labour is scarce (q < f/(1-f)) the best
@@ -42,6 +53,12 @@ def _vector_terms(f, ai_labour, rho):
         # the automated tasks and the CES form above holds. Both agree at the boundary.
         scarce = q * (1.0 - f) < f
         return np.where(scarce, 1.0 + q, ces), np.where(scarce, q / (1.0 + q), share)
+
+
+def _labour(ai_labour, rho):
+    q = np.maximum(ai_labour, 1e-300)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        return q, np.power(q, rho)
 
 
 def vector_research(f, ai_labour, rho):
@@ -54,7 +71,9 @@ def vector_research(f, ai_labour, rho):
     scarcer, humans also work on automated tasks and R/L_h = 1 + q. Automation never lowers
     research input (R/L_h >= 1).
     """
-    return _vector_terms(f, ai_labour, _safe_rho(rho))[0]
+    rho = _safe_rho(rho)
+    q, q_rho = _labour(ai_labour, rho)
+    return _vector_terms(f, *task_weights(f, rho), q, q_rho, rho)[0]
 
 
 def combine_vectors(r_data, r_arch, r_code, rho):
@@ -65,26 +84,38 @@ def combine_vectors(r_data, r_arch, r_code, rho):
         return np.power(s, 1.0 / rho)
 
 
-def research_multiplier(capability_oom, ai_labour, p):
+def capability_terms(capability_oom, p):
+    """What automation reads from the deployed generation alone: each vector's automated share
+    and its task weights. Returns a dict; the engine recomputes it only at releases."""
+    w = p["automation.width_oom"]
+    rho = _safe_rho(p["automation.substitution_rho"])
+    out = {}
+    for v in VECTORS:
+        f = automation_fraction(capability_oom, p[f"automation.midpoint_{v}_oom"], w)
+        out[f"f_{v}"] = f
+        out[f"wh_{v}"], out[f"wa_{v}"] = task_weights(f, rho)
+    return out
+
+
+def research_multiplier(capability_oom, ai_labour, p, terms=None):
     """Automation fractions, research speed-ups and their response to AI labour.
 
     Returns ``(f_data, f_arch, f_code, m_code, m, elasticity)``: m is total research input
     relative to human-only, m_code that of the code/infrastructure vector (it shortens build
     cycles), and elasticity = d ln m / d ln ai_labour (0 human-only, 1 fully automated), which
-    the engine's midpoint step uses. ``p`` maps parameter paths to arrays (automation.*).
+    the engine's midpoint step uses. ``p`` maps parameter paths to arrays (automation.*);
+    ``terms`` is :func:`capability_terms` of ``capability_oom`` where the caller keeps it.
     """
-    w = p["automation.width_oom"]
-    f_data = automation_fraction(capability_oom, p["automation.midpoint_data_oom"], w)
-    f_arch = automation_fraction(capability_oom, p["automation.midpoint_arch_oom"], w)
-    f_code = automation_fraction(capability_oom, p["automation.midpoint_code_oom"], w)
+    c = capability_terms(capability_oom, p) if terms is None else terms
     rho = _safe_rho(p["automation.substitution_rho"])
     rho_b = _safe_rho(p["automation.bottleneck_rho"])
-    r_d, e_d = _vector_terms(f_data, ai_labour, rho)
-    r_a, e_a = _vector_terms(f_arch, ai_labour, rho)
-    r_c, e_c = _vector_terms(f_code, ai_labour, rho)
+    q, q_rho = _labour(ai_labour, rho)
+    r_d, e_d = _vector_terms(c["f_data"], c["wh_data"], c["wa_data"], q, q_rho, rho)
+    r_a, e_a = _vector_terms(c["f_arch"], c["wh_arch"], c["wa_arch"], q, q_rho, rho)
+    r_c, e_c = _vector_terms(c["f_code"], c["wh_code"], c["wa_code"], q, q_rho, rho)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         w_d, w_a, w_c = np.power(r_d, rho_b), np.power(r_a, rho_b), np.power(r_c, rho_b)
         total = w_d + w_a + w_c
         m = np.power(total / 3.0, 1.0 / rho_b)
         elasticity = np.nan_to_num(np.where(total > 0, (w_d * e_d + w_a * e_a + w_c * e_c) / total, 0.0), nan=1.0)
-    return f_data, f_arch, f_code, r_c, m, elasticity
+    return c["f_data"], c["f_arch"], c["f_code"], r_c, m, elasticity

@@ -11,12 +11,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def hazard(capability_oom, fidelity, coverage, p, *, reduction):
+def level(capability_oom, p):
+    """Hazard per year at full exposure (0 below the danger threshold); it moves only with
+    capability, so the engine keeps it between releases."""
     above = capability_oom - p["risk.danger_oom"]
     boost = np.power(10.0, p["risk.capability_elasticity"] * np.clip(above, 0.0, 50.0))
-    level = p["risk.base_hazard"] * np.minimum(boost, p["risk.max_multiplier"])
+    return np.where(above >= 0.0, p["risk.base_hazard"] * np.minimum(boost, p["risk.max_multiplier"]), 0.0)
+
+
+def hazard(capability_oom, fidelity, coverage, p, *, reduction, level_now=None):
+    """Hazard per year; ``level_now`` is :func:`level` of ``capability_oom`` where the caller keeps it."""
+    lv = level(capability_oom, p) if level_now is None else level_now
     exposure = 0.5 * ((1.0 - np.clip(fidelity, 0.0, 1.0)) + (1.0 - np.clip(coverage, 0.0, 1.0)))
-    return np.where(above >= 0.0, level * exposure * (1.0 - reduction), 0.0)
+    return lv * exposure * (1.0 - reduction)
 
 
 def probability(cumulative_hazard):
