@@ -243,6 +243,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         return {k[2:]: v for k, v in st.items() if k.startswith("p:")}
 
     st = S
+    whole = True  # every row still in place (row i of the state is row i of O): sums need no index
     it = 0
     while st["t"].size:
         it += 1
@@ -290,7 +291,9 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # most at the software rate plus the growth of compute (a bound, in OOM/yr)
         pot_speed = rate + (np.abs(physical.budget_growth(p)) + np.log(p["compute.power_growth"])
                             + p["compute.buildout_boost"]) / np.log(10.0) + 0.05
-        dt = np.where(st["start_gap"] > 0, np.minimum(dt, np.maximum(st["start_gap"] / pot_speed, 1e-3)), dt)
+        # (only for idle rows: the gap of a row that is building or halted is not kept up to date)
+        approach = (st["start_gap"] > 0) & ~st["building"] & ~st["paused"]
+        dt = np.where(approach, np.minimum(dt, np.maximum(st["start_gap"] / pot_speed, 1e-3)), dt)
         k_rep = st["k_rep"]
         next_rep = times[np.minimum(k_rep, n_rep - 1)]
         dt = np.where(k_rep < n_rep, np.minimum(dt, next_rep - t), dt)
@@ -301,11 +304,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
         dt = np.minimum(dt, np.where(st["paused"] & (st["pause_kind"] == 2), st["pause_end"] - t, dt))
         dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
-        if mx is not None:  # the actors of one sample share one clock
-            dt = mx.group_min(dt)
         # rows already at the horizon with every report written are inert until compacted
         at_end = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep)
         dt = np.where(at_end, 0.0, np.maximum(dt, 1e-12))
+        if mx is not None:  # each actor on its own clock, up to its world's next review
+            dt = mx.until_review(st, dt, t)
 
         # -- divergence: a state that overflowed (the sample stops; the run goes on)
         bad = ~(np.isfinite(rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
@@ -346,11 +349,12 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         st["cumhaz"] = st["cumhaz"] + h * dt
 
         rows = st["row"]
-        O["bind_power_years"][rows] += np.where(power_binds, dt, 0.0)
-        O["bind_fab_years"][rows] += np.where(~power_binds & fab_binds, dt, 0.0)
-        O["bind_budget_years"][rows] += np.where(~power_binds & ~fab_binds, dt, 0.0)
-        O["years_paused"][rows] += np.where(st["paused"], dt, 0.0)
-        O["years_gated"][rows] += np.where(st["awaiting"], dt, 0.0)
+        acc = slice(None) if whole else rows
+        O["bind_power_years"][acc] += np.where(power_binds, dt, 0.0)
+        O["bind_fab_years"][acc] += np.where(~power_binds & fab_binds, dt, 0.0)
+        O["bind_budget_years"][acc] += np.where(~power_binds & ~fab_binds, dt, 0.0)
+        O["years_paused"][acc] += np.where(st["paused"], dt, 0.0)
+        O["years_gated"][acc] += np.where(st["awaiting"], dt, 0.0)
         st["build_left"] = np.where(running, st["build_left"] - dt, st["build_left"])
         t = st["t"] = t + dt
         np.seterr(**err)
@@ -369,28 +373,34 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             due = t >= st[f"trip_next{j}"] - _EPS
             if not due.any():
                 continue
-            metric = _metric(tw.metric, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p)
+            d = np.flatnonzero(due)  # only the rows due are measured, drawn and written (in place)
+            metric = _metric(tw.metric, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p)[d]
+            count = st[f"trip_count{j}"]
             if tw.error_sd > 0:
-                u = uniform(seed, st["idx"], stream_id("tripwire:" + tw.name), st[f"trip_count{j}"].astype(np.uint64))
+                u = uniform(seed, st["idx"][d], stream_id("tripwire:" + tw.name), count[d].astype(np.uint64))
                 metric = metric + tw.error_sd * ndtri(u)
-            fire = due & ~st[f"trip_fired{j}"] & (metric >= tw.threshold)
-            st[f"trip_count{j}"] = np.where(due, st[f"trip_count{j}"] + 1, st[f"trip_count{j}"])
-            st[f"trip_next{j}"] = np.where(due, st[f"trip_next{j}"] + tw.cadence_years, st[f"trip_next{j}"])
-            if fire.any():
-                st[f"trip_fired{j}"] = st[f"trip_fired{j}"] | fire
+            hit = d[~st[f"trip_fired{j}"][d] & (metric >= tw.threshold)]
+            count[d] += 1
+            st[f"trip_next{j}"][d] += tw.cadence_years
+            if hit.size:
+                st[f"trip_fired{j}"][hit] = True
+                fire = np.zeros(t.size, bool)
+                fire[hit] = True
                 if mx is not None:  # each actor's strategy decides whether it takes the halt
                     fire = mx.on_fire(st, O, fire, t, tw, x_u, rate)
-                first = fire & np.isnan(O["t_first_tripwire"][rows])
-                O["t_first_tripwire"][rows[first]] = t[first]
+                f = np.flatnonzero(fire)
+                rf = rows[f]
+                first = np.isnan(O["t_first_tripwire"][rf])
+                O["t_first_tripwire"][rf[first]] = t[f[first]]
                 resp = RESPONSES[tw.response]
                 hardware = resp in (1, 2)
                 delay = tw.lag_years + (latency_years if hardware else 0.0)
-                ok = uniform(seed, st["idx"], stream_id("stop:" + tw.name)) < (lev_s.reliability if hardware else 1.0)
-                O["failed_halts"][rows[fire & ~ok]] += 1
-                take = fire & ok & ~np.isfinite(st["pending_t"])
-                st["pending_t"] = np.where(take, t + delay, st["pending_t"])
-                st["pending_resp"] = np.where(take, resp, st["pending_resp"])
-                st["pending_years"] = np.where(take, tw.pause_years, st["pending_years"])
+                ok = uniform(seed, st["idx"][f], stream_id("stop:" + tw.name)) < (lev_s.reliability if hardware else 1.0)
+                O["failed_halts"][rf[~ok]] += 1
+                k = f[ok & ~np.isfinite(st["pending_t"][f])]
+                st["pending_t"][k] = t[k] + delay
+                st["pending_resp"][k] = resp
+                st["pending_years"][k] = tw.pause_years
 
         # halts taking effect (after the point of no control they fail)
         arrive = t >= st["pending_t"] - _EPS
@@ -411,9 +421,11 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
 
         # pauses ending: fixed length, verification caught up, or the developer gives up
         if st["paused"].any():
-            target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
-            V_now = verification.capacity(t, eff_new, 1.0, p, compute_share=lev_v.compute_share, safety_effort=safety)
-            caught_up = verification.coverage(V_now, target, p) >= 1.0
+            # verification of what is being built, read on the paused rows only
+            caught_up = np.zeros(t.size, bool)
+            j = np.flatnonzero(st["paused"])
+            target = np.where(st["building"][j], np.maximum(st["build_cap"][j], st["cap"][j]), st["cap"][j])
+            caught_up[j] = _coverage_at(j, t, eff_new, 1.0, target, p, lev_v, safety) >= 1.0
             end = st["paused"] & (
                 ((st["pause_kind"] == 2) & (t >= st["pause_end"] - _EPS))
                 | ((st["pause_kind"] == 1) & caught_up)
@@ -425,8 +437,9 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # training runs completing -> release (through the verification gate, detection, drift)
         done = st["building"] & ~st["paused"] & (st["build_left"] <= _EPS)
         if done.any():
-            V_rel = verification.capacity(t, eff_new, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
-            cov_rel = verification.coverage(V_rel, st["build_cap"], p)
+            j = np.flatnonzero(done)
+            V_rel, cov_rel = np.zeros(t.size), np.zeros(t.size)
+            cov_rel[j], V_rel[j] = _coverage_at(j, t, eff_new, m, st["build_cap"][j], p, lev_v, safety, with_capacity=True)
             blocked = done & st["gate"] & (cov_rel < 1.0)
             st["awaiting"] = blocked
             rel = done & ~blocked
@@ -436,33 +449,35 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
 
         # new training runs: when the potential capability clears the step
         idle = ~st["building"] & ~st["paused"]
+        if mx is not None:  # an actor waiting for its world's review took no step: it decided on arrival
+            idle = idle & (dt > 0)
         if idle.any():
             _maybe_start(st, idle, t, x_new, m_code, f_d, f_mean, diverted, sandbox_latency, p,
                          cap_oom=None if mx is None else mx.cap_oom(st))
 
-        if mx is not None:  # market shares, budgets, exits, monitoring, conditional pauses
-            mx.couple(st, O, t, dt, x_new, seed)
+        if mx is not None:  # output lost, monitoring; at a review: market shares, exits, conditional pauses
+            mx.step(st, O, t, dt, x_new, seed, acc)
+            mx.review(st, O, t, horizon)
 
         # reports
         k_rep = st["k_rep"]
         land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
+        if mx is not None:
+            land = land & mx.reviewed(st, t)
         if land.any():
-            # state at the new time (the step has moved compute and software); the developer's
-            # own compute is reported, covert or not
-            eff_rep = eff_new if mx is None else np.power(10.0, np.log10(x_rep / st["x0"]) + st["s"])
-            V_now = verification.capacity(t, eff_rep, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
-            _record(G, st, land, rows, k_rep, V_now, f_mean, rate / g_s, x_rep, p)
+            _record(G, st, land, rows, k_rep, t, m, f_mean, rate / g_s, x_rep, p, lev_v, safety)
             st["k_rep"] = np.where(land, k_rep + 1, k_rep)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)
         finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
         if mx is not None:  # retire whole samples (groups of A rows)
-            finished = mx.group_any(finished)
+            finished = mx.group_all(finished) | mx.group_any(bad)
         n_fin = int(finished.sum())
         # compaction copies every state array: do it when it pays (or a row is bad)
         if n_fin and (bad.any() or n_fin == finished.size or n_fin >= max(32, finished.size // 10)):
             keep = ~finished
             st = {k: v[keep] for k, v in st.items()}
+            whole = False
         if it > 2_000_000:  # pragma: no cover - guard against a logic error looping forever
             raise RuntimeError("engine did not terminate")
 
@@ -494,59 +509,91 @@ def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
 
 
 def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p, cap_oom=None):
-    """Start generation n+1 where the potential capability clears the deployed one by the step."""
-    std = generations.run_flop(x_u, p["compute.training_duration_years"], diverted, p)
-    dur = generations.run_duration(m_code, std, p)
-    flop = std * (dur / p["compute.training_duration_years"])  # same run, its actual length
-    real = data.real_fraction(flop, t, p)
-    curation = p["data.curation_efficiency"] * f_d
-    deficit = data.next_deficit(st["deficit"], real, st["gen"], curation, p)
-    pot = np.log10(flop) - st["K0"] + st["s"] - data.capability_penalty_oom(deficit, p)
-    growing = idle
+    """Start generation n+1 where the potential capability clears the deployed one by the step.
+
+    Only the rows in ``idle`` are read; ``start_gap`` is 0 where a run is being built or a halt
+    holds, and kept where an idle row is not read."""
+    i = np.flatnonzero(idle)
+
+    def at(v):  # a per-row quantity, or a scalar
+        return v[i] if isinstance(v, np.ndarray) and v.ndim else v
+
+    pi = {k: v[i] for k, v in p.items() if k.startswith(_START_READS)}
+    m_code_i, cap = m_code[i], st["cap"][i]
+    std = generations.run_flop(x_u[i], pi["compute.training_duration_years"], at(diverted), pi)
+    dur = generations.run_duration(m_code_i, std, pi)
+    flop = std * (dur / pi["compute.training_duration_years"])  # same run, its actual length
+    real = data.real_fraction(flop, t[i], pi)
+    curation = pi["data.curation_efficiency"] * f_d[i]
+    deficit = data.next_deficit(st["deficit"][i], real, st["gen"][i], curation, pi)
+    pot = np.log10(flop) - st["K0"][i] + st["s"][i] - data.capability_penalty_oom(deficit, pi)
+    growing = True
     if cap_oom is not None:  # a compute cap on the generation's effective training compute
-        growing = idle & (pot < cap_oom)
-        pot = np.minimum(pot, cap_oom)
-    go = idle & (pot >= st["cap"] + p["generations.step_oom"])
+        cap_i = cap_oom[i]
+        growing = pot < cap_i
+        pot = np.minimum(pot, cap_i)
+    go = pot >= cap + pi["generations.step_oom"]
     # distance to the next start, used to size the next step (not while a cap holds pot still)
-    st["start_gap"] = np.where(growing & ~go, st["cap"] + p["generations.step_oom"] - pot, 0.0)
+    gap = np.where(st["building"] | st["paused"], 0.0, st["start_gap"])  # an idle row not read keeps its gap
+    gap[i] = np.where(growing & ~go, cap + pi["generations.step_oom"] - pot, 0.0)
+    st["start_gap"] = gap
     if go.any():
-        st["building"] = st["building"] | go
-        st["build_cap"] = np.where(go, pot, st["build_cap"])
-        st["build_left"] = np.where(go, generations.build_years(m_code, dur, sandbox_latency, p), st["build_left"])
-        st["build_auto"] = np.where(go, f_mean, st["build_auto"])
-        st["build_deficit"] = np.where(go, deficit, st["build_deficit"])
-        st["build_real"] = np.where(go, real, st["build_real"])
+        j = i[go]
+        st["building"][j] = True
+        st["build_cap"][j] = pot[go]
+        lat = at(sandbox_latency)
+        st["build_left"][j] = generations.build_years(
+            m_code_i[go], dur[go], lat[go] if isinstance(lat, np.ndarray) and lat.ndim else lat,
+            {"generations.prep_years": pi["generations.prep_years"][go]})
+        st["build_auto"][j] = f_mean[j]
+        st["build_deficit"][j] = deficit[go]
+        st["build_real"][j] = real[go]
+
+
+_START_READS = ("compute.training_duration_years", "compute.training_share", "compute.utilization",
+                "generations.", "data.")
 
 
 def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
-    """Release the finished generation where ``rel``: drift, detection, lineage deprecation."""
-    rows = st["row"]
-    delta = drift.drift_rate(st["build_auto"], cov_rel, p, sandbox_catch=lev_c.sandbox_catch_rate, air_gap=lev_c.air_gap)
-    fid_new = drift.next_fidelity(st["fid"], delta)
-    rollback = np.zeros_like(rel)
+    """Release the finished generation where ``rel``: drift, detection, lineage deprecation.
+
+    Only the releasing rows are read and written (in place: no caller holds these arrays)."""
+    i = np.flatnonzero(rel)
+    rows = st["row"][i]
+
+    def at(v):  # a per-row lever (scenario actors' containment) or a scalar
+        return v[i] if isinstance(v, np.ndarray) and v.ndim else v
+
+    pi = {k: v[i] for k, v in p.items() if k.startswith("drift.")}
+    cov = cov_rel[i]
+    fid, fid_ver = st["fid"][i], st["fid_ver"][i]
+    delta = drift.drift_rate(st["build_auto"][i], cov, pi, sandbox_catch=at(lev_c.sandbox_catch_rate), air_gap=at(lev_c.air_gap))
+    fid_new = drift.next_fidelity(fid, delta)
+    rollback = np.zeros(i.size, bool)
+    attempt = st["attempt"][i]
     if detect_on:
-        hidden = containment.hidden_objective(fid_new, st["fid_ver"], p)
-        u = uniform(seed, st["idx"], stream_id("detection"), st["attempt"].astype(np.uint64))
-        flag = rel & containment.flagged(hidden, u, tpr=lev_c.detection_tpr, fpr=lev_c.detection_fpr)
+        hidden = containment.hidden_objective(fid_new, fid_ver, pi)
+        u = uniform(seed, st["idx"][i], stream_id("detection"), attempt.astype(np.uint64))
+        flag = containment.flagged(hidden, u, tpr=at(lev_c.detection_tpr), fpr=at(lev_c.detection_fpr))
         O["false_alarms"][rows[flag & ~hidden]] += 1
         if lev_c.deprecate_lineage:
             rollback = flag
             O["deprecations"][rows[rollback]] += 1
-    st["attempt"] = np.where(rel, st["attempt"] + 1, st["attempt"])
-    ship = rel & ~rollback
+    st["attempt"][i] = attempt + 1
+    ship = ~rollback
     # deprecated lineage: back to the last verified generation
-    st["cap"] = np.where(rollback, st["cap_ver"], np.where(ship, st["build_cap"], st["cap"]))
-    st["fid"] = np.where(rollback, st["fid_ver"], np.where(ship, fid_new, st["fid"]))
-    st["deficit"] = np.where(rollback, st["deficit_ver"], np.where(ship, st["build_deficit"], st["deficit"]))
-    st["real"] = np.where(ship, st["build_real"], st["real"])
-    st["gen"] = np.where(ship, st["gen"] + 1, st["gen"])
-    verified = ship & (cov_rel >= 1.0)
-    st["fid_ver"] = np.where(verified, st["fid"], st["fid_ver"])
-    st["cap_ver"] = np.where(verified, st["cap"], st["cap_ver"])
-    st["deficit_ver"] = np.where(verified, st["deficit"], st["deficit_ver"])
-    st["building"] = st["building"] & ~rel
-    st["awaiting"] = st["awaiting"] & ~rel
-    _capability_cache(st, p, np.flatnonzero(rel))
+    cap = st["cap"][i] = np.where(rollback, st["cap_ver"][i], st["build_cap"][i])
+    fid = st["fid"][i] = np.where(rollback, fid_ver, fid_new)
+    deficit = st["deficit"][i] = np.where(rollback, st["deficit_ver"][i], st["build_deficit"][i])
+    st["real"][i] = np.where(ship, st["build_real"][i], st["real"][i])
+    st["gen"][i] = np.where(ship, st["gen"][i] + 1, st["gen"][i])
+    verified = ship & (cov >= 1.0)
+    st["fid_ver"][i] = np.where(verified, fid, fid_ver)
+    st["cap_ver"][i] = np.where(verified, cap, st["cap_ver"][i])
+    st["deficit_ver"][i] = np.where(verified, deficit, st["deficit_ver"][i])
+    st["building"][i] = False
+    st["awaiting"][i] = False
+    _capability_cache(st, p, i)
 
 
 def _capability_cache(st, p, i=None):
@@ -569,6 +616,17 @@ def _capability_cache(st, p, i=None):
 
 
 _CAPABILITY_READS = ("automation.", "risk.", "verification.required_exponent")
+
+
+def _coverage_at(j, t, eff, m, capability_oom, p, lev_v, safety, with_capacity=False):
+    """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
+    def at(v):
+        return v[j] if isinstance(v, np.ndarray) and v.ndim else v
+
+    pv = {k: v[j] for k, v in p.items() if k.startswith("verification.")}
+    V = verification.capacity(t[j], eff[j], at(m), pv, compute_share=lev_v.compute_share, safety_effort=at(safety))
+    cov = verification.coverage(V, capability_oom, pv)
+    return (cov, V) if with_capacity else cov
 
 
 def _milestones(st, O, rel, t, V, p):
@@ -616,26 +674,32 @@ def _milestones(st, O, rel, t, V, p):
     first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= pv["risk.danger_oom"]))
 
 
-def _record(G, st, land, rows, k_rep, V, f_mean, mult, x_u, p):
-    """Write the state of the rows in ``land`` into the report grid at their report index."""
+def _record(G, st, land, rows, k_rep, t, m, f_mean, mult, x_u, p, lev_v, safety):
+    """Write the state of the rows in ``land`` into the report grid at their report index.
+
+    The state is the one at the new time (the step has moved compute and software); ``x_u`` is
+    the developer's own usable compute, covert or not. Only the landing rows are read."""
     every = bool(land.all())  # a single developer's rows usually land on the same report time
     i = None if every else np.flatnonzero(land)
 
     def sel(a):
-        return a if every else a.take(i)
+        return a if every or not (isinstance(a, np.ndarray) and a.ndim) else a.take(i)
 
     n_rep = next(iter(G.values())).shape[1]
     flat = sel(rows) * n_rep + sel(k_rep)  # one index computation for every variable
     K0, cap = sel(st["K0"]), sel(st["cap"])
+    x_u = sel(x_u)
+    pv = {k: sel(v) for k, v in p.items() if k.startswith("verification.")}
+    eff = np.power(10.0, np.log10(x_u / sel(st["x0"])) + sel(st["s"]))
+    V = verification.capacity(sel(t), eff, sel(m), pv, compute_share=lev_v.compute_share, safety_effort=sel(safety))
     values = {
         "effective_compute": K0 + cap,
-        "verified_capability": K0 + verification.verified_capability_oom(
-            sel(V), {"verification.required_exponent": sel(p["verification.required_exponent"])}),
+        "verified_capability": K0 + verification.verified_capability_oom(V, pv),
         "fidelity": sel(st["fid"]),
         "automation": sel(f_mean),
         "progress_multiplier": sel(mult),
         "software_oom": sel(st["s"]),
-        "compute_flops": np.log10(sel(x_u)),
+        "compute_flops": np.log10(x_u),
         "synthetic_share": 1.0 - sel(st["real"]),
         "data_deficit": sel(st["deficit"]),
         "paused": sel(st["paused"]),

@@ -401,6 +401,12 @@ class Market(Block):
         0.01, unit="fraction", bounds=(0.0, 0.5),
         doc="Market share below which an actor is absorbed or exits (it stops developing).",
         source="assumption")
+    review_years: float = param(
+        0.25, unit="yr", bounds=(0.01, 1.0),
+        doc="How often the actors of one world settle what depends on all of them: market shares from "
+            "relative capability, exits, and whether every partner of a conditional pause is pausing. "
+            "Between reviews each actor steps on its own clock.",
+        source="assumption; listed firms report and replan quarterly (SEC Form 10-Q cadence)")
 
 
 class Scenario(BaseModel):

@@ -12,9 +12,11 @@ from recloop.policy import Policy, Tripwire
 from recloop.scenario import load_scenario, parse_scenario
 
 
-def _scenario(actors, *, quiet=True, jurisdictions=None, base="baseline"):
+def _scenario(actors, *, quiet=True, jurisdictions=None, base="baseline", review_years=None):
     d = load_scenario(base).model_dump(mode="json")
     d["actors"] = actors
+    if review_years is not None:
+        d["market"]["review_years"] = review_years
     if jurisdictions:
         d["jurisdictions"] = [{"name": j} for j in jurisdictions]
     if quiet:  # no automation, no data penalty: capability follows compute and the human trend
@@ -122,11 +124,14 @@ def test_a_conditional_pause_goes_through_the_stop_protocol():
     # the halt is called at t = 0.25 (mutual commitment) and reaches the chips 0.2 yr later
     for a in ("a", "b"):
         assert np.allclose(r.outcomes[f"actor_years_paused_{a}"], 2.0 - 0.45, atol=1e-6)
-    # against an unconditional pauser: it decides when the other is seen paused (0.45), then 0.2 yr
-    s = _scenario([{"name": "a", "jurisdiction": "US", "strategy": "conditional_pause"},
-                   {"name": "b", "jurisdiction": "US", "strategy": "unilateral_pause"}])
-    r = simulate(s, Policy(tripwires=[PAUSE], stop=slow), samples=30, seed=2, years=2)
-    assert np.allclose(r.outcomes["actor_years_paused_a"], 2.0 - 0.65, atol=1e-6)
+    # against an unconditional pauser: it decides at the first review of its world at which the
+    # other is seen paused (0.45 with reviews every 0.05 yr; 0.5 with the quarterly default),
+    # then the halt takes 0.2 yr to reach the chips
+    for review, decided in ((0.05, 0.45), (0.25, 0.5)):
+        s = _scenario([{"name": "a", "jurisdiction": "US", "strategy": "conditional_pause"},
+                       {"name": "b", "jurisdiction": "US", "strategy": "unilateral_pause"}], review_years=review)
+        r = simulate(s, Policy(tripwires=[PAUSE], stop=slow), samples=30, seed=2, years=2)
+        assert np.allclose(r.outcomes["actor_years_paused_a"], 2.0 - decided - 0.2, atol=1e-6)
     never = simulate(both, Policy(tripwires=[PAUSE], stop={"reliability": 0.0}), samples=30, seed=2, years=2)
     assert np.all(never.outcomes["actor_years_paused_a"] == 0.0) and np.all(never.outcomes["failed_halts"] == 2)
 

@@ -8,14 +8,19 @@ is specific to many actors, called from :func:`recloop.engine.simulate_chunk` at
   each actor, with the actor's compute share scaling its installed compute, fab share and power;
   its starting capability is log10(compute_share) OOM relative to the frontier developer.
 * :meth:`MultiActor.on_fire` - what each strategy does when a tripwire fires;
-* :meth:`MultiActor.couple` - the cross-actor quantities, reshaped to (samples, A): market
-  share from relative capability, revenue and budget, exits, conditional pauses, monitoring and
-  detection of covert build-out, sanctions; output lost;
+* :meth:`MultiActor.step` - after every step of a row: output lost, the end of declared pause
+  windows, monitoring and detection of covert build-out or open breach, sanctions;
+* :meth:`MultiActor.review` - the cross-actor quantities, reshaped to (samples, A), settled at
+  each review of a world (``market.review_years``): market share from relative capability
+  (revenue and budget follow), exits, conditional pauses;
 * :meth:`MultiActor.aggregate` - per-sample outcomes (any actor / first actor / frontier actor)
   plus per-actor columns ``actor_<quantity>_<name>``.
 
-Actors of one sample share one clock: the engine takes the step as the minimum over the actor
-axis and retires samples as whole groups of A rows. Random draws are counter-based per
+Each actor steps on its own clock (its own events and its own fast phases set its step), up to
+its world's next review; an actor that gets there first waits for the others, the review runs
+on the whole group, and all of them go on. So a world costs the sum of its actors' steps over a
+review interval rather than the steps of their union, and the cross-actor quantities are exact
+at each review and held between reviews. Samples retire as whole groups of A rows. Random draws are counter-based per
 (seed, sample, actor, stream, counter): the draw index of actor a of sample i is i + a * 2^40,
 so actor 0 sees the draws of the single-developer world i.
 """
@@ -95,6 +100,7 @@ class MultiActor:
                                                           proportional=comp.proportional_cost), 0.0)
         mk = scenario.market
         self.sens, self.elast, self.exit_share = mk.share_sensitivity, mk.revenue_elasticity, mk.exit_share
+        self.review_years = mk.review_years
         share0 = costs.market_shares(np.log10(share), sensitivity=self.sens)
 
         def rows(v):
@@ -117,6 +123,8 @@ class MultiActor:
             # a conditional pause on its way through the stop protocol
             "a:cond_pending": np.zeros(self.ns * A, bool), "a:want_t": np.zeros(self.ns * A),
             "a:want_trip": np.zeros(self.ns * A, np.int16),
+            # the next review of the actor's world (shares, exits, conditional pauses)
+            "a:review": np.full(self.ns * A, mk.review_years),
         }
         self.draw_index = (np.repeat(self.sample_index.astype(np.uint64), A)
                            + rows(np.arange(A)).astype(np.uint64) * _ACTOR_OFFSET)
@@ -176,11 +184,16 @@ class MultiActor:
                 "a:sanction_cost": np.zeros(n)}
 
     # ------------------------------------------------------------------ per step
-    def group_min(self, v):
-        return np.repeat(v.reshape(-1, self.A).min(axis=1), self.A)
+    def group_all(self, v):
+        return np.repeat(v.reshape(-1, self.A).all(axis=1), self.A)
 
     def group_any(self, v):
         return np.repeat(v.reshape(-1, self.A).any(axis=1), self.A)
+
+    def until_review(self, st, dt, t):
+        """Each actor's own step, cut at its world's next review; 0 for an actor waiting there."""
+        gap = st["a:review"] - t
+        return np.where(gap <= 1e-9, 0.0, np.minimum(dt, gap))
 
     def budget_x0(self, st):
         """The budget path's scale (frontier x0 times the actor's budget), revenue from market
@@ -213,51 +226,60 @@ class MultiActor:
         return base * st["a:safety"]
 
     def on_fire(self, st, O, fire, t, tw, x_u, rate):
-        """Strategies meet a fired tripwire; returns the rows that take the halt normally."""
-        s, covered = st["a:strategy"], st["a:covered"]
-        rows = st["row"]
+        """Strategies meet a fired tripwire; returns the rows that take the halt normally.
+
+        Only the firing rows are read and written (in place)."""
+        i = np.flatnonzero(fire)
+        s, covered = st["a:strategy"][i], st["a:covered"][i]
+        rows = st["row"][i]
+        ti = t[i]
         pause = tw.response in _PAUSE_RESPONSES
-        take = fire & ((s == UNILATERAL) | ((s == COMPLY) & covered) | ((s == CONDITIONAL) & (not pause)))
+        take = (s == UNILATERAL) | ((s == COMPLY) & covered) | ((s == CONDITIONAL) & (not pause))
+        want = np.zeros(i.size, bool)
         if pause:
-            want = fire & (s == CONDITIONAL) & ~st["a:wants"]
-            st["a:wants"] = st["a:wants"] | want
-            st["a:want_kind"] = np.where(want, 1 if tw.response == "pause_until_verified" else 2, st["a:want_kind"]).astype(np.int8)
-            st["a:want_years"] = np.where(want, tw.pause_years, st["a:want_years"])
-        declare = fire & (s == COVERT) & covered & pause
-        breach = np.zeros_like(fire)
+            want = (s == CONDITIONAL) & ~st["a:wants"][i]
+            w = i[want]
+            st["a:wants"][w] = True
+            st["a:want_kind"][w] = 1 if tw.response == "pause_until_verified" else 2
+            st["a:want_years"][w] = tw.pause_years
+        declare = (s == COVERT) & covered & pause
+        breach = np.zeros(i.size, bool)
+        detected = st["a:detected"][i]
         if pause and self.treaty is not None:
             # a member that races through the pause the treaty mandates is in open breach
-            breach = fire & (s == RACE) & st["a:member"] & ~st["a:detected"]
+            breach = (s == RACE) & st["a:member"][i] & ~detected
             # a member weighs the share-years kept by building on against the expected sanction
             cand = take & (s == COMPLY)
             if cand.any():
                 T = tw.pause_years
-                p = monitoring.detection_per_period(st["a:covert"] * x_u, **self.mon)
+                p = monitoring.detection_per_period(st["a:covert"][i] * x_u[i], **self.mon)
                 expected = costs.expected_sanction(p, T / self.mon["period_years"], self.treaty.sanction_cost)
-                growth = np.clip(np.nan_to_num(rate, nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
-                gain = costs.defection_gain(st["a:share"], growth, T, sensitivity=self.sens)
+                growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
+                gain = costs.defection_gain(st["a:share"][i], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
                 declare = declare | defect
                 take = take & ~defect
-        declare = declare & ~st["a:detected"]
-        st["a:declared"] = st["a:declared"] | declare
+        declare = declare & ~detected
+        st["a:declared"][i[declare]] = True
         O["a:defected"][rows[declare]] = True
-        st["a:breach"] = st["a:breach"] | breach
+        st["a:breach"][i[breach]] = True
         O["a:breached"][rows[breach]] = True
         # the window of the pause not held: as long as the halt it stands for (fixed length, or
         # until verification catches up; never beyond stop.max_pause_years)
         win = declare | breach
         if win.any():
             kind = 1 if tw.response == "pause_until_verified" else 2
-            st["a:decl_kind"] = np.where(win, kind, st["a:decl_kind"]).astype(np.int8)
-            st["a:decl_start"] = np.where(win, t, st["a:decl_start"])
-            st["a:decl_end"] = np.where(win, t + tw.lag_years + tw.pause_years if kind == 2 else np.inf,
-                                        st["a:decl_end"])
+            k = i[win]
+            st["a:decl_kind"][k] = kind
+            st["a:decl_start"][k] = ti[win]
+            st["a:decl_end"][k] = ti[win] + tw.lag_years + tw.pause_years if kind == 2 else np.inf
         if pause:
             tw_index = [x.name for x in self.policy.tripwires].index(tw.name)
-            st["a:want_t"] = np.where(want, t + tw.lag_years, st["a:want_t"])
-            st["a:want_trip"] = np.where(want, tw_index, st["a:want_trip"]).astype(np.int16)
-        return take
+            st["a:want_t"][i[want]] = ti[want] + tw.lag_years
+            st["a:want_trip"][i[want]] = tw_index
+        out = np.zeros(fire.size, bool)
+        out[i[take]] = True
+        return out
 
     def _windows_end(self, st, t, x_u):
         """Close the declared (covert) and mandated (breach) pause windows whose halt is over."""
@@ -281,16 +303,14 @@ class MultiActor:
             st["a:breach"] = st["a:breach"] & ~end
             st["a:decl_end"] = np.where(end, np.inf, st["a:decl_end"])
 
-    def couple(self, st, O, t, dt, x_u, seed):
-        """Cross-actor quantities after a step (arrays reshaped to (samples, A))."""
-        A, rows = self.A, st["row"]
-        active = ~st["a:exited"]
-        share = costs.market_shares(st["cap"].reshape(-1, A), sensitivity=self.sens,
-                                    active=active.reshape(-1, A)).reshape(-1)
-        st["a:share"] = share
-        O["a:share"][rows] = share
-        O["a:output_lost"][rows] += np.where(st["paused"], share * dt, 0.0)
-        O["a:share_years"][rows] += share * dt
+    def step(self, st, O, t, dt, x_u, seed, acc=None):
+        """After each row's step: output lost, pause windows, monitoring (no cross-actor reads).
+        ``acc`` indexes the rows' outcome entries (a slice while no row has been retired)."""
+        rows = st["row"]
+        acc = rows if acc is None else acc
+        share = st["a:share"]
+        O["a:output_lost"][acc] += np.where(st["paused"], share * dt, 0.0)
+        O["a:share_years"][acc] += share * dt
 
         # declared or mandated pauses that are over: the covert defector runs everything again
         self._windows_end(st, t, x_u)
@@ -317,9 +337,30 @@ class MultiActor:
             st["a:mon_count"] = np.where(due, st["a:mon_count"] + 1, st["a:mon_count"])
             st["a:mon_next"] = np.where(due, st["a:mon_next"] + self.mon["period_years"], st["a:mon_next"])
 
+    def review(self, st, O, t, horizon):
+        """Settle the cross-actor quantities of every world whose actors have all reached its
+        next review (arrays reshaped to (samples, A)); those worlds' next review is set."""
+        ready = self.group_all(t >= st["a:review"] - 1e-9)
+        if not ready.any():
+            return
+        A, rows = self.A, st["row"]
+        i = np.flatnonzero(ready)  # whole groups of A rows
+        active = ~st["a:exited"]
+        new = costs.market_shares(st["cap"][i].reshape(-1, A), sensitivity=self.sens,
+                                  active=active[i].reshape(-1, A)).reshape(-1)
+        share = st["a:share"].copy()
+        share[i] = new
+        st["a:share"] = share
+        O["a:share"][rows[i]] = new
+        ti = t[i]
+        nxt = (np.floor(ti / self.review_years + 0.5) + 1.0) * self.review_years
+        review = st["a:review"].copy()
+        review[i] = np.where(ti >= horizon - 1e-9, np.inf, np.minimum(nxt, horizon))  # the last review is at the horizon
+        st["a:review"] = review
+
         # exits: an actor far enough behind is absorbed or leaves (it stops developing)
         if self.exit_share > 0 and A > 1:
-            out = active & (share < self.exit_share)
+            out = ready & active & (share < self.exit_share)
             if out.any():
                 st["a:exited"] = st["a:exited"] | out
                 O["a:exited"][rows[out]] = True
@@ -334,9 +375,14 @@ class MultiActor:
         # itself; resume when a rival is seen not pausing (racing, or found defecting)
         cond = st["a:strategy"] == CONDITIONAL
         if cond.any():
-            self._conditional(st, O, t, seed)
+            self._conditional(st, O, t, ready, self.seed)
 
-    def _conditional(self, st, O, t, seed):
+    def reviewed(self, st, t):
+        """Rows not waiting for their world's review: a report at a review time is written
+        once the review is done, so every actor's share in it is from the same review."""
+        return st["a:review"] > t + 1e-9
+
+    def _conditional(self, st, O, t, ready, seed):
         A, rows = self.A, st["row"]
         pend = st["a:cond_pending"]
         # a pause that reached the chips (or failed on arrival after the point of no control)
@@ -358,9 +404,9 @@ class MultiActor:
         # every other active actor pauses or is conditional, and there is one (an exit is no partner)
         all_ok = (others_ok >= others_active) & (others_active >= 1)
         cond = st["a:strategy"] == CONDITIONAL
-        start = cond & active & st["a:wants"] & ~st["paused"] & ~pend & ~np.isfinite(st["pending_t"]) & all_ok
+        start = ready & cond & active & st["a:wants"] & ~st["paused"] & ~pend & ~np.isfinite(st["pending_t"]) & all_ok
         # a partner that exits does not end a pause already held
-        stop = (st["a:cond_on"] | pend) & (others_ok < others_active)
+        stop = ready & (st["a:cond_on"] | pend) & (others_ok < others_active)
         if start.any():
             # the same stop protocol as every other halt: latency after the decision, reliability
             lev_s = self.policy.stop

@@ -63,4 +63,4 @@ def usable_compute(x, t, ln_power, p):
 
 def advance_lag(z, target, lead_time, dt):
     """First-order delay of ``target`` with time constant ``lead_time`` (exact over a step)."""
-    return target + (z - target) * np.exp(-dt / lead_time)
+    return z + (target - z) * -np.expm1(-dt / lead_time)  # exactly z when dt = 0
