@@ -74,9 +74,48 @@ def test_regression_pins_of_recloop_outputs_not_paper_values():
     np.testing.assert_allclose(long_, [0.32270, 0.47901, 0.61391], atol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="known difference: the abstract reports long-race conditions where "
-                   "risk-taking should be promoted; the averaged matrix with W = 1e6 has none for s in [1, 5]")
-def test_long_race_has_a_region_where_risk_taking_should_be_promoted():
+def _replication_pfo_matrix(b, c, s, p, big_b, w, f):
+    """The replication's payoffs_sr_pfo_extension followed by payoffs_lr, transcribed independently."""
+    pi_aa, pi_ab = -c + b / 2, (1 - f) * b / (s + 1) + f * b - c
+    pi_ba, pi_bb = (1 - f) * s * b / (s + 1), (1 - f * f) * b / 2
+    return np.array([[pi_aa + big_b / (2 * w), pi_ab],
+                     [p * (s * big_b / w + pi_ba), p * (s * big_b / (2 * w) + pi_bb)]])
+
+
+@pytest.mark.parametrize("w", [100.0, 1.0e6])
+@pytest.mark.parametrize("f", [0.0, 0.3, 1.0])
+def test_reprimand_matrix_matches_the_replication(w, f):
+    got = H.payoff_matrix(b=4, c=1, prize=1e4, steps=w, speed=1.5, p_risk=0.4, p_detect=f)
+    np.testing.assert_allclose(got, _replication_pfo_matrix(4, 1, 1.5, 0.6, 1e4, w, f), rtol=1e-13, atol=1e-13)
+
+
+def test_without_reprimand_the_long_race_never_asks_to_promote_risk():
     zones = {H.classify(pr, H.zone_boundaries(steps=1e6, speed=s, finite=fin))
              for s in np.linspace(1.0, 5.0, 41) for pr in np.linspace(0, 1, 101) for fin in (False, True)}
-    assert "over-caution" in zones
+    assert "over-caution" not in zones
+
+
+def test_with_reprimand_the_long_race_has_the_abstracts_region_where_risk_taking_should_be_promoted():
+    """The abstract: in the long race 'certain conditions require the promotion of risk-taking'.
+
+    Closed form in the long race's limit (B/W -> 0), b = 4, c = 1, s = 1.5, p_fo = 1/2:
+    SAFE is collectively better iff 1 - p_r > (b/2 - c) / ((1 - p_fo^2) b/2) = 2/3, i.e. p_r > 1/3;
+    selection favours SAFE for every p_r (SS + SU = 2.8 > (UU + US)/(1 - p_r) = 2.7). So for
+    p_r in (0, 1/3) SAFE is selected although UNSAFE is better for all: over-caution. With
+    B/W = 0.01 (W = 1e6) the boundary moves by 1e-3. In the short race (W = 100) the prize
+    dominates and the same reprimand leaves no such region.
+    """
+    lim = H.zone_boundaries(steps=1e12, speed=1.5, p_detect=0.5)
+    assert lim["collective"] == pytest.approx(1 / 3, abs=1e-9)
+    assert lim["selection"] == 0.0
+    long_ = H.zone_boundaries(steps=1e6, speed=1.5, p_detect=0.5)
+    assert long_["collective"] == pytest.approx(1 / 3, abs=2e-3)
+    for pr in (0.05, 0.2, 0.3):
+        assert H.classify(pr, long_) == "over-caution"
+        # and selection shows it: SAFE is the more abundant strategy there
+        st = H.stationary(steps=1e6, speed=1.5, p_detect=0.5, p_risk=pr)
+        assert st["SAFE"] > st["UNSAFE"]
+    assert H.classify(0.5, long_) == "compliance"
+    short_zones = {H.classify(pr, H.zone_boundaries(steps=100, speed=s, p_detect=0.5))
+                   for s in np.linspace(1.0, 5.0, 41) for pr in np.linspace(0, 1, 101)}
+    assert "over-caution" not in short_zones

@@ -64,7 +64,7 @@ def abs2016(
 
 def han2020(
     p_risk: float = typer.Option(0.5, "--p-risk", help="p_r: disaster probability of UNSAFE, in [0, 1]."),
-    p_detect: float = typer.Option(0.0, "--p-detect", help="p_fo: probability UNSAFE is found out, in [0, 1]."),
+    p_detect: float = typer.Option(0.0, "--p-detect", help="p_fo: probability per round that UNSAFE play is found out (its round benefit goes to the rival), in [0, 1]."),
     race: str = typer.Option("short", "--race", help="short (W=100) or long (W=1e6)."),
     speed: float = typer.Option(1.5, "--speed", help="s: speed advantage of UNSAFE (>= 1)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -87,7 +87,7 @@ def han2020(
     typer.echo(f"Han et al. 2020 AI race ({race}: W={p.steps:g}), s={speed:g}, p_r={p_risk:g}, p_fo={p_detect:g}")
     typer.echo(f"  SAFE collectively preferred for p_r > {_fmt(b['collective'])}   (limit 1 - 1/s = {_fmt(lim['collective'])})")
     typer.echo(f"  SAFE favoured by selection for p_r > {_fmt(b['selection'])}   (limit 1 - 1/(3s) = {_fmt(lim['selection'])})")
-    typer.echo(f"  zone at p_r={p_risk:g}: {out['zone']}")
+    typer.echo(f"  zone at p_r={p_risk:g}: {out['zone']} ({model.ZONES[out['zone']]})")
     st = ", ".join(f"{k} {_fmt(v)}" for k, v in out["stationary"].items())
     st3 = ", ".join(f"{k} {_fmt(v)}" for k, v in out["stationary_with_conditional"].items())
     typer.echo(f"  stationary (Z={p.population}, beta={p.beta:g}): {st}")

@@ -28,6 +28,17 @@ p_r = 1 - 1/(3s) (selection) and p_r = 1 - 1/s (collective preference), which sp
   where regulation helps);
 * p_r < 1 - 1/s: UNSAFE is both selected and preferred (innovation; regulating would cost).
 
+Being found out (p_fo, the abstract's "being reprimanded for unsafe behaviour"). Each round an
+UNSAFE developer is found out with probability p_fo and loses that round's benefit to its
+rival. Against SAFE: UNSAFE keeps (1 - p_fo) s b/(s+1) and SAFE gets (1 - p_fo) b/(s+1) + p_fo b;
+between two UNSAFE developers each is found independently, so a round pays (1 - p_fo)^2 b/2 +
+(1 - p_fo) p_fo b = (1 - p_fo^2) b/2. The prize terms are unchanged. This is the per-round form
+of the replication's ``payoffs_sr_pfo_extension`` (same entries). With p_fo = 0 it is the
+matrix above. In the long race (W = 1e6, the prize per round negligible) it opens the region the
+abstract describes, where SAFE is selected although UNSAFE is collectively better, i.e. where
+regulation should *promote* risk-taking ("over-caution" in ``classify``): with b = 4, c = 1,
+s = 1.5 and p_fo = 0.5 it covers p_r in (0, 1/3). Without p_fo the matrix has no such region.
+
 Provenance (see docs/games.md, Han section). The paper's body could not be read:
 the stored ar5iv/arXiv copies (arXiv:1907.12393 v2) yield only the title page and abstract. The
 matrix above and the defaults below were therefore cross-checked against an independent public
@@ -36,12 +47,11 @@ the per-round matrix [[b/2 - c, b/(s+1) - c], [s b/(s+1), b/2]] and ``payoffs_lr
 B/(2W), s B/W and s B/(2W), and multiplies the UNSAFE row by p; its ``build_DSAIR`` defaults are
 b=4, c=1, B=1e4, W=100, beta=0.01, Z=100, s in [1, 5], p in [0, 1]). Every entry and every
 default agrees; nothing here was changed by that check. Not verified against the paper itself:
-its section and equation numbers, its figure captions, and the long race's treatment (the
-abstract says some long-race conditions call for *promoting* risk-taking; this matrix has no such
-region for s >= 1, see ``classify``). tests/games/test_games_han_paper.py pins all of this.
+its section and equation numbers, its figure captions and the stationary distributions in its
+figures. tests/games/test_games_han_paper.py pins all of this.
 
 recloop extension (labelled as such; not the paper's equations): a CONDITIONAL developer plays
-SAFE, but once the co-player's UNSAFE play is found out (probability p_fo over the race) it
+SAFE, but once the co-player's UNSAFE play is found out (weight p_fo over the race) it
 races UNSAFE too for the rest of it. Against UNSAFE it thus earns the SAFE-vs-UNSAFE payoff with
 weight 1 - p_fo and the UNSAFE-vs-UNSAFE payoff with weight p_fo.
 """
@@ -57,6 +67,7 @@ from recloop.params import Block, param
 __all__ = [
     "Han2020",
     "RACES",
+    "ZONES",
     "classify",
     "limit_boundaries",
     "payoff_matrix",
@@ -93,9 +104,10 @@ class Han2020(Block):
     p_risk: float = param(0.5, unit="probability", bounds=(0.0, 1.0),
                           doc="p_r: probability that an UNSAFE developer's AI causes a disaster.", source=_SRC)
     p_detect: float = param(0.0, unit="probability", bounds=(0.0, 1.0),
-                            doc="p_fo: probability that UNSAFE play is found out during the race "
-                                "(recloop extension: drives the CONDITIONAL strategy).",
-                            source="recloop extension in the spirit of Han et al. 2020")
+                            doc="p_fo: probability per round that UNSAFE play is found out; the round's "
+                                "benefit goes to the rival (it also drives the CONDITIONAL extension).",
+                            source="Han et al. 2020 abstract ('being reprimanded for unsafe behaviour'); per-round "
+                                   "form as the replication's payoffs_sr_pfo_extension (PaoloBova/gh-pages-example)")
     population: int = param(100, unit="developers", bounds=(2, 100_000), doc="Z: population size.",
                             source=_SRC_FIG)
     beta: float = param(0.01, unit="1/payoff", bounds=(0.0, 1e3),
@@ -113,21 +125,28 @@ def _p(p: Han2020 | None, kw) -> Han2020:
 def payoff_matrix(p: Han2020 | None = None, *, conditional: bool = False, **kw) -> np.ndarray:
     """Per-round payoff matrix of the row player (SAFE, UNSAFE[, CONDITIONAL])."""
     p = _p(p, kw)
-    b, c, big_b, w, s = p.b, p.c, p.prize, p.steps, p.speed
     q = 1.0 - p.p_risk
     # Averaged payoffs of the DSAIR race (the paper's model section; entry for entry as in the
     # replication's payoffs_sr + payoffs_lr, see the module docstring): the per-round benefit
     # and cost plus the prize share per round, the UNSAFE row scaled by p = 1 - p_r.
-    ss = -c + b / 2 + big_b / (2 * w)
-    su = -c + b / (s + 1)
-    us = q * (s * b / (s + 1) + s * big_b / w)
-    uu = q * (b / 2 + s * big_b / (2 * w))
+    ss, su, us1, uu1 = _entries(p)
+    us, uu = q * us1, q * uu1
     if not conditional:
         return np.array([[ss, su], [us, uu]])
     f = p.p_detect
     cu = (1 - f) * su + f * uu  # CONDITIONAL against UNSAFE
     uc = (1 - f) * us + f * uu  # UNSAFE against CONDITIONAL
     return np.array([[ss, su, ss], [us, uu, uc], [ss, cu, ss]])
+
+
+def _entries(p: Han2020) -> tuple[float, float, float, float]:
+    """SS, SU, and US and UU before the survival factor 1 - p_r, with the reprimand p_fo."""
+    b, c, big_b, w, s, f = p.b, p.c, p.prize, p.steps, p.speed, p.p_detect
+    ss = -c + b / 2 + big_b / (2 * w)
+    su = -c + (1 - f) * b / (s + 1) + f * b
+    us1 = (1 - f) * s * b / (s + 1) + s * big_b / w
+    uu1 = (1 - f * f) * b / 2 + s * big_b / (2 * w)
+    return ss, su, us1, uu1
 
 
 def table(p: Han2020 | None = None, *, conditional: bool = False, **kw) -> PayoffTable:
@@ -146,11 +165,7 @@ def zone_boundaries(p: Han2020 | None = None, *, finite: bool = False, **kw) -> 
     solves a linear equation; values are clipped to [0, 1].
     """
     p = _p(p, kw)
-    b, c, big_b, w, s = p.b, p.c, p.prize, p.steps, p.speed
-    ss = -c + b / 2 + big_b / (2 * w)
-    su = -c + b / (s + 1)
-    us1 = s * b / (s + 1) + s * big_b / w  # US = q * us1
-    uu1 = b / 2 + s * big_b / (2 * w)  # UU = q * uu1
+    ss, su, us1, uu1 = _entries(p)  # US = q * us1, UU = q * uu1
     q_coll = ss / uu1
     z = p.population
     wz, wz2 = (z, z - 2) if finite else (1.0, 1.0)
@@ -162,6 +177,15 @@ def zone_boundaries(p: Han2020 | None = None, *, finite: bool = False, **kw) -> 
 def limit_boundaries(speed: float) -> dict[str, float]:
     """The boundaries when the prize dominates (B/W >> b, c): 1 - 1/s and 1 - 1/(3s)."""
     return {"collective": 1.0 - 1.0 / speed, "selection": 1.0 - 1.0 / (3.0 * speed)}
+
+
+#: what each zone means for regulation (the paper's three zones, plus the long race's fourth)
+ZONES = {
+    "compliance": "SAFE is selected and collectively preferred: no regulation needed",
+    "dilemma": "UNSAFE is selected although SAFE is preferred: regulation helps",
+    "innovation": "UNSAFE is selected and preferred: regulating would cost",
+    "over-caution": "SAFE is selected although UNSAFE is preferred: regulation should promote risk-taking",
+}
 
 
 def classify(p_risk: float, boundaries: dict[str, float]) -> str:
