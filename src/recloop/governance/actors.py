@@ -346,12 +346,7 @@ class MultiActor:
         A, rows = self.A, st["row"]
         i = np.flatnonzero(ready)  # whole groups of A rows
         active = ~st["a:exited"]
-        new = costs.market_shares(st["cap"][i].reshape(-1, A), sensitivity=self.sens,
-                                  active=active[i].reshape(-1, A)).reshape(-1)
-        share = st["a:share"].copy()
-        share[i] = new
-        st["a:share"] = share
-        O["a:share"][rows[i]] = new
+        share = self._settle_shares(st, O, i, active)
         ti = t[i]
         nxt = (np.floor(ti / self.review_years + 0.5) + 1.0) * self.review_years
         review = st["a:review"].copy()
@@ -369,6 +364,8 @@ class MultiActor:
                 st["pause_kind"] = np.where(out, _EXITED, st["pause_kind"]).astype(np.int8)
                 st["pause_start"] = np.where(out, np.inf, st["pause_start"])
                 st["building"] = st["building"] & ~out
+                # the market is shared among those still in it from this review on
+                self._settle_shares(st, O, i, ~st["a:exited"])
 
         # conditional pause (mutual conditional commitment): when its halt is called, pause
         # through the stop protocol once every other active actor pauses or is conditional
@@ -376,6 +373,18 @@ class MultiActor:
         cond = st["a:strategy"] == CONDITIONAL
         if cond.any():
             self._conditional(st, O, t, ready, self.seed)
+
+    def _settle_shares(self, st, O, i, active):
+        """Market shares of the rows ``i`` (whole groups) from relative capability among the
+        active actors; written to the state and the outcomes, returned for every row."""
+        A = self.A
+        new = costs.market_shares(st["cap"][i].reshape(-1, A), sensitivity=self.sens,
+                                  active=active[i].reshape(-1, A)).reshape(-1)
+        share = st["a:share"].copy()
+        share[i] = new
+        st["a:share"] = share
+        O["a:share"][st["row"][i]] = new
+        return share
 
     def reviewed(self, st, t):
         """Rows not waiting for their world's review: a report at a review time is written
