@@ -150,14 +150,16 @@ def register(app: typer.Typer) -> None:
     ):
         """Every parameter with its value in the scenario, unit, bounds and source."""
         from recloop.policy import policy_specs
-        from recloop.scenario import load_scenario, scenario_specs
+        from recloop.scenario import load_scenario, market_specs, scenario_specs
 
         s = load_scenario(scenario)
         rows = []
-        for sp in scenario_specs() + policy_specs():
+        for sp in scenario_specs() + market_specs() + policy_specs():
             if sp.kind == "uncertainty":
                 v = s.value(sp.path)
                 val = v if isinstance(v, (int, float)) else v.model_dump()
+            elif sp.kind == "market":
+                val = getattr(s.market, sp.path.split(".", 1)[1])
             else:
                 val = sp.default
             rows.append({"path": sp.path, "kind": sp.kind, "value": val, "default": sp.default, "unit": sp.unit,

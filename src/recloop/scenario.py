@@ -27,7 +27,7 @@ from recloop.params import (
 )
 from recloop.policy import Containment
 
-__all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "Correlation", "Actor",
+__all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "market_specs", "Correlation", "Actor",
            "Jurisdiction", "Market"]
 
 EPOCH_2024 = "Sevilla et al., Epoch AI 2024, 'Can AI scaling continue through 2030?'"
@@ -483,6 +483,11 @@ def scenario_specs() -> list[ParamSpec]:
         model = Scenario.model_fields[block].annotation
         out.extend(specs(model, prefix=block + ".", kind="uncertainty"))
     return out
+
+
+def market_specs() -> list[ParamSpec]:
+    """The ``[market]`` block (fixed values, read only when the scenario has actors)."""
+    return specs(Market, prefix="market.", kind="market")
 
 
 def _toml_value(v: Any) -> str:

@@ -98,3 +98,25 @@ def test_run_writes_results_and_report(tmp_path):
     assert FIGURE_TITLES["capability"] in html and "Plotly.newPlot" in html
     runs = _cli("runs", env_home=tmp_path)
     assert summary["run_id"] in runs.stdout
+
+
+def test_params_lists_the_market_block_with_the_scenarios_values(tmp_path):
+    import json
+
+    out = _cli("params", "--scenario", "essay-cast", "--json", env_home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = {r["path"]: r for r in json.loads(out.stdout)}
+    review = rows["market.review_years"]
+    assert (review["value"], review["unit"], review["bounds"]) == (0.25, "yr", [0.01, 1.0])
+    assert "10-Q" in review["source"]
+    assert {"market.share_sensitivity", "market.revenue_elasticity", "market.exit_share"} <= set(rows)
+
+
+def test_a_review_interval_out_of_bounds_is_refused_with_its_path(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text('name = "s"\n[[jurisdictions]]\nname = "US"\n[[actors]]\nname = "a"\njurisdiction = "US"\n'
+                 "[market]\nreview_years = 3.0\n")
+    out = _cli("validate", str(p), env_home=tmp_path)
+    assert out.returncode == 2
+    assert "scenario.market.review_years: must be in [0.01, 1] yr, got 3.0" in out.stderr + out.stdout
+    assert "Traceback" not in out.stderr
