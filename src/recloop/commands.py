@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
         samples: int = typer.Option(2000, "--samples", help="Number of sampled worlds."),
         seed: int = typer.Option(0, "--seed", help="Seed; sample i depends only on (seed, i)."),
         years: float = typer.Option(DEFAULT_YEARS, "--years", help="Horizon in years."),
-        chunk_size: int = typer.Option(DEFAULT_CHUNK, "--chunk-size", help="Samples simulated together."),
+        chunk_size: int = typer.Option(DEFAULT_CHUNK, "--chunk-size", help="Samples simulated together (with actors, at most 32,768 actor rows per chunk)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder. Default: $RECLOOP_HOME/RUN_ID."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
         backend: str = typer.Option("local", "--backend", help="local (in-process), processes, or dask."),
