@@ -520,13 +520,9 @@ def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latenc
     Only the rows in ``idle`` are read; ``start_gap`` is 0 where a run is being built or a halt
     holds, and kept where an idle row is not read."""
     i = np.flatnonzero(idle)
-
-    def at(v):  # a per-row quantity, or a scalar
-        return v[i] if isinstance(v, np.ndarray) and v.ndim else v
-
     pi = {k: v[i] for k, v in p.items() if k.startswith(_START_READS)}
     m_code_i, cap = m_code[i], st["cap"][i]
-    std = generations.run_flop(x_u[i], pi["compute.training_duration_years"], at(diverted), pi)
+    std = generations.run_flop(x_u[i], pi["compute.training_duration_years"], _at(diverted, i), pi)
     dur = generations.run_duration(m_code_i, std, pi)
     flop = std * (dur / pi["compute.training_duration_years"])  # same run, its actual length
     real = data.real_fraction(flop, t[i], pi)
@@ -547,10 +543,8 @@ def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latenc
         j = i[go]
         st["building"][j] = True
         st["build_cap"][j] = pot[go]
-        lat = at(sandbox_latency)
         st["build_left"][j] = generations.build_years(
-            m_code_i[go], dur[go], lat[go] if isinstance(lat, np.ndarray) and lat.ndim else lat,
-            {"generations.prep_years": pi["generations.prep_years"][go]})
+            m_code_i[go], dur[go], _at(sandbox_latency, j), {"generations.prep_years": pi["generations.prep_years"][go]})
         st["build_auto"][j] = f_mean[j]
         st["build_deficit"][j] = deficit[go]
         st["build_real"][j] = real[go]
@@ -566,21 +560,17 @@ def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
     Only the releasing rows are read and written (in place: no caller holds these arrays)."""
     i = np.flatnonzero(rel)
     rows = st["row"][i]
-
-    def at(v):  # a per-row lever (scenario actors' containment) or a scalar
-        return v[i] if isinstance(v, np.ndarray) and v.ndim else v
-
     pi = {k: v[i] for k, v in p.items() if k.startswith("drift.")}
     cov = cov_rel[i]
     fid, fid_ver = st["fid"][i], st["fid_ver"][i]
-    delta = drift.drift_rate(st["build_auto"][i], cov, pi, sandbox_catch=at(lev_c.sandbox_catch_rate), air_gap=at(lev_c.air_gap))
+    delta = drift.drift_rate(st["build_auto"][i], cov, pi, sandbox_catch=_at(lev_c.sandbox_catch_rate, i), air_gap=_at(lev_c.air_gap, i))
     fid_new = drift.next_fidelity(fid, delta)
     rollback = np.zeros(i.size, bool)
     attempt = st["attempt"][i]
     if detect_on:
         hidden = containment.hidden_objective(fid_new, fid_ver, pi)
         u = uniform(seed, st["idx"][i], stream_id("detection"), attempt.astype(np.uint64))
-        flag = containment.flagged(hidden, u, tpr=at(lev_c.detection_tpr), fpr=at(lev_c.detection_fpr))
+        flag = containment.flagged(hidden, u, tpr=_at(lev_c.detection_tpr, i), fpr=_at(lev_c.detection_fpr, i))
         O["false_alarms"][rows[flag & ~hidden]] += 1
         if lev_c.deprecate_lineage:
             rollback = flag
@@ -600,6 +590,11 @@ def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
     st["building"][i] = False
     st["awaiting"][i] = False
     _capability_cache(st, p, i)
+
+
+def _at(v, i):
+    """Rows ``i`` of a per-row quantity; a scalar (a lever the same for every row) as it is."""
+    return v[i] if isinstance(v, np.ndarray) and v.ndim else v
 
 
 def _capability_cache(st, p, i=None):
@@ -626,11 +621,8 @@ _CAPABILITY_READS = ("automation.", "risk.", "verification.required_exponent")
 
 def _coverage_at(j, t, eff, m, capability_oom, p, lev_v, safety, with_capacity=False):
     """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
-    def at(v):
-        return v[j] if isinstance(v, np.ndarray) and v.ndim else v
-
     pv = {k: v[j] for k, v in p.items() if k.startswith("verification.")}
-    V = verification.capacity(t[j], eff[j], at(m), pv, compute_share=lev_v.compute_share, safety_effort=at(safety))
+    V = verification.capacity(t[j], eff[j], _at(m, j), pv, compute_share=lev_v.compute_share, safety_effort=_at(safety, j))
     cov = verification.coverage(V, capability_oom, pv)
     return (cov, V) if with_capacity else cov
 
