@@ -520,7 +520,7 @@ def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latenc
     Only the rows in ``idle`` are read; ``start_gap`` is 0 where a run is being built or a halt
     holds, and kept where an idle row is not read."""
     i = np.flatnonzero(idle)
-    pi = {k: v[i] for k, v in p.items() if k.startswith(_START_READS)}
+    pi = _pick(p, _START_READS, i)
     m_code_i, cap = m_code[i], st["cap"][i]
     std = generations.run_flop(x_u[i], pi["compute.training_duration_years"], _at(diverted, i), pi)
     dur = generations.run_duration(m_code_i, std, pi)
@@ -560,7 +560,7 @@ def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
     Only the releasing rows are read and written (in place: no caller holds these arrays)."""
     i = np.flatnonzero(rel)
     rows = st["row"][i]
-    pi = {k: v[i] for k, v in p.items() if k.startswith("drift.")}
+    pi = _pick(p, ("drift.",), i)
     cov = cov_rel[i]
     fid, fid_ver = st["fid"][i], st["fid_ver"][i]
     delta = drift.drift_rate(st["build_auto"][i], cov, pi, sandbox_catch=_at(lev_c.sandbox_catch_rate, i), air_gap=_at(lev_c.air_gap, i))
@@ -592,6 +592,22 @@ def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
     _capability_cache(st, p, i)
 
 
+_KEYS: dict[tuple[str, ...], tuple[int, list[str]]] = {}
+
+
+def _keys(p, prefixes):
+    """The parameter paths under ``prefixes`` (every scenario has the same paths: found once)."""
+    hit = _KEYS.get(prefixes)
+    if hit is None or hit[0] != len(p):
+        hit = _KEYS[prefixes] = (len(p), [k for k in p if k.startswith(prefixes)])
+    return hit[1]
+
+
+def _pick(p, prefixes, i):
+    """The parameters under ``prefixes``, at rows ``i``."""
+    return {k: p[k].take(i) for k in _keys(p, prefixes)}
+
+
 def _at(v, i):
     """Rows ``i`` of a per-row quantity; a scalar (a lever the same for every row) as it is."""
     return v[i] if isinstance(v, np.ndarray) and v.ndim else v
@@ -604,7 +620,7 @@ def _capability_cache(st, p, i=None):
     cap = st["cap"]
     if i is not None:
         cap = cap[i]
-        p = {k: v[i] for k, v in p.items() if k.startswith(_CAPABILITY_READS)}
+        p = _pick(p, _CAPABILITY_READS, i)
     kept = auto.capability_terms(cap, p)
     kept["req"] = verification.required(cap, p)
     kept["hazard"] = risk.level(cap, p)
@@ -621,7 +637,7 @@ _CAPABILITY_READS = ("automation.", "risk.", "verification.required_exponent")
 
 def _coverage_at(j, t, eff, m, capability_oom, p, lev_v, safety, with_capacity=False):
     """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
-    pv = {k: v[j] for k, v in p.items() if k.startswith("verification.")}
+    pv = _pick(p, ("verification.",), j)
     V = verification.capacity(t[j], eff[j], _at(m, j), pv, compute_share=lev_v.compute_share, safety_effort=_at(safety, j))
     cov = verification.coverage(V, capability_oom, pv)
     return (cov, V) if with_capacity else cov
@@ -687,7 +703,7 @@ def _record(G, st, land, rows, k_rep, t, m, f_mean, mult, x_u, p, lev_v, safety)
     flat = sel(rows) * n_rep + sel(k_rep)  # one index computation for every variable
     K0, cap = sel(st["K0"]), sel(st["cap"])
     x_u = sel(x_u)
-    pv = {k: sel(v) for k, v in p.items() if k.startswith("verification.")}
+    pv = {k: p[k] for k in _keys(p, ("verification.",))} if every else _pick(p, ("verification.",), i)
     eff = np.power(10.0, np.log10(x_u / sel(st["x0"])) + sel(st["s"]))
     V = verification.capacity(sel(t), eff, sel(m), pv, compute_share=lev_v.compute_share, safety_effort=sel(safety))
     values = {
