@@ -324,46 +324,45 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             O["t_diverged"][rows] = t[bad]
 
         # -- advance the continuous state (a diverged row may read inf or nan: it is retired below)
-        err = np.seterr(invalid="ignore", over="ignore")
-        # software: midpoint (RK2) step. The midpoint research input follows from the labour
-        # elasticity: AI labour rises 1:1 with software OOM and with usable compute, and falls
-        # with the human path, so the step is exact on the human-only trend and second-order
-        # during takeoff. Where the floor on dt would let software jump past max_step_oom, the
-        # software sub-step keeps the unfloored length: software moves on while the clock barely does.
-        g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
-        g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
-        # OOM/yr of usable compute now: the power limit's growth where it binds, else dX/dt / X
-        g_xu = np.where(power_binds, g_pow + np.log(p["compute.efficiency_growth"]),
-                        acq / st["x"] - p["compute.depreciation"]) / np.log(10.0)
-        h_s = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-300))
-        half = 0.5 * h_s
-        s_mid = st["s"] + rate * half
-        log_m_mid = np.log10(np.maximum(m, 1e-300)) + e_q * ((rate + g_xu - g_s / r) * half)
-        rate_mid = software.software_rate(s_mid, t + half, np.power(10.0, log_m_mid), g_s, r, lam,
-                                          p["software.ceiling_oom"])
-        # a midpoint past the ceiling reads a zero rate: there the clipped Euler step is right
-        ceiling_gap = np.maximum(p["software.ceiling_oom"] - st["s"], 0.0)
-        ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], rate, rate_mid) * h_s, 0.0, ceiling_gap)
-        st["s"] = st["s"] + ds
+        with np.errstate(invalid="ignore", over="ignore"):
+            # software: midpoint (RK2) step. The midpoint research input follows from the labour
+            # elasticity: AI labour rises 1:1 with software OOM and with usable compute, and falls
+            # with the human path, so the step is exact on the human-only trend and second-order
+            # during takeoff. Where the floor on dt would let software jump past max_step_oom, the
+            # software sub-step keeps the unfloored length: software moves on while the clock barely does.
+            g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
+            g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
+            # OOM/yr of usable compute now: the power limit's growth where it binds, else dX/dt / X
+            g_xu = np.where(power_binds, g_pow + np.log(p["compute.efficiency_growth"]),
+                            acq / st["x"] - p["compute.depreciation"]) / np.log(10.0)
+            h_s = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-300))
+            half = 0.5 * h_s
+            s_mid = st["s"] + rate * half
+            log_m_mid = np.log10(np.maximum(m, 1e-300)) + e_q * ((rate + g_xu - g_s / r) * half)
+            rate_mid = software.software_rate(s_mid, t + half, np.power(10.0, log_m_mid), g_s, r, lam,
+                                              p["software.ceiling_oom"])
+            # a midpoint past the ceiling reads a zero rate: there the clipped Euler step is right
+            ceiling_gap = np.maximum(p["software.ceiling_oom"] - st["s"], 0.0)
+            ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], rate, rate_mid) * h_s, 0.0, ceiling_gap)
+            st["s"] = st["s"] + ds
 
-        acq_growth = np.where(fab_binds, g_fab, physical.budget_growth(p))
-        st["x"] = physical.advance_compute(st["x"], acq, acq_growth, p["compute.depreciation"], dt)
-        st["ln_fab"] = st["ln_fab"] + g_fab * dt
-        st["ln_pow"] = st["ln_pow"] + g_pow * dt
-        st["z_fab"] = physical.advance_lag(st["z_fab"], f_mean, p["compute.fab_lead_time_years"], dt)
-        st["z_pow"] = physical.advance_lag(st["z_pow"], f_mean, p["compute.power_lead_time_years"], dt)
-        st["cumhaz"] = st["cumhaz"] + h * dt
+            acq_growth = np.where(fab_binds, g_fab, physical.budget_growth(p))
+            st["x"] = physical.advance_compute(st["x"], acq, acq_growth, p["compute.depreciation"], dt)
+            st["ln_fab"] = st["ln_fab"] + g_fab * dt
+            st["ln_pow"] = st["ln_pow"] + g_pow * dt
+            st["z_fab"] = physical.advance_lag(st["z_fab"], f_mean, p["compute.fab_lead_time_years"], dt)
+            st["z_pow"] = physical.advance_lag(st["z_pow"], f_mean, p["compute.power_lead_time_years"], dt)
+            st["cumhaz"] = st["cumhaz"] + h * dt
 
-        rows = st["row"]
-        acc = slice(None) if whole else rows
-        O["bind_power_years"][acc] += np.where(power_binds, dt, 0.0)
-        O["bind_fab_years"][acc] += np.where(~power_binds & fab_binds, dt, 0.0)
-        O["bind_budget_years"][acc] += np.where(~power_binds & ~fab_binds, dt, 0.0)
-        O["years_paused"][acc] += np.where(st["paused"], dt, 0.0)
-        O["years_gated"][acc] += np.where(st["awaiting"], dt, 0.0)
-        st["build_left"] = np.where(running, st["build_left"] - dt, st["build_left"])
-        t = st["t"] = t + dt
-        np.seterr(**err)
+            rows = st["row"]
+            acc = slice(None) if whole else rows
+            O["bind_power_years"][acc] += np.where(power_binds, dt, 0.0)
+            O["bind_fab_years"][acc] += np.where(~power_binds & fab_binds, dt, 0.0)
+            O["bind_budget_years"][acc] += np.where(~power_binds & ~fab_binds, dt, 0.0)
+            O["years_paused"][acc] += np.where(st["paused"], dt, 0.0)
+            O["years_gated"][acc] += np.where(st["awaiting"], dt, 0.0)
+            st["build_left"] = np.where(running, st["build_left"] - dt, st["build_left"])
+            t = st["t"] = t + dt
         # compute at the new time, for the events below (starts, releases, pause ends, reports)
         x_rep, _ = physical.usable_compute(st["x"], t, st["ln_pow"], p)
         x_new = x_rep if mx is None else mx.covert_compute(st, x_rep)
