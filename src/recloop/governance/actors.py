@@ -20,9 +20,9 @@ Each actor steps on its own clock (its own events and its own fast phases set it
 its world's next review; an actor that gets there first waits for the others, the review runs
 on the whole group, and all of them go on. So a world costs the sum of its actors' steps over a
 review interval rather than the steps of their union, and the cross-actor quantities are exact
-at each review and held between reviews. Samples retire as whole groups of A rows. Random draws are counter-based per
-(seed, sample, actor, stream, counter): the draw index of actor a of sample i is i + a * 2^40,
-so actor 0 sees the draws of the single-developer world i.
+at each review and held between reviews. Samples retire as whole groups of A rows. Random
+draws are counter-based per (seed, sample, actor, stream, counter): the draw index of actor a
+of sample i is i + a * 2^40, so actor 0 sees the draws of the single-developer world i.
 """
 
 from __future__ import annotations
