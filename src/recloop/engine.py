@@ -366,7 +366,6 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         # compute at the new time, for the events below (starts, releases, pause ends, reports)
         x_rep, _ = physical.usable_compute(st["x"], t, st["ln_pow"], p)
         x_new = x_rep if mx is None else mx.covert_compute(st, x_rep)
-        eff_new = np.power(10.0, np.log10(x_new / st["x0"]) + st["s"])
 
         # ---------------- events at the new time
         # catastrophe
@@ -430,7 +429,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             caught_up = np.zeros(t.size, bool)
             j = np.flatnonzero(st["paused"])
             target = np.where(st["building"][j], np.maximum(st["build_cap"][j], st["cap"][j]), st["cap"][j])
-            caught_up[j] = _coverage_at(j, t, eff_new, 1.0, target, p, lev_v, safety) >= 1.0
+            caught_up[j] = _coverage_at(j, st, t, x_new, 1.0, target, p, lev_v, safety) >= 1.0
             end = st["paused"] & (
                 ((st["pause_kind"] == 2) & (t >= st["pause_end"] - _EPS))
                 | ((st["pause_kind"] == 1) & caught_up)
@@ -444,7 +443,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         if done.any():
             j = np.flatnonzero(done)
             V_rel, cov_rel = np.zeros(t.size), np.zeros(t.size)
-            cov_rel[j], V_rel[j] = _coverage_at(j, t, eff_new, m, st["build_cap"][j], p, lev_v, safety, with_capacity=True)
+            cov_rel[j], V_rel[j] = _coverage_at(j, st, t, x_new, m, st["build_cap"][j], p, lev_v, safety, with_capacity=True)
             blocked = done & st["gate"] & (cov_rel < 1.0)
             st["awaiting"] = blocked
             rel = done & ~blocked
@@ -453,9 +452,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
                 _milestones(st, O, rel, t, V_rel, p)
 
         # new training runs: when the potential capability clears the step
-        idle = ~st["building"] & ~st["paused"]
-        if mx is not None:  # an actor waiting for its world's review took no step: it decided on arrival
-            idle = idle & (dt > 0)
+        # (a row that took no step, waiting at a review or done, decided on arrival)
+        idle = ~st["building"] & ~st["paused"] & (dt > 0)
         if idle.any():
             _maybe_start(st, idle, t, x_new, m_code, f_d, f_mean, diverted, sandbox_latency, p,
                          cap_oom=None if mx is None else mx.cap_oom(st))
@@ -634,10 +632,12 @@ def _capability_cache(st, p, i=None):
 _CAPABILITY_READS = ("automation.", "risk.", "verification.required_exponent")
 
 
-def _coverage_at(j, t, eff, m, capability_oom, p, lev_v, safety, with_capacity=False):
-    """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
+def _coverage_at(j, st, t, x_u, m, capability_oom, p, lev_v, safety, with_capacity=False):
+    """Verification coverage of ``capability_oom`` for rows ``j`` at the new time, from usable
+    compute ``x_u`` and software then (and the capacity)."""
     pv = _pick(p, ("verification.",), j)
-    V = verification.capacity(t[j], eff[j], _at(m, j), pv, compute_share=lev_v.compute_share, safety_effort=_at(safety, j))
+    eff = np.power(10.0, np.log10(x_u[j] / st["x0"][j]) + st["s"][j])
+    V = verification.capacity(t[j], eff, _at(m, j), pv, compute_share=lev_v.compute_share, safety_effort=_at(safety, j))
     cov = verification.coverage(V, capability_oom, pv)
     return (cov, V) if with_capacity else cov
 
