@@ -11,9 +11,12 @@ with ``sd_series`` the series' measurement error (0.3 OOM for training compute; 
 CI half-width in log2 hours, 95% -> 1 sd; 0.15 OOM for GPU price-performance), so every series
 weighs the same whatever its number of points. The tolerance is the ``accept`` quantile of the
 distances; the accepted worlds (equal weights) are the posterior, and its effective sample size
-is their number. A parameter the record does not constrain (verification, drift, risk) keeps
-its prior: its posterior 90% interval is as wide as the prior's (``width_ratio`` near 1), and
-the calibrated scenario keeps the prior distribution for it (``width_ratio`` above ``keep_above``).
+is their number. A parameter counts as constrained by the record when its accepted draws differ
+from its prior draws by a two-sample Kolmogorov-Smirnov test at level ``alpha`` divided by the
+number of uncertain parameters (Bonferroni); the calibrated scenario replaces only those
+parameters' distributions by a fit to the posterior (lognormal for a positive prior family, else
+normal). A parameter the record does not constrain (verification, drift, risk) keeps its prior:
+its posterior 90% interval stays as wide as the prior's (``width_ratio`` near 1).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from recloop.hindcast import TODAY, Series, _grid_index, _with_start, default_series, initial_state, model_grids
 from recloop.params import LogNormal, LogUniform, Normal, RecloopInputError, Uniform
@@ -81,7 +85,7 @@ def _q(x):
 
 def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, samples: int = 20_000,
               accept: float = 0.05, seed: int = 0, series: list[Series] | None = None,
-              keep_above: float = 0.9) -> Calibration:
+              alpha: float = 0.01) -> Calibration:
     """ABC rejection of ``scenario``'s uncertain parameters against ``series`` (default: the record)."""
     from recloop.engine import simulate
     from recloop.sampling import draw_parameters
@@ -104,16 +108,19 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     P = draw_parameters(sc, res.outcomes["sample"], res.seed)
     table: dict[str, dict[str, Any]] = {}
     post: dict[str, np.ndarray] = {}
-    for path in sc.uncertain_paths():
+    paths = sc.uncertain_paths()
+    for path in paths:
         prior, x = P[path], P[path][ok]
         pq, qq = _q(prior), _q(x)
         width = pq[2] - pq[0]
+        pval = float(stats.ks_2samp(x, prior).pvalue)
         table[path] = {"prior": pq, "posterior": qq,
-                       "width_ratio": float((qq[2] - qq[0]) / width) if width > 0 else 1.0}
+                       "width_ratio": float((qq[2] - qq[0]) / width) if width > 0 else 1.0,
+                       "ks_pvalue": pval, "constrained": bool(pval < alpha / len(paths))}
         post[path] = x
     cal = Calibration("ABC rejection", float(start), samples, int(ok.sum()), tol, accept, seed,
                       [s.name for s in obs], table, post)
-    cal.scenario = posterior_scenario(base, cal, keep_above=keep_above)
+    cal.scenario = posterior_scenario(base, cal)
     return cal
 
 
@@ -134,7 +141,7 @@ def _fit_like(prior, x: np.ndarray, bounds):
     return Normal(dist="normal", mean=mean, sd=sd)
 
 
-def posterior_scenario(base, cal: Calibration, *, keep_above: float = 0.9):
+def posterior_scenario(base, cal: Calibration):
     """``base`` with each constrained parameter's distribution replaced by its posterior fit."""
     from recloop.scenario import parse_scenario, scenario_specs
 
@@ -142,7 +149,7 @@ def posterior_scenario(base, cal: Calibration, *, keep_above: float = 0.9):
     d = base.model_dump(mode="json")
     changed = []
     for path, row in cal.params.items():
-        if row["width_ratio"] > keep_above:
+        if not row["constrained"]:
             continue  # the record does not constrain it: keep the prior
         prior = base.value(path)
         if not isinstance(prior, (Uniform, LogUniform, Normal, LogNormal)):

@@ -207,7 +207,8 @@ def frontier_series(years: np.ndarray, values: np.ndarray, *, since: float = -np
     """The running record of a series: the points that set a new maximum when released.
 
     ``values`` must be finite where used; NaNs are skipped. Points before ``since`` count toward
-    the record but are not returned (a hindcast from 2019 compares the records set after 2019)."""
+    the record but are not returned (a hindcast from 2019 compares the records set after 2019).
+    Of several records set on the same date only the largest is kept."""
     order = np.argsort(years, kind="stable")
     best = -np.inf
     ty, tv = [], []
@@ -218,6 +219,9 @@ def frontier_series(years: np.ndarray, values: np.ndarray, *, since: float = -np
         if v > best:
             best = v
             if years[i] >= since:
+                if ty and ty[-1] == years[i]:  # records set on the same day: the larger one
+                    ty.pop()
+                    tv.pop()
                 ty.append(years[i])
                 tv.append(v)
     return np.array(ty, dtype=np.float64), np.array(tv, dtype=np.float64)

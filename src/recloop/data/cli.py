@@ -92,11 +92,11 @@ def register(app: typer.Typer) -> None:
             return
         typer.echo(f"{cal.method}: {cal.samples} prior draws from {cal.start:g}, tolerance {cal.tolerance:.3g} "
                    f"(accept {cal.accept:.0%}), effective sample size {cal.ess}; series {', '.join(cal.series)}")
-        typer.echo(f"\n{'parameter':42s} {'prior p5 / p50 / p95':>32s} {'posterior p5 / p50 / p95':>32s}  width")
+        typer.echo(f"\n{'parameter':42s} {'prior p5 / p50 / p95':>32s} {'posterior p5 / p50 / p95':>32s}  width  constrained")
         for k, v in cal.params.items():
             pr = " / ".join(f"{x:.3g}" for x in v["prior"])
             po = " / ".join(f"{x:.3g}" for x in v["posterior"])
-            typer.echo(f"{k:42s} {pr:>32s} {po:>32s}  {v['width_ratio']:.2f}")
+            typer.echo(f"{k:42s} {pr:>32s} {po:>32s}  {v['width_ratio']:.2f}   {'yes' if v['constrained'] else 'no'}")
         typer.echo(f"\n{'forecast':24s} {'prior p10 / p50 / p90':>30s} {'posterior p10 / p50 / p90':>30s}")
         for r in rows:
             pr = " / ".join(_fmt(x, 3 if r["unit"] == "probability" else 1) for x in r["prior"])

@@ -1,0 +1,154 @@
+"""The hindcast harness on constructed cases, its JSON shape, and its initial conditions.
+
+Engine numbers are not pinned: they move with the engine. What is tested: a model that
+reproduces a series exactly covers every point; one far off covers none; shifting model and
+data together changes nothing; the initial state is read from the data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from recloop import data as D
+from recloop import hindcast as hc
+from recloop.data import cli as data_cli
+from recloop.params import RecloopInputError
+
+TIMES = np.arange(0.0, 8.0 + 1e-9, 1 / 12)
+
+
+def _series(dates, values, name="s"):
+    return hc.Series(name, "u", np.asarray(dates, float), np.asarray(values, float), tuple(f"p{i}" for i in range(len(dates))))
+
+
+def _truth_grid(fn, n=50, noise=0.0, seed=0):
+    rng = np.random.default_rng(seed)
+    return fn(TIMES)[None, :] + noise * rng.standard_normal((n, TIMES.size))
+
+
+def test_a_model_that_reproduces_the_series_exactly_covers_every_point():
+    f = lambda t: 20 + 0.5 * t  # noqa: E731
+    dates = 2019 + np.array([0.0, 1.0, 2.5, 4.0, 7.0])
+    s = _series(dates, f(dates - 2019))
+    r = hc.compare(s, _truth_grid(f), TIMES, 2019.0)
+    assert r.coverage_50 == 1.0 and r.coverage_90 == 1.0
+    assert r.median_width_90 == 0.0
+    assert [p["p50"] for p in r.points] == pytest.approx(list(s.values))
+
+
+def test_a_model_far_from_the_data_covers_nothing():
+    dates = 2019 + np.array([1.0, 2.0, 3.0])
+    s = _series(dates, [100.0, 100.0, 100.0])
+    r = hc.compare(s, _truth_grid(lambda t: t, noise=1.0), TIMES, 2019.0)
+    assert r.coverage_50 == 0.0 and r.coverage_90 == 0.0
+
+
+def test_band_shares_match_the_band_definitions_on_a_wide_normal_fan():
+    # observations at the model's own quantiles: p50 is inside both, p10 only inside 90%, p1 neither
+    n = 20_000
+    grid = np.random.default_rng(1).standard_normal((n, TIMES.size))
+    dates = 2019 + np.array([1.0, 2.0, 3.0])
+    s = _series(dates, [0.0, -1.2816, -2.3263])
+    r = hc.compare(s, grid, TIMES, 2019.0)
+    assert [p["in_50"] for p in r.points] == [True, False, False]
+    assert [p["in_90"] for p in r.points] == [True, True, False]
+    assert r.coverage_50 == pytest.approx(1 / 3) and r.coverage_90 == pytest.approx(2 / 3)
+    assert all(p["p5"] <= p["p25"] <= p["p50"] <= p["p75"] <= p["p95"] for p in r.points)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shift=st.floats(-50, 50), seed=st.integers(0, 1000))
+def test_shifting_model_and_data_together_changes_no_coverage(shift, seed):
+    rng = np.random.default_rng(seed)
+    grid = rng.standard_normal((200, TIMES.size)) + TIMES[None, :]
+    dates = 2019 + np.sort(rng.uniform(0, 8, 6))
+    obs = dates - 2019 + rng.normal(0, 1.2, 6)
+    a = hc.compare(_series(dates, obs), grid, TIMES, 2019.0)
+    b = hc.compare(_series(dates, obs + shift), grid + shift, TIMES, 2019.0)
+    assert (a.coverage_50, a.coverage_90) == (b.coverage_50, b.coverage_90)
+
+
+def test_points_outside_the_window_are_left_out_and_dates_read_the_state_then():
+    grid = np.tile(np.arange(TIMES.size, dtype=float), (3, 1))
+    s = _series([2018.5, 2019.0 + 1.5 / 12, 2030.0], [0.0, 1.0, 0.0])
+    r = hc.compare(s, grid, TIMES, 2019.0)
+    assert len(r.points) == 1
+    assert r.points[0]["p50"] == 1.0  # 1.5 months in: the report of month 1 is in force
+
+
+def test_release_held_physical_compute():
+    values = np.array([[1.0, 0.9, 0.8, 2.0, 1.9], [5.0, 4.0, 3.0, 2.0, 1.0]])
+    gen = np.array([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]], dtype=float)
+    held = hc._held_at_release(values, gen)
+    assert held.tolist() == [[1.0, 1.0, 1.0, 2.0, 2.0], [5.0] * 5]
+
+
+def test_initial_state_is_the_largest_notable_run_before_the_start():
+    m = D.load("epoch_models")
+    for start in (2019.0, 2023.0):
+        s = hc.initial_state(start)
+        before = m["notable"] & (m.years < start)
+        assert s["initial_training_flop"] == m["training_compute_flop"][before].max()
+        assert s["start_year"] == start
+    assert hc.initial_state(2023.5)["initial_training_flop"] == pytest.approx(2.1e25)  # GPT-4
+
+
+def test_bad_start_is_one_line():
+    with pytest.raises(RecloopInputError) as e:
+        hc.hindcast(start=2030.0, samples=10)
+    assert e.value.problems == ["--from: must be a year in [2000, 2026.9), got 2030.0"]
+    with pytest.raises(RecloopInputError, match="no notable model"):
+        hc.initial_state(1900.0)
+
+
+def test_full_pipeline_with_a_model_that_reproduces_the_data_covers_everything():
+    series = hc.default_series(2019.0)
+
+    def exact(result, state):  # every sample's value = the observed point, held until the next
+        out = {}
+        for s in series:
+            k = hc._grid_index(result.times, s.dates, 2019.0)
+            row = np.full(result.times.size, np.nan)
+            row[k] = s.values
+            out[s.name] = np.tile(row, (result.samples, 1))
+        return out
+
+    r = hc.hindcast(samples=20, series=series, grids=exact)
+    assert set(r.series) == {s.name for s in series}
+    assert all(s.coverage_90 == 1.0 and s.coverage_50 == 1.0 for s in r.series.values())
+
+
+def test_hindcast_json_has_the_documented_shape():
+    app = typer.Typer()
+
+    @app.callback()
+    def _group() -> None:
+        """test group"""
+
+    data_cli.register(app)
+    res = CliRunner().invoke(app, ["hindcast", "--from", "2019", "--samples", "200", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["start"] == 2019.0 and out["initial"]["initial_training_flop"] > 0
+    assert {"training_compute", "metr_p50", "metr_p80", "gpu_price_performance"} <= set(out["series"])
+    for s in out["series"].values():
+        assert 0.0 <= s["coverage_50"] <= s["coverage_90"] <= 1.0
+        assert s["points"]
+        for p in s["points"]:
+            assert {"date", "observed", "p5", "p50", "p95"} <= set(p)
+            assert p["p5"] <= p["p50"] <= p["p95"]
+    bad = CliRunner().invoke(app, ["hindcast", "--from", "1800", "--samples", "10"])
+    assert bad.exit_code != 0
+
+
+def test_figure_is_written(tmp_path):
+    r = hc.hindcast(samples=50)
+    path = tmp_path / "h.png"
+    hc.figure(r, path)
+    assert path.stat().st_size > 10_000 and path.read_bytes()[:4] == b"\x89PNG"
