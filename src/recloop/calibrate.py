@@ -171,7 +171,13 @@ def forecast_table(prior_scenario, posterior, *, samples: int = 2000, seed: int 
     from recloop.outcomes import summarize
 
     rows = []
-    sums = [summarize(simulate(s, samples=samples, seed=seed)) for s in (prior_scenario, posterior)]
+    results = [simulate(s, samples=samples, seed=seed) for s in (prior_scenario, posterior)]
+    sums = [summarize(r) for r in results]
+    horizon_dates = [_horizon_milestones(r) for r in results]
+    for name in ("work_day", "work_week", "work_month", "work_year"):
+        a, b = (h[name] for h in horizon_dates)
+        rows.append({"outcome": f"t_horizon_{name}", "unit": "year", "prior": a["q"], "posterior": b["q"],
+                     "prior_reached": a["reached"], "posterior_reached": b["reached"]})
     for key in ("t_automation_50", "t_automation_90", "t_takeoff_start", "t_superhuman"):
         a, b = (s["milestones"][key] for s in sums)
         rows.append({"outcome": key, "unit": "year", "prior": [a["p10"], a["p50"], a["p90"]],
@@ -183,3 +189,19 @@ def forecast_table(prior_scenario, posterior, *, samples: int = 2000, seed: int 
     a, b = (s["alignment"]["p_unverified_takeoff"] for s in sums)
     rows.append({"outcome": "p_unverified_takeoff", "unit": "probability", "prior": [a], "posterior": [b]})
     return rows
+
+
+def _horizon_milestones(result) -> dict[str, dict[str, Any]]:
+    """Dates the deployed generation's 50% METR horizon first reaches a work day, week, month, year."""
+    from recloop.hindcast import _effective_compute_2025
+    from recloop.mechanisms import horizon
+    from recloop.sampling import draw_parameters
+
+    P = draw_parameters(result.scenario, result.outcomes["sample"], result.seed)
+    E = _effective_compute_2025(result, P)
+    out = {}
+    for name, t in horizon.milestone_dates(result.times, E, P).items():
+        hit = np.isfinite(t)
+        q = [float(result.scenario.start_year + v) for v in np.percentile(t[hit], (10, 50, 90))] if hit.any() else [None] * 3
+        out[name] = {"reached": float(hit.mean()), "q": q}
+    return out

@@ -106,5 +106,5 @@ def test_calibrate_command_writes_a_loadable_scenario_and_prints_both_forecasts(
     assert body["calibration"]["method"] == "ABC rejection"
     assert body["calibration"]["effective_sample_size"] == 30
     names = [r["outcome"] for r in body["forecasts"]]
-    assert {"t_automation_50", "t_superhuman", "takeoff_years", "p_unverified_takeoff"} <= set(names)
+    assert {"t_automation_50", "t_superhuman", "takeoff_years", "p_unverified_takeoff", "t_horizon_work_month"} <= set(names)
     assert load_scenario(out).name == "baseline-calibrated"
