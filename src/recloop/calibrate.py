@@ -28,10 +28,19 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from recloop.hindcast import TODAY, Series, _grid_index, _with_start, default_series, initial_state, model_grids
+from recloop.hindcast import (
+    TODAY,
+    Series,
+    _grid_index,
+    _single_developer,
+    _with_start,
+    default_series,
+    initial_state,
+    model_grids,
+)
 from recloop.params import LogNormal, LogUniform, Normal, RecloopInputError, Uniform
 
-__all__ = ["Calibration", "calibrate", "distances", "posterior_scenario", "forecast_table"]
+__all__ = ["Calibration", "calibrate", "distances", "forecast_table", "posterior_scenario"]
 
 
 @dataclass
@@ -96,6 +105,7 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     if not isinstance(samples, int) or samples < 100:
         raise RecloopInputError([f"--samples: calibration needs at least 100 prior draws, got {samples!r}"])
     base = load_scenario(scenario) if scenario is None or isinstance(scenario, str) else scenario
+    _single_developer(base)
     state = initial_state(start)
     sc = _with_start(base, state)
     res = simulate(sc, samples=samples, seed=seed, years=end - start, report_every=1.0 / 12.0)

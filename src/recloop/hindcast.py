@@ -27,15 +27,26 @@ it is tested on constructed cases; the numbers of a real hindcast move with the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from recloop.params import RecloopInputError
 
-__all__ = ["Series", "SeriesResult", "HindcastResult", "hindcast", "compare", "default_series", "initial_state",
-           "model_grids", "TODAY", "SERIES_UNITS"]
+__all__ = [
+    "SERIES_UNITS",
+    "TODAY",
+    "HindcastResult",
+    "Series",
+    "SeriesResult",
+    "compare",
+    "default_series",
+    "hindcast",
+    "initial_state",
+    "model_grids",
+]
 
 TODAY = 2026.9
 QS = (5, 25, 50, 75, 95)
@@ -186,6 +197,12 @@ def initial_state(start: float) -> dict[str, float]:
     return {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
 
 
+def _single_developer(scenario) -> None:
+    if scenario.actors:
+        raise RecloopInputError([f"scenario: '{scenario.name}' has {len(scenario.actors)} actors; the hindcast "
+                                 "compares the single frontier developer with the record (use a scenario without [[actors]])"])
+
+
 def _with_start(scenario, state):
     from recloop.scenario import parse_scenario
 
@@ -264,6 +281,7 @@ def hindcast(scenario=None, *, start: float = 2019.0, end: float = TODAY, sample
     if not (isinstance(start, (int, float)) and math.isfinite(start) and 2000 <= start < end):
         raise RecloopInputError([f"--from: must be a year in [2000, {end:g}), got {start!r}"])
     scenario = load_scenario(scenario) if scenario is None or isinstance(scenario, str) else scenario
+    _single_developer(scenario)
     state = initial_state(start)
     sc = _with_start(scenario, state)
     res = simulate(sc, samples=samples, seed=seed, years=end - start, report_every=report_every)

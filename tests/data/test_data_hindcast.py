@@ -33,7 +33,7 @@ def _truth_grid(fn, n=50, noise=0.0, seed=0):
 
 
 def test_a_model_that_reproduces_the_series_exactly_covers_every_point():
-    f = lambda t: 20 + 0.5 * t  # noqa: E731
+    f = lambda t: 20 + 0.5 * t
     dates = 2019 + np.array([0.0, 1.0, 2.5, 4.0, 7.0])
     s = _series(dates, f(dates - 2019))
     r = hc.compare(s, _truth_grid(f), TIMES, 2019.0)
@@ -152,3 +152,10 @@ def test_figure_is_written(tmp_path):
     path = tmp_path / "h.png"
     hc.figure(r, path)
     assert path.stat().st_size > 10_000 and path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_scenario_with_actors_is_refused_in_one_line():
+    with pytest.raises(RecloopInputError) as e:
+        hc.hindcast("two-firm", samples=10)
+    (msg,) = e.value.problems
+    assert "actors" in msg and "two-firm" in msg

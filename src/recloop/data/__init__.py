@@ -24,7 +24,7 @@ import numpy as np
 
 from recloop.params import RecloopInputError
 
-__all__ = ["Dataset", "load", "names", "catalog", "decimal_year", "frontier_series", "DATA_DIR"]
+__all__ = ["DATA_DIR", "Dataset", "catalog", "decimal_year", "frontier_series", "load", "names"]
 
 DATA_DIR = Path(str(resources.files("recloop") / "data"))
 _TYPES = ("str", "float", "date", "bool")

@@ -24,7 +24,7 @@ import numpy as np
 from recloop.data import load
 from recloop.mechanisms.horizon import E_REF
 
-__all__ = ["CROSSWALK", "HorizonFit", "fit", "matched_points", "G_P5", "G_P95", "FLOP_SD_OOM"]
+__all__ = ["CROSSWALK", "FLOP_SD_OOM", "G_P5", "G_P95", "HorizonFit", "fit", "matched_points"]
 
 #: METR TH 1.1 agent key -> Epoch AI model name (base model whose training compute Epoch estimates).
 #: davinci_002 is METR's stand-in for GPT-3 (METR dates it to GPT-3's release, 2020-05-28).

@@ -21,9 +21,19 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["E_REF", "WORK_DAY_HOURS", "WORK_WEEK_HOURS", "WORK_MONTH_HOURS", "WORK_YEAR_HOURS", "MILESTONES",
-           "horizon_hours", "capability_for_horizon", "doubling_time_years", "milestone_capabilities",
-           "milestone_dates"]
+__all__ = [
+    "E_REF",
+    "MILESTONES",
+    "WORK_DAY_HOURS",
+    "WORK_MONTH_HOURS",
+    "WORK_WEEK_HOURS",
+    "WORK_YEAR_HOURS",
+    "capability_for_horizon",
+    "doubling_time_years",
+    "horizon_hours",
+    "milestone_capabilities",
+    "milestone_dates",
+]
 
 #: Reference capability of the intercept: log10 effective FLOP (2025 algorithms) = 25.
 E_REF = 25.0
