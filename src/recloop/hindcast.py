@@ -220,12 +220,24 @@ def _with_start(scenario, state):
     return sc.model_copy(update={"compute": compute})
 
 
-def _effective_compute_2025(result, P) -> np.ndarray:
-    """log10 effective FLOP of the deployed generation in 2025-algorithm FLOP-equivalents.
+def _software_2025(result, P) -> np.ndarray:
+    """Software efficiency in OOM above 2025's algorithms, per sample and report time.
 
-    The engine that declares ``CAPABILITY_SCALE = "2025-algorithms"`` reports it directly. Today's
-    engine measures software above the start's algorithms, so a start on the historical trend
-    is ``g (start - 2025)`` OOM below 2025's algorithms (g: the sample's algorithmic rate)."""
+    An engine that declares ``CAPABILITY_SCALE = "2025-algorithms"`` reports ``software_oom``
+    on that scale. Today's engine measures it above the start's algorithms; a start on the
+    historical trend is ``g (start - 2025)`` OOM below 2025's (g: the sample's algorithmic rate)."""
+    from recloop import engine
+
+    s = result.trajectories["software_oom"].astype(np.float64)
+    if getattr(engine, "CAPABILITY_SCALE", "start") == "2025-algorithms":
+        return s
+    g = P["software.initial_rate_oom_per_year"]
+    return s + g[:, None] * (result.scenario.start_year - 2025.0)
+
+
+def _effective_compute_2025(result, P) -> np.ndarray:
+    """log10 effective FLOP of the deployed generation in 2025-algorithm FLOP-equivalents (the
+    same shift as :func:`_software_2025`)."""
     from recloop import engine
 
     ec = result.trajectories["effective_compute"].astype(np.float64)
@@ -235,32 +247,33 @@ def _effective_compute_2025(result, P) -> np.ndarray:
     return ec + g[:, None] * (result.scenario.start_year - 2025.0)
 
 
-def _held_at_release(values: np.ndarray, generation: np.ndarray) -> np.ndarray:
-    """Each row's value at the report time of its latest release (or the start), carried forward."""
-    n, m = values.shape
-    changed = np.zeros((n, m), dtype=bool)
-    changed[:, 0] = True
-    with np.errstate(invalid="ignore"):
-        changed[:, 1:] = np.nan_to_num(generation[:, 1:], nan=-1) != np.nan_to_num(generation[:, :-1], nan=-1)
-    idx = np.where(changed, np.arange(m)[None, :], 0)
-    idx = np.maximum.accumulate(idx, axis=1)
-    return np.take_along_axis(values, idx, axis=1)
+def _lagged(grid: np.ndarray, lag_years: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Each row's value ``lag_years`` (per row) earlier; before the start, the value at the start."""
+    step = float(times[1] - times[0]) if times.size > 1 else 1.0
+    k = np.arange(times.size)[None, :] - np.rint(np.asarray(lag_years, dtype=float) / step).astype(int)[:, None]
+    return np.take_along_axis(grid, np.clip(k, 0, times.size - 1), axis=1)
 
 
 def model_grids(result, state) -> dict[str, np.ndarray]:
-    """The model's value of each default series per sample and report time."""
+    """The model's value of each default series per sample and report time.
+
+    The record is the largest run (and the best agent) over many labs, which improves in small
+    steps; the model's developer releases in generations about ``generations.step_oom`` apart.
+    So the model side is the developer's *release envelope*: the run its compute allowed one
+    human-paced build time (``generations.prep_years + compute.training_duration_years``) before
+    the date, and that run's effective compute with the software of then."""
     from recloop.mechanisms import horizon
+    from recloop.mechanisms.physical import SECONDS_PER_YEAR
     from recloop.sampling import draw_parameters
 
     P = draw_parameters(result.scenario, result.outcomes["sample"], result.seed)
     T = result.trajectories
-    if "training_flop" in T:  # the deployed generation's physical training FLOP (log10), when exposed
-        phys = T["training_flop"].astype(np.float64)
-    else:  # today's engine: effective compute less the software gained since the start, read at
-        # each release and held until the next (a lower bound: software also moved during the build)
-        phys = _held_at_release(T["effective_compute"].astype(np.float64) - T["software_oom"].astype(np.float64),
-                                T["generation"].astype(np.float64))
-    E = _effective_compute_2025(result, P)
+    run = T["compute_flops"].astype(np.float64) + np.log10(
+        P["compute.training_share"] * P["compute.utilization"] * P["compute.training_duration_years"]
+        * SECONDS_PER_YEAR)[:, None]
+    lag = P["generations.prep_years"] + P["compute.training_duration_years"]
+    phys = _lagged(run, lag, result.times)
+    E = _lagged(run + _software_2025(result, P), lag, result.times)
     ph = {k: P[k][:, None] for k in ("horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio")}
     grids = {"training_compute": phys,
              "metr_p50": np.log2(horizon.horizon_hours(E, ph, 50)),

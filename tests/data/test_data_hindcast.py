@@ -82,11 +82,25 @@ def test_points_outside_the_window_are_left_out_and_dates_read_the_state_then():
     assert r.points[0]["p50"] == 1.0  # 1.5 months in: the report of month 1 is in force
 
 
-def test_release_held_physical_compute():
-    values = np.array([[1.0, 0.9, 0.8, 2.0, 1.9], [5.0, 4.0, 3.0, 2.0, 1.0]])
-    gen = np.array([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]], dtype=float)
-    held = hc._held_at_release(values, gen)
-    assert held.tolist() == [[1.0, 1.0, 1.0, 2.0, 2.0], [5.0] * 5]
+def test_lagged_reads_each_row_its_own_lag_earlier():
+    times = np.arange(0.0, 1.0 + 1e-9, 0.25)
+    grid = np.tile(np.arange(5, dtype=float), (3, 1))
+    out = hc._lagged(grid, np.array([0.0, 0.25, 0.6]), times)
+    assert out.tolist() == [[0, 1, 2, 3, 4], [0, 0, 1, 2, 3], [0, 0, 0, 1, 2]]  # 0.6 yr: 2 steps
+
+
+def test_model_envelope_starts_at_the_data_frontier_run():
+    from recloop.engine import simulate
+    from recloop.scenario import load_scenario
+
+    state = hc.initial_state(2019.0)
+    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=200, seed=0,
+                   years=hc.TODAY - 2019.0, report_every=1 / 12)
+    g = hc.model_grids(res, state)["training_compute"]
+    # until one build time has passed, every world's envelope is the data's frontier run
+    # (physical.initial_compute inverts the run size)
+    assert g[:, 0] == pytest.approx(np.log10(state["initial_training_flop"]), abs=1e-5)
+    assert np.all(np.diff(g, axis=1)[:, :3] == 0.0)
 
 
 def test_initial_state_is_the_largest_notable_run_before_the_start():

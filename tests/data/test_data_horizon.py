@@ -133,3 +133,11 @@ def test_mapping_driven_by_the_historical_trend_reproduces_metr_doubling_time():
 def test_doubling_time_falls_as_the_effective_compute_trend_rises():
     f = H.fit().as_params()
     assert hz.doubling_time_years(f, 1.5) < hz.doubling_time_years(f, 1.0)
+
+
+def test_time_horizon_1_0_and_1_1_give_consistent_slopes():
+    """Two task suites, the same mapping: each fit's median slope lies in the other's 90% interval."""
+    a, b = H.fit(version="1_1"), H.fit(version="1_0")
+    assert b.points > a.points >= 9
+    assert a.oom_per_doubling[0] <= b.oom_per_doubling[1] <= a.oom_per_doubling[2]
+    assert b.oom_per_doubling[0] <= a.oom_per_doubling[1] <= b.oom_per_doubling[2]

@@ -24,7 +24,7 @@ import numpy as np
 from recloop.data import load
 from recloop.mechanisms.horizon import E_REF
 
-__all__ = ["CROSSWALK", "FLOP_SD_OOM", "G_P5", "G_P95", "HorizonFit", "fit", "matched_points"]
+__all__ = ["CROSSWALK", "CROSSWALKS", "CROSSWALK_1_0", "FLOP_SD_OOM", "G_P5", "G_P95", "HorizonFit", "fit", "matched_points"]
 
 #: METR TH 1.1 agent key -> Epoch AI model name (base model whose training compute Epoch estimates).
 #: davinci_002 is METR's stand-in for GPT-3 (METR dates it to GPT-3's release, 2020-05-28).
@@ -39,6 +39,23 @@ CROSSWALK = {
     "claude_3_5_sonnet_20240620_inspect": "Claude 3.5 Sonnet",
     "claude_3_7_sonnet_inspect": "Claude 3.7 Sonnet",
 }
+#: The same for Time Horizon 1.0 (its keys differ; it also scores open-weight models Epoch lists).
+CROSSWALK_1_0 = {
+    "gpt2": "GPT-2 (1.5B)",
+    "davinci_002": "GPT-3 175B (davinci)",
+    "gpt_3_5_turbo_instruct": "GPT-3.5",
+    "gpt_4": "GPT-4",
+    "gpt_4_1106": "GPT-4 Turbo",
+    "claude_3_opus": "Claude 3 Opus",
+    "gpt_4o": "GPT-4o",
+    "qwen_2_72b": "Qwen2-72B",
+    "claude_3_5_sonnet": "Claude 3.5 Sonnet",
+    "qwen_2_5_72b": "Qwen2.5-72B",
+    "deepseek_v3": "DeepSeek-V3",
+    "deepseek_r1": "DeepSeek-R1",
+    "claude_3_7_sonnet": "Claude 3.7 Sonnet",
+}
+CROSSWALKS = {"1_1": CROSSWALK, "1_0": CROSSWALK_1_0}
 G_P5, G_P95 = 0.26, 0.72  # Ho et al. 2024, algorithmic progress OOM/yr (software.initial_rate_oom_per_year)
 FLOP_SD_OOM = 0.2
 _Z95 = 1.959963984540054
@@ -68,13 +85,14 @@ def matched_points(version: str = "1_1") -> dict[str, np.ndarray]:
     metr, epoch = load(f"metr_horizons_{version}"), load("epoch_models")
     flop = dict(zip(epoch["model"], epoch["training_compute_flop"]))
     keys = list(metr["model"])
-    rows = [keys.index(k) for k in CROSSWALK if k in keys and CROSSWALK[k] in flop]
+    walk = CROSSWALKS[version]
+    rows = [keys.index(k) for k in walk if k in keys and walk[k] in flop]
     pick = np.array(rows, dtype=int)
     hours = metr["p50_estimate_minutes"][pick] / 60.0
     lo, hi = metr["p50_ci_low_minutes"][pick] / 60.0, metr["p50_ci_high_minutes"][pick] / 60.0
     return {"model": np.array([keys[i] for i in rows], dtype=object),
             "year": metr.years[pick],
-            "log10_flop": np.log10([flop[CROSSWALK[keys[i]]] for i in rows]),
+            "log10_flop": np.log10([flop[walk[keys[i]]] for i in rows]),
             "log2_hours": np.log2(hours),
             "log2_sd": (np.log2(hi) - np.log2(lo)) / (2 * _Z95)}
 
