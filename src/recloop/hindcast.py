@@ -95,9 +95,13 @@ class HindcastResult:
     fan: dict[str, dict[str, list]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        series = {}
+        for k, v in self.series.items():
+            series[k] = v.to_dict()
+            if k in self.fan:  # the model's fan on the report grid (t, p5, p25, p50, p75, p95), for figures
+                series[k]["fan"] = self.fan[k]
         return {"scenario": self.scenario, "start": self.start, "end": self.end, "samples": self.samples,
-                "seed": self.seed, "initial": self.initial,
-                "series": {k: v.to_dict() for k, v in self.series.items()}}
+                "seed": self.seed, "initial": self.initial, "series": series}
 
 
 # --------------------------------------------------------------------------- the harness (pure)
@@ -119,24 +123,23 @@ def compare(series: Series, grid: np.ndarray, times: np.ndarray, start: float) -
     keep = (series.dates >= start) & (series.dates <= start + times[-1] + 1e-9)
     dates, values = series.dates[keep], series.values[keep]
     labels = [l for l, k in zip(series.labels or [""] * keep.size, keep) if k]
-    points = []
+    points: list[dict[str, Any]] = []
     in50 = in90 = 0
-    widths = []
+    widths: list[float] = []
     for d, v, lab in zip(dates, values, labels):
         col = grid[:, _grid_index(times, np.array([d]), start)[0]]
         col = col[np.isfinite(col)]
-        if col.size == 0:
-            q = [None] * len(QS)
-        else:
-            q = [float(x) for x in np.percentile(col, QS)]
-        pt = {"date": round(float(d), 4), "observed": float(v), "label": lab}
-        pt.update({f"p{k}": x for k, x in zip(QS, q)})
-        if q[0] is not None:
-            pt["in_50"] = bool(q[1] <= v <= q[3])
-            pt["in_90"] = bool(q[0] <= v <= q[4])
-            in50 += pt["in_50"]
-            in90 += pt["in_90"]
-            widths.append(q[4] - q[0])
+        pt: dict[str, Any] = {"date": round(float(d), 4), "observed": float(v), "label": lab}
+        if col.size == 0:  # no sample has a value then: the point is reported, not counted
+            pt.update({f"p{k}": None for k in QS})
+            points.append(pt)
+            continue
+        p5, p25, p50, p75, p95 = (float(x) for x in np.percentile(col, QS))
+        pt.update({"p5": p5, "p25": p25, "p50": p50, "p75": p75, "p95": p95,
+                   "in_50": bool(p25 <= v <= p75), "in_90": bool(p5 <= v <= p95)})
+        in50 += pt["in_50"]
+        in90 += pt["in_90"]
+        widths.append(p95 - p5)
         points.append(pt)
     n = sum(1 for p in points if p["p5"] is not None)
     return SeriesResult(series.name, series.unit, points,

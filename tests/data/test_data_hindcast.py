@@ -157,6 +157,7 @@ def test_hindcast_json_has_the_documented_shape():
         for p in s["points"]:
             assert {"date", "observed", "p5", "p50", "p95"} <= set(p)
             assert p["p5"] <= p["p50"] <= p["p95"]
+        assert set(s["fan"]) == {"t", "p5", "p25", "p50", "p75", "p95"} and len(s["fan"]["t"]) == len(s["fan"]["p50"])
     bad = CliRunner().invoke(app, ["hindcast", "--from", "1800", "--samples", "10"])
     assert bad.exit_code != 0
 
@@ -173,3 +174,19 @@ def test_a_scenario_with_actors_is_refused_in_one_line():
         hc.hindcast("two-firm", samples=10)
     (msg,) = e.value.problems
     assert "actors" in msg and "two-firm" in msg
+
+
+def test_hindcast_command_prints_every_point_and_writes_the_figure(tmp_path):
+    app = typer.Typer()
+
+    @app.callback()
+    def _group() -> None:
+        """test group"""
+
+    data_cli.register(app)
+    fig = tmp_path / "fig.png"
+    res = CliRunner().invoke(app, ["hindcast", "--samples", "100", "--figure", str(fig)])
+    assert res.exit_code == 0, res.output
+    n = sum(len(s.points) for s in hc.hindcast(samples=100).series.values())
+    assert res.stdout.count(" observed ") == n
+    assert fig.exists() and fig.stat().st_size > 10_000

@@ -211,7 +211,8 @@ def frontier_series(years: np.ndarray, values: np.ndarray, *, since: float = -np
     Of several records set on the same date only the largest is kept."""
     order = np.argsort(years, kind="stable")
     best = -np.inf
-    ty, tv = [], []
+    ty: list[float] = []
+    tv: list[float] = []
     for i in order:
         v = values[i]
         if not np.isfinite(v):

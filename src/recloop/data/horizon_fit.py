@@ -17,6 +17,7 @@ the replicates are what ``[horizon]`` declares and the baseline samples.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,9 +130,14 @@ def fit(*, draws: int = 4000, seed: int = 17, version: str = "1_1") -> HorizonFi
     k = log_ratio.size
     boot = log_ratio[rng.integers(0, k, size=(draws, k))].mean(axis=1)
 
-    q = (5, 50, 95)
+    def q3(x) -> tuple[float, float, float]:
+        a, b, c = (float(v) for v in np.percentile(x, (5, 50, 95)))
+        return a, b, c
+
+    i5, i50, i95 = q3(intercept)
+    r5, r50, r95 = q3(boot)
     return HorizonFit(
-        oom_per_doubling=tuple(float(v) for v in np.percentile(oom, q)),
-        p50_hours_at_1e25=tuple(float(v) for v in np.exp2(np.percentile(intercept, q))),
-        p80_ratio=tuple(float(v) for v in np.exp(np.percentile(boot, q))),
+        oom_per_doubling=q3(oom),
+        p50_hours_at_1e25=(2.0 ** i5, 2.0 ** i50, 2.0 ** i95),
+        p80_ratio=(math.exp(r5), math.exp(r50), math.exp(r95)),
         points=n, draws=draws, models=tuple(pts["model"]))
