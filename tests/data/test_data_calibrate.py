@@ -108,3 +108,29 @@ def test_calibrate_command_writes_a_loadable_scenario_and_prints_both_forecasts(
     names = [r["outcome"] for r in body["forecasts"]]
     assert {"t_automation_50", "t_superhuman", "takeoff_years", "p_unverified_takeoff", "t_horizon_work_month"} <= set(names)
     assert load_scenario(out).name == "baseline-calibrated"
+
+
+def _plant(param, truth, prior, series_name, sd):
+    """Observations from one world with ``param = truth`` (every other parameter a point)."""
+    block, name = param.split(".")
+    state = hc.initial_state(2019.0)
+    world = simulate(hc._with_start(parse_scenario({"name": "planted", block: {name: truth}}), state), samples=1,
+                     seed=0, years=hc.TODAY - 2019.0, report_every=1 / 12)
+    grid = hc.model_grids(world, state)[series_name][0]
+    dates = 2019.0 + world.times[6::6]
+    k = hc._grid_index(world.times, dates, 2019.0)
+    return parse_scenario({"name": "planted-prior", block: {name: prior}}), [_s(series_name, dates, grid[k], sd)]
+
+
+@pytest.mark.parametrize("param, truth, prior, series_name, sd", [
+    ("compute.investment_growth", 2.0, {"dist": "uniform", "low": 1.5, "high": 4.5}, "training_compute", 0.1),
+    ("compute.investment_growth", 4.0, {"dist": "uniform", "low": 1.5, "high": 4.5}, "training_compute", 0.1),
+    ("horizon.oom_per_doubling", 0.5, {"dist": "lognormal", "p5": 0.3, "p95": 1.5}, "metr_p50", 0.3),
+    ("horizon.oom_per_doubling", 1.0, {"dist": "lognormal", "p5": 0.3, "p95": 1.5}, "metr_p50", 0.3),
+])
+def test_planted_values_across_the_prior_are_recovered(param, truth, prior, series_name, sd):
+    scenario, planted = _plant(param, truth, prior, series_name, sd)
+    cal = cb.calibrate(scenario, samples=2000, accept=0.05, seed=2, series=planted)
+    row = cal.params[param]
+    assert row["posterior"][0] <= truth <= row["posterior"][2], row
+    assert row["width_ratio"] < 0.6 and row["constrained"]
