@@ -110,7 +110,9 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     sc = _with_start(base, state)
     res = simulate(sc, samples=samples, seed=seed, years=end - start, report_every=1.0 / 12.0)
     obs = default_series(start, end) if series is None else series
-    d = distances(model_grids(res, state), obs, res.times, start)
+    grids = model_grids(res, state)
+    obs = [s for s in obs if s.name in grids]  # series the engine has no value for cannot condition it
+    d = distances(grids, obs, res.times, start)
     if not np.isfinite(d).any():
         raise RecloopInputError(["calibrate: no prior draw has a finite distance to the record"])
     tol = float(np.quantile(d[np.isfinite(d)], accept))

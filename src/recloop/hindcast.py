@@ -19,6 +19,9 @@ Series (:func:`default_series`):
 * ``gpu_price_performance``: log10 FP32 FLOP/s per dollar of the best GPU to date (Epoch AI
   chip data; records after the start); model: the record at the start times
   ``compute.price_performance_growth`` per year.
+* ``training_cost`` / ``training_power``: log10 cost (2023 USD) and power (W) of the record
+  training runs; compared once the engine exposes the trajectories named in
+  :data:`ENGINE_TRAJECTORY_SERIES`, listed as ``unmodelled`` until then.
 
 The harness itself (:func:`compare`) is a pure function of observed points and a sample grid, so
 it is tested on constructed cases; the numbers of a real hindcast move with the engine.
@@ -36,6 +39,7 @@ import numpy as np
 from recloop.params import RecloopInputError
 
 __all__ = [
+    "ENGINE_TRAJECTORY_SERIES",
     "SERIES_UNITS",
     "TODAY",
     "HindcastResult",
@@ -51,7 +55,12 @@ __all__ = [
 TODAY = 2026.9
 QS = (5, 25, 50, 75, 95)
 SERIES_UNITS = {"training_compute": "log10 FLOP", "metr_p50": "log2 hours", "metr_p80": "log2 hours",
-                "gpu_price_performance": "log10 FLOP/s per USD"}
+                "gpu_price_performance": "log10 FLOP/s per USD", "training_cost": "log10 USD (2023)",
+                "training_power": "log10 W"}
+#: Series the data hold but today's engine has no trajectory for: the model side is read from the
+#: trajectory of the same name (log10 of the deployed generation's training run) once the engine
+#: exposes it (the absolute spending and power state of the anchored world model).
+ENGINE_TRAJECTORY_SERIES = {"training_cost": "training_cost_usd", "training_power": "training_power_w"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class HindcastResult:
     initial: dict[str, Any]
     series: dict[str, SeriesResult]
     fan: dict[str, dict[str, list]] = field(default_factory=dict)
+    unmodelled: list[str] = field(default_factory=list)  # observed series the engine has no value for
 
     def to_dict(self) -> dict[str, Any]:
         series = {}
@@ -101,7 +111,7 @@ class HindcastResult:
             if k in self.fan:  # the model's fan on the report grid (t, p5, p25, p50, p75, p95), for figures
                 series[k]["fan"] = self.fan[k]
         return {"scenario": self.scenario, "start": self.start, "end": self.end, "samples": self.samples,
-                "seed": self.seed, "initial": self.initial, "series": series}
+                "seed": self.seed, "initial": self.initial, "series": series, "unmodelled": self.unmodelled}
 
 
 # --------------------------------------------------------------------------- the harness (pure)
@@ -181,6 +191,14 @@ def default_series(start: float, end: float = TODAY) -> list[Series]:
     out.append(Series("gpu_price_performance", SERIES_UNITS["gpu_price_performance"], y, v,
                       tuple(labels[(a, b)] for a, b in zip(y, v)), sd=0.15,
                       source="epoch_gpu_prices: record FP32 FLOP/s per launch dollar (Epoch AI, CC-BY)"))
+    for name, col, what in (("training_cost", "training_cost_2023usd", "amortised hardware and energy cost"),
+                            ("training_power", "training_power_w", "power drawn by the training cluster")):
+        ok = notable & np.isfinite(m[col])
+        y, v = frontier_series(m.years[ok], np.log10(m[col][ok]), since=start)
+        labels = dict(zip(zip(m.years[ok], np.log10(m[col][ok])), m["model"][ok]))
+        keep = y <= end
+        out.append(Series(name, SERIES_UNITS[name], y[keep], v[keep], tuple(labels[(a, b)] for a, b in zip(y[keep], v[keep])),
+                          sd=0.3, source=f"epoch_models: records of the {what} among notable models (Epoch AI, CC-BY)"))
     return [s for s in out if s.dates.size]
 
 
@@ -284,6 +302,9 @@ def model_grids(result, state) -> dict[str, np.ndarray]:
     if math.isfinite(state.get("log10_price_performance", math.nan)):
         grow = np.log10(P["compute.price_performance_growth"])[:, None]
         grids["gpu_price_performance"] = state["log10_price_performance"] + grow * result.times[None, :]
+    for name, traj in ENGINE_TRAJECTORY_SERIES.items():
+        if traj in T:
+            grids[name] = T[traj].astype(np.float64)
     return grids
 
 
@@ -303,9 +324,11 @@ def hindcast(scenario=None, *, start: float = 2019.0, end: float = TODAY, sample
     res = simulate(sc, samples=samples, seed=seed, years=end - start, report_every=report_every)
     G = (grids or model_grids)(res, state)
     out: dict[str, SeriesResult] = {}
+    unmodelled: list[str] = []
     fans: dict[str, dict[str, list]] = {}
     for s in (default_series(start, end) if series is None else series):
         if s.name not in G:
+            unmodelled.append(s.name)
             continue
         out[s.name] = compare(s, G[s.name], res.times, start)
         if fan_samples:
@@ -319,7 +342,7 @@ def hindcast(scenario=None, *, start: float = 2019.0, end: float = TODAY, sample
                             **{f"p{k}": [None if not np.isfinite(x) else float(x) for x in row] for k, row in zip(QS, q)}}
     return HindcastResult(scenario.name, float(start), float(end), samples, seed,
                           {k: v for k, v in state.items() if not (isinstance(v, float) and not math.isfinite(v))},
-                          out, fans)
+                          out, fans, unmodelled)
 
 
 def figure(result: HindcastResult, path) -> None:

@@ -151,6 +151,7 @@ def test_hindcast_json_has_the_documented_shape():
     out = json.loads(res.stdout)
     assert out["start"] == 2019.0 and out["initial"]["initial_training_flop"] > 0
     assert {"training_compute", "metr_p50", "metr_p80", "gpu_price_performance"} <= set(out["series"])
+    assert set(out["unmodelled"]) <= {"training_cost", "training_power"}
     for s in out["series"].values():
         assert 0.0 <= s["coverage_50"] <= s["coverage_90"] <= 1.0
         assert s["points"]

@@ -64,6 +64,8 @@ def register(app: typer.Typer) -> None:
                 mark = "in" if p.get("in_90") else "OUT"
                 typer.echo(f"  {p['date']:9.2f} {p['label'][:34]:34s} observed {p['observed']:7.2f}   "
                            f"p5 {_fmt(p['p5'])}  p50 {_fmt(p['p50'])}  p95 {_fmt(p['p95'])}  {mark}")
+        if r.unmodelled:
+            typer.echo(f"\nnot compared (the engine has no trajectory for them yet): {', '.join(r.unmodelled)}")
         if figure is not None:
             typer.echo(f"\nfigure: {figure}")
 
