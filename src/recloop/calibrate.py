@@ -15,8 +15,9 @@ is their number. A parameter counts as constrained by the record when its accept
 from its prior draws by a two-sample Kolmogorov-Smirnov test at level ``alpha`` divided by the
 number of uncertain parameters (Bonferroni); the calibrated scenario replaces only those
 parameters' distributions by a fit to the posterior (lognormal for a positive prior family, else
-normal). A parameter the record does not constrain (verification, drift, risk) keeps its prior:
-its posterior 90% interval stays as wide as the prior's (``width_ratio`` near 1).
+normal), and carries their posterior rank correlations as copula entries. A parameter the
+record does not constrain (verification, drift, risk) keeps its prior: its posterior 90%
+interval stays as wide as the prior's (``width_ratio`` near 1).
 """
 
 from __future__ import annotations
@@ -169,12 +170,43 @@ def posterior_scenario(base, cal: Calibration):
         block, name = path.split(".")
         d[block][name] = _fit_like(prior, cal.posterior[path], specs[path].bounds).model_dump()
         changed.append(path)
+    d["correlations"] = _posterior_correlations(base, cal, changed)
     d["name"] = f"{base.name}-calibrated"
     d["description"] = (f"{base.name} conditioned on the record {cal.start:g}-{TODAY:g} by ABC rejection "
                         f"({cal.accepted} of {cal.samples} worlds, tolerance {cal.tolerance:.3g}); "
                         f"posterior fitted for: {', '.join(changed) or 'none'}")
     d["sources"] = list(d.get("sources", [])) + ["recloop calibrate (ABC rejection on the hindcast; docs/data.md)"]
     return parse_scenario(d, where="calibrated scenario")
+
+
+def _posterior_correlations(base, cal: Calibration, changed: list[str], *, min_abs: float = 0.2) -> list[dict]:
+    """The copula of the calibrated scenario: the prior's entries for pairs not both refitted, and
+    for refitted pairs the posterior's rank correlation where |Spearman| >= ``min_abs``, as a
+    Gaussian-copula rho = 2 sin(pi r_s / 6). Entries are dropped, weakest first, until the matrix
+    is positive definite."""
+    refit = set(changed)
+    keep = [{"params": list(c.params), "rho": c.rho} for c in base.correlations
+            if not (c.params[0] in refit and c.params[1] in refit)]
+    new = []
+    for i, a in enumerate(changed):
+        for b in changed[i + 1:]:
+            r = float(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
+            if math.isfinite(r) and abs(r) >= min_abs:
+                new.append({"params": [a, b], "rho": round(max(-0.95, min(0.95, 2 * math.sin(math.pi * r / 6))), 3)})
+    new.sort(key=lambda c: -abs(c["rho"]))
+    while new:
+        names = sorted({p for c in keep + new for p in c["params"]})
+        pos = {n: j for j, n in enumerate(names)}
+        m = np.eye(len(names))
+        for c in keep + new:
+            a, b = (pos[p] for p in c["params"])
+            m[a, b] = m[b, a] = c["rho"]
+        try:
+            np.linalg.cholesky(m)
+            break
+        except np.linalg.LinAlgError:
+            new.pop()
+    return keep + new
 
 
 def forecast_table(prior_scenario, posterior, *, samples: int = 2000, seed: int = 0) -> list[dict[str, Any]]:

@@ -134,3 +134,23 @@ def test_planted_values_across_the_prior_are_recovered(param, truth, prior, seri
     row = cal.params[param]
     assert row["posterior"][0] <= truth <= row["posterior"][2], row
     assert row["width_ratio"] < 0.6 and row["constrained"]
+
+
+def test_posterior_correlations_are_carried_and_positive_definite():
+    cal = cb.calibrate(samples=4000, accept=0.05, seed=0)
+    sc = cal.scenario
+    refit = [k for k, v in cal.params.items() if v["constrained"]]
+    names = sorted({p for c in sc.correlations for p in c.params})
+    m = np.eye(len(names))
+    for c in sc.correlations:
+        a, b = names.index(c.params[0]), names.index(c.params[1])
+        m[a, b] = m[b, a] = c.rho
+    np.linalg.cholesky(m)  # raises if not positive definite
+    # a pair with a strong posterior rank correlation is in the copula with the same sign
+    from scipy import stats
+
+    strong = [(a, b) for i, a in enumerate(refit) for b in refit[i + 1:]
+              if abs(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic) > 0.4]
+    for a, b in strong:
+        entry = next(c for c in sc.correlations if set(c.params) == {a, b})
+        assert np.sign(entry.rho) == np.sign(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
