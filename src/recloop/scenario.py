@@ -430,6 +430,28 @@ class Milestones(Block):
         source="Davidson & Houlden 2025 measure takeoff in years of ~1 OOM/yr progress; 5 OOM ~ GPT-2 to GPT-4")
 
 
+class Horizon(Block):
+    """METR time horizons as a function of capability (mechanisms/horizon.py): the 50% horizon
+    doubles every ``oom_per_doubling`` OOM of effective compute (2025-algorithm FLOP-equivalents).
+    Fitted by recloop.data.horizon_fit to METR Time Horizon 1.1 and Epoch AI training compute."""
+
+    oom_per_doubling: Uncertain = param(
+        0.73, unit="OOM/doubling", bounds=(0.05, 5.0), log=True,
+        doc="Effective compute (OOM, 2025-algorithm FLOP-equivalents) per doubling of the 50% time horizon.",
+        source="fit to METR Time Horizon 1.1 (2026) x Epoch AI training compute, 9 models 2019-2025, "
+               "bootstrap p5 0.44, p50 0.73, p95 1.12 (recloop.data.horizon_fit)")
+    p50_hours_at_1e25: Uncertain = param(
+        0.108, unit="h", bounds=(1e-4, 100.0), log=True,
+        doc="50% time horizon (human working hours) of a system of 1e25 effective FLOP (2025 algorithms).",
+        source="fit to METR Time Horizon 1.1 x Epoch AI, bootstrap p5 0.059, p50 0.108, p95 0.204 h "
+               "(recloop.data.horizon_fit)")
+    p80_ratio: Uncertain = param(
+        0.161, unit="fraction", bounds=(0.01, 1.0),
+        doc="80% time horizon as a fraction of the 50% horizon at the same capability.",
+        source="METR Time Horizon 1.1, frontier agents: geometric mean of p80/p50, bootstrap p5 0.146, "
+               "p95 0.180 (recloop.data.horizon_fit)")
+
+
 class Correlation(BaseModel):
     """One entry of the Gaussian copula between two uncertain parameters."""
 
@@ -538,6 +560,7 @@ class Scenario(BaseModel):
     verification: Verification = Verification()
     risk: Risk = Risk()
     milestones: Milestones = Milestones()
+    horizon: Horizon = Horizon()
     correlations: list[Correlation] = Field(default_factory=list)
     # many actors (recloop.governance); empty = the single frontier developer of the blocks above
     jurisdictions: list[Jurisdiction] = Field(default_factory=list)
@@ -585,7 +608,8 @@ class Scenario(BaseModel):
         return scenario_to_toml(self)
 
 
-_BLOCKS = ["compute", "economy", "software", "automation", "generations", "data", "drift", "verification", "risk", "milestones"]
+_BLOCKS = ["compute", "economy", "software", "automation", "generations", "data", "drift", "verification", "risk",
+           "milestones", "horizon"]
 
 
 def scenario_specs() -> list[ParamSpec]:
