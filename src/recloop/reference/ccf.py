@@ -12,12 +12,19 @@ The core kept here (report, Part 1 and the takeoffspeeds.com "How the model work
   ``T / G``; 50% at ``T / G^(4/7)``; 10%, 5%, 0% at ``T / G^(8.5/7, 9.5/7, 10.5/7)``). R&D tasks
   need ``goods_vs_rnd`` times less. Running an automated task costs runtime FLOP per human-year,
   spread the same way with its own gap.
+- *Runtime/training trade-off* (takeoffspeeds.com best guess: on, exponent 1.5, at most 30x). A
+  task whose training requirement is ``r`` can be done by the current largest run ``R`` once
+  ``r < 30 R``, at runtime cost ``runtime(r) (r / R)^1.5`` (never below 1 FLOP per human-year):
+  an under-trained model thinks longer, an over-trained one less. Each task then has its own
+  runtime cost, so labour and compute are allocated over a grid of ``tasks`` equally weighted tasks
+  (100, as published) with the closed form in ``allocate`` (derived below, not the published
+  solver). With the trade-off off (``runtime_training_tradeoff = 0``) the core is the pooled one
+  of simplification 1, unchanged.
 - *Production.* Goods, hardware R&D and software R&D each combine a non-cognitive input (capital;
   for software R&D, experiment compute ``hardware^0.4``) with cognitive output by an outer CES;
-  cognitive output is a CES (substitution parameter -0.5) over a continuum of equally weighted
-  tasks, done by human labour or, once automatable, by AI compute. Weights are set so the initial
-  shares match the report's (cognitive 50% of goods, 70% of hardware R&D; experiments 30% of
-  software R&D).
+  cognitive output is a CES (substitution parameter -0.5) over equally weighted tasks, done by
+  human labour or, once automatable, by AI compute. Weights are set so the initial shares match
+  the report's (cognitive 50% of goods, 70% of hardware R&D; experiments 30% of software R&D).
 - *R&D feedback.* Hardware price-performance and software grow semi-endogenously:
   ``X(t+dt)/X(t) = (I_cum(t+dt)/I_cum(t)) ** (returns/lambda * ceiling_penalty)`` with
   ``I_cum = sum (R&D input)^lambda dt`` (lambda: parallelisation penalty), the ceiling penalty
@@ -27,19 +34,22 @@ The core kept here (report, Part 1 and the takeoffspeeds.com "How the model work
   on R&D grow exponentially to ceilings, faster after "wake-up" (6% of tasks automated); before
   wake-up training spending stops growing past $4B.
 
+Every default and preset value is read from ``ftm_presets.toml`` beside this module, a copy of
+the takeoffspeeds.com presets (epoch-research/ftm, website/src/js/presets.js, commit 99dc907).
+
 Simplifications (stated; each is why recloop's figures may differ from takeoffspeeds.com):
 
-1. *Pooled allocation instead of the per-task allocation solver.* All automated tasks share one
-   runtime cost, that of the marginal (hardest) automatable task; labour and AI labour are then
-   allocated optimally over equally weighted tasks in closed form: with ``a`` the automatable
-   share, ``L`` labour and ``E`` AI labour (compute / runtime), output is ``L + E`` while
-   ``E < a (L + E)``, else ``(a^(1-rho) E^rho + (1-a)^(1-rho) L^rho)^(1/rho)``. The published
-   code solves the allocation over 100 discrete tasks with task-specific runtime costs.
+1. *With the trade-off off: pooled allocation.* All automated tasks share one runtime cost, that
+   of the marginal (hardest) automatable task; labour and AI labour are then allocated optimally
+   over a continuum of equally weighted tasks in closed form: with ``a`` the automatable share,
+   ``L`` labour and ``E`` AI labour (compute / runtime), output is ``L + E`` while
+   ``E < a (L + E)``, else ``(a^(1-rho) E^rho + (1-a)^(1-rho) L^rho)^(1/rho)``.
 2. *Automated share* (the headline's measure): the share of tasks AI compute performs in that
-   allocation, ``min(a, E / (L + E))``; "100%" is read as at least 99% (all but one of the
-   published 100-task grid). The published code counts tasks where AI does >10x the labour input.
-3. No compute-only "task 0", no runtime/training trade-off (its best-guess weight is 0 anyway),
-   no requirements steepness (best guess 0), TFP applied to final output only.
+   allocation; pooled, ``min(a, E / (L + E))`` and "100%" is read as at least 99% (all but one of
+   the published 100-task grid); on the task grid, the tasks where AI does more than 10x the
+   labour input (as published) and "100%" is all of them.
+3. No compute-only "task 0" (the published code's 1% compute share of cognitive work), no
+   requirements steepness (best guess 0), TFP applied to final output only.
 
 Headline (report, Part 0 summary; takeoffspeeds.com): years from 20% to 100% of tasks automated
 (best guess "about 3 years"), years from 20% automation to AGI (100% automatable), date of 100%.
@@ -48,18 +58,33 @@ Headline (report, Part 0 summary; takeoffspeeds.com): years from 20% to 100% of 
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 
 from recloop.params import Block, RecloopInputError, param
 from recloop.reference._common import Pause, check_samples, normal_blocks
 
-__all__ = ["CCFInputs", "CCFResult", "PRESETS", "UNCERTAIN", "VARIANTS", "automatable_fraction", "run", "simulate"]
+__all__ = ["CCFInputs", "CCFResult", "FTM_PRESETS", "PRESETS", "UNCERTAIN", "VARIANTS", "allocate", "automatable_fraction",
+           "run", "simulate", "task_grid"]
 
 _SRC = "Davidson 2023, 'What a compute-centric framework says about takeoff speeds' (Open Philanthropy)"
-_WEB = "takeoffspeeds.com best-guess parameters (epoch-research/ftm, website/src/js/best-guess-parameters.js)"
-_CAL = "Davidson 2023 best guess / conservative / aggressive (shared/CALIBRATION.md)"
+
+
+def _load_presets() -> dict:
+    """The takeoffspeeds.com presets shipped with recloop (``ftm_presets.toml``)."""
+    text = resources.files("recloop.reference").joinpath("ftm_presets.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+FTM_PRESETS = _load_presets()
+_SOURCE = FTM_PRESETS["source"]
+_WEB = (f"takeoffspeeds.com best guess ({_SOURCE['repository'].removeprefix('https://github.com/')}, "
+        f"{_SOURCE['path']} at {_SOURCE['commit'][:7]}; recloop/reference/ftm_presets.toml)")
+_CAL = f"Davidson 2023 best guess / conservative / aggressive ({_SOURCE['path']}; shared/CALIBRATION.md)"
+_BG = FTM_PRESETS["best-guess"]
 
 VARIANTS = ("best-guess", "conservative", "aggressive", "monte-carlo")
 _SECONDS_PER_YEAR = 365 * 24 * 3600.0
@@ -68,122 +93,178 @@ _SECONDS_PER_YEAR = 365 * 24 * 3600.0
 _KNOT_Q = np.array([0.0, 0.05, 0.1, 0.2, 0.5, 1.0])
 _KNOT_K = np.array([10.5, 9.5, 8.5, 7.0, 4.0, 0.0])
 
+#: recloop field -> ftm parameter name (presets.js), for every field whose value comes from the file
+FTM_NAMES = {
+    "full_automation_flop": "full_automation_requirements_training",
+    "flop_gap": "flop_gap_training",
+    "software_returns": "software_returns",
+    "parallelisation_penalty": "rnd_parallelization_penalty",
+    "software_ceiling": "software_ceiling",
+    "hardware_delay": "hardware_delay",
+    "compute_depreciation": "compute_depreciation",
+    "goods_vs_rnd_training": "goods_vs_rnd_requirements_training",
+    "runtime_flop_per_second": "full_automation_requirements_runtime",
+    "runtime_gap": "flop_gap_runtime",
+    "goods_vs_rnd_runtime": "goods_vs_rnd_requirements_runtime",
+    "runtime_training_tradeoff": "runtime_training_tradeoff",
+    "runtime_training_max_tradeoff": "runtime_training_max_tradeoff",
+    "labour_substitution": "labour_substitution_goods",
+    "capital_substitution_goods": "capital_substitution_goods",
+    "capital_substitution_rnd": "capital_substitution_rnd",
+    "experiments_substitution": "research_experiments_substitution_software",
+    "experiments_efficiency": "compute_software_rnd_experiments_efficiency",
+    "hardware_returns": "hardware_returns",
+    "hardware_ceiling": "hardware_performance_ceiling",
+    "rampup_trigger": "rampup_trigger",
+    "money_cap_training": "money_cap_training_before_wakeup",
+}
+
+
+def _bg(field: str) -> float:
+    return float(_BG[FTM_NAMES[field]])
+
 
 class CCFInputs(Block):
-    """Parameters of the compute-centric framework core (defaults: Davidson's best guess)."""
+    """Parameters of the compute-centric framework core (defaults: the takeoffspeeds.com best
+    guess, read from ``ftm_presets.toml``)."""
 
     # -- the seven parameters with published conservative/aggressive values (CALIBRATION.md)
     full_automation_flop: float = param(
-        1e36, unit="FLOP", bounds=(1e26, 1e45), log=True,
+        _bg("full_automation_flop"), unit="FLOP", bounds=(1e26, 1e45), log=True,
         doc="Effective training FLOP of the first AI that can automate 100% of cognitive tasks.",
         source=f"{_CAL} (1e36 / 1e40 / 1e33); {_WEB}")
     flop_gap: float = param(
-        1e4, unit="x", bounds=(1.0001, 1e12), log=True,
+        _bg("flop_gap"), unit="x", bounds=(1.0001, 1e12), log=True,
         doc="Ratio of the training requirement for 100% automation to that for 20%.",
         source=f"{_CAL} (1e4 / 1e8 / 10); {_WEB}")
     software_returns: float = param(
-        1.25, unit="1", bounds=(0.05, 20.0), log=True,
+        _bg("software_returns"), unit="1", bounds=(0.05, 20.0), log=True,
         doc="Returns to software R&D: doublings of software per doubling of cumulative (penalised) R&D input.",
         source=f"{_CAL} (1.25 / 0.8 / 5); {_WEB}")
     parallelisation_penalty: float = param(
-        0.7, unit="1", bounds=(0.05, 1.0),
+        _bg("parallelisation_penalty"), unit="1", bounds=(0.05, 1.0),
         doc="lambda: R&D input counts as input^lambda (parallel work duplicates effort).",
         source=f"{_CAL} (0.7 / 0.2 / 0.99); {_WEB}")
     software_ceiling: float = param(
-        1e12, unit="x 2022 software", bounds=(10.0, 1e20), log=True,
+        _bg("software_ceiling"), unit="x 2022 software", bounds=(10.0, 1e20), log=True,
         doc="Ceiling on software efficiency relative to 2022.",
         source=f"{_CAL} (1e12 / 1e8 / 1e16); {_WEB}")
     hardware_delay: float = param(
-        1.0, unit="yr", bounds=(0.0, 5.0),
+        _bg("hardware_delay"), unit="yr", bounds=(0.0, 5.0),
         doc="Delay between a hardware R&D advance and chips with it being bought.",
         source=f"{_CAL} (1 / 2.5 / 0.01); {_WEB}")
     compute_depreciation: float = param(
-        0.2, unit="1/yr", bounds=(0.0, 0.9),
+        _bg("compute_depreciation"), unit="1/yr", bounds=(0.0, 0.9),
         doc="Share of the hardware stock lost per year.",
         source=f"{_CAL} (0.2 / 0.1 / 0.3); {_WEB}")
     # -- fixed at the best guess
     goods_vs_rnd_training: float = param(
-        3.0, unit="x", bounds=(1.0, 1e4), log=True,
+        _bg("goods_vs_rnd_training"), unit="x", bounds=(1.0, 1e4), log=True,
         doc="R&D tasks need this many times less training FLOP than goods tasks.", source=_WEB)
-    runtime_flop_per_year: float = param(
-        5.256e23, unit="FLOP per human-year", bounds=(1e15, 1e30), log=True,
-        doc="Runtime FLOP for AI to do one human-year of the hardest task (1.67e16 FLOP/s).", source=_WEB)
+    runtime_flop_per_second: float = param(
+        _bg("runtime_flop_per_second"), unit="FLOP/s", bounds=(1e7, 1e23), log=True,
+        doc="Runtime FLOP/s for AI to do the work of one human on the hardest task (x seconds per year "
+            "= FLOP per human-year).", source=_WEB)
     runtime_gap: float = param(
-        10.0, unit="x", bounds=(1.0001, 1e6), log=True,
+        _bg("runtime_gap"), unit="x", bounds=(1.0001, 1e6), log=True,
         doc="Runtime FLOP gap between the 100% and the 20% task.", source=_WEB)
     goods_vs_rnd_runtime: float = param(
-        100.0, unit="x", bounds=(1.0, 1e6), log=True,
+        _bg("goods_vs_rnd_runtime"), unit="x", bounds=(1.0, 1e6), log=True,
         doc="R&D tasks need this many times less runtime FLOP than goods tasks.", source=_WEB)
+    runtime_training_tradeoff: float = param(
+        _bg("runtime_training_tradeoff"), unit="1", bounds=(0.0, 10.0),
+        doc="Runtime/training trade-off exponent: a task needing training r runs on the largest run R at "
+            "runtime(r) (r/R)^this. 0 turns the trade-off off (pooled core, simplification 1).", source=_WEB)
+    runtime_training_max_tradeoff: float = param(
+        _bg("runtime_training_max_tradeoff"), unit="x", bounds=(1.0, 1e6), log=True,
+        doc="With the trade-off on, a task is automatable once its training requirement is below this "
+            "many times the largest run.", source=_WEB)
+    tasks: int = param(
+        100, unit="tasks", bounds=(2, 10_000),
+        doc="Equally weighted tasks per sector in the allocation when the trade-off is on.",
+        source="epoch-research/ftm ftm/core/model.py (n_labour_tasks = 100)")
     labour_substitution: float = param(
-        -0.5, unit="rho", bounds=(-10.0, 0.99),
-        doc="CES substitution parameter between tasks (goods and R&D).", source=_WEB)
+        _bg("labour_substitution"), unit="rho", bounds=(-10.0, 0.99),
+        doc="CES substitution parameter between tasks (goods and R&D; equal in all three presets).",
+        source=_WEB)
     capital_substitution_goods: float = param(
-        -0.4, unit="rho", bounds=(-10.0, 0.99),
+        _bg("capital_substitution_goods"), unit="rho", bounds=(-10.0, 0.99),
         doc="CES substitution parameter between capital and cognitive output in goods.", source=_WEB)
     capital_substitution_rnd: float = param(
-        -0.25, unit="rho", bounds=(-10.0, 0.99),
+        _bg("capital_substitution_rnd"), unit="rho", bounds=(-10.0, 0.99),
         doc="Same for hardware R&D (multiplied by the parallelisation penalty, as published).", source=_WEB)
     experiments_substitution: float = param(
-        -0.01, unit="rho", bounds=(-10.0, 0.99),
+        _bg("experiments_substitution"), unit="rho", bounds=(-10.0, 0.99),
         doc="CES substitution parameter between experiment compute and cognitive output in software R&D.",
         source=_WEB)
     experiments_efficiency: float = param(
-        0.4, unit="1", bounds=(0.0, 1.0),
+        _bg("experiments_efficiency"), unit="1", bounds=(0.0, 1.0),
         doc="Experiment compute for software R&D = hardware ** this.", source=_WEB)
     hardware_returns: float = param(
-        5.2, unit="1", bounds=(0.1, 50.0), doc="Returns to hardware R&D.", source=_WEB)
+        _bg("hardware_returns"), unit="1", bounds=(0.1, 50.0), doc="Returns to hardware R&D.", source=_WEB)
     hardware_ceiling: float = param(
-        1e26, unit="FLOP/$", bounds=(1e18, 1e40), log=True,
+        _bg("hardware_ceiling"), unit="FLOP/$", bounds=(1e18, 1e40), log=True,
         doc="Ceiling on hardware price-performance.", source=_WEB)
     rampup_trigger: float = param(
-        0.06, unit="share of tasks", bounds=(0.0, 1.0),
+        _bg("rampup_trigger"), unit="share of tasks", bounds=(0.0, 1.0),
         doc="Automated share at which investment in AI 'wakes up'.", source=_WEB)
     money_cap_training: float = param(
-        4e9, unit="$ (2022)", bounds=(1e6, 1e15), log=True,
+        _bg("money_cap_training"), unit="$ (2022)", bounds=(1e6, 1e15), log=True,
         doc="Before wake-up, the training share stops growing once a run costs this much.", source=_WEB)
-    t_start: float = param(2022.0, unit="year", bounds=(2000.0, 2100.0), doc="First simulated year.", source=_WEB)
-    t_end: float = param(2100.0, unit="year", bounds=(2001.0, 2300.0), doc="Last simulated year.", source=_WEB)
-    t_step: float = param(0.1, unit="yr", bounds=(0.01, 1.0), doc="Fixed time step.", source=_WEB)
+    t_start: float = param(2022.0, unit="year", bounds=(2000.0, 2100.0), doc="First simulated year.",
+                           source="epoch-research/ftm config.yml (t_start)")
+    t_end: float = param(2100.0, unit="year", bounds=(2001.0, 2300.0), doc="Last simulated year.",
+                         source="epoch-research/ftm config.yml (t_end)")
+    t_step: float = param(0.1, unit="yr", bounds=(0.01, 1.0), doc="Fixed time step.",
+                          source="epoch-research/ftm config.yml (t_step)")
 
 
-#: preset values of the seven uncertain parameters (CALIBRATION.md, Davidson 2023)
+#: preset values of the seven uncertain parameters (presets.js; the same as CALIBRATION.md)
 UNCERTAIN = ("full_automation_flop", "flop_gap", "software_returns", "parallelisation_penalty",
              "software_ceiling", "hardware_delay", "compute_depreciation")
 PRESETS: dict[str, dict[str, float]] = {
-    "best-guess": {"full_automation_flop": 1e36, "flop_gap": 1e4, "software_returns": 1.25,
-                   "parallelisation_penalty": 0.7, "software_ceiling": 1e12, "hardware_delay": 1.0,
-                   "compute_depreciation": 0.2},
-    "conservative": {"full_automation_flop": 1e40, "flop_gap": 1e8, "software_returns": 0.8,
-                     "parallelisation_penalty": 0.2, "software_ceiling": 1e8, "hardware_delay": 2.5,
-                     "compute_depreciation": 0.1},
-    "aggressive": {"full_automation_flop": 1e33, "flop_gap": 10.0, "software_returns": 5.0,
-                   "parallelisation_penalty": 0.99, "software_ceiling": 1e16, "hardware_delay": 0.01,
-                   "compute_depreciation": 0.3},
+    v: {k: float(FTM_PRESETS[v][FTM_NAMES[k]]) for k in UNCERTAIN} for v in ("best-guess", "conservative", "aggressive")
 }
 _LOG = {"full_automation_flop", "flop_gap", "software_returns", "software_ceiling"}
 _Z95 = 1.6448536269514722
 
-# fixed initial conditions and investment paths (takeoffspeeds.com best guess; 2022 values)
-_GWP0 = 8.5e13              # $
-_POP0 = 4e9                 # workers
-_RUN0 = 3e24                # FLOP, largest training run
-_HW_PROD0 = 1e28            # FLOP/yr of hardware produced
-_BUYABLE0 = 1.5e17          # FLOP/yr per $
-_HW_STOCK_RATIO = 2.0
+# fixed initial conditions and investment paths (best guess; 2022 values), from the same file
+_GWP0 = float(_BG["initial_gwp"])                                  # $
+_POP0 = float(_BG["initial_population"])                           # workers
+_RUN0 = float(_BG["initial_biggest_training_run"])                 # FLOP, largest training run
+_HW_PROD0 = float(_BG["initial_hardware_production"])              # FLOP/yr of hardware produced
+_BUYABLE0 = float(_BG["initial_buyable_hardware_performance"])     # FLOP/yr per $
+_HW_STOCK_RATIO = float(_BG["ratio_hardware_to_initial_hardware_production"])
+_CAPITAL_GROWTH0 = float(_BG["initial_capital_growth"])
+_LABOUR_GROWTH = float(_BG["labour_growth"])
+_TFP_GROWTH = float(_BG["tfp_growth"])
+_CUM_RATIO = {"hw": float(_BG["ratio_initial_to_cumulative_input_hardware_rnd"]),
+              "sw": float(_BG["ratio_initial_to_cumulative_input_software_rnd"])}
+# initial income shares the production weights are set to match
+_SHARE_CAPITAL_GOODS = 1.0 - float(_BG["initial_cognitive_share_goods"])
+_SHARE_CAPITAL_HW = 1.0 - float(_BG["initial_cognitive_share_hardware_rnd"])
+_SHARE_EXPERIMENTS_SW = float(_BG["initial_experiment_share_software_rnd"])
+# not presets but constants of the published code (ftm/core/model.py): investment rate and the
+# 2020 R&D shares of GWP that only set the scale of R&D inputs
 _INVEST = 0.2
-_CAPITAL_GROWTH0 = 0.0275
-_LABOUR_GROWTH = _TFP_GROWTH = 0.01
 _RND_GWP = {"hw": 0.2e-2, "sw": 0.02e-2}
-_CUM_RATIO = {"hw": 0.047, "sw": 0.2}
+
+
+def _frac(key: str, ftm: str) -> tuple:
+    init = _BG.get(f"initial_frac_{ftm}")
+    return (None if init is None else float(init), float(_BG[f"frac_{ftm}_growth"]),
+            float(_BG[f"frac_{ftm}_growth_rampup"]), float(_BG[f"frac_{ftm}_ceiling"]))
+
+
 # (initial, growth, growth after wake-up, ceiling)
 _FRACS = {
-    "gwp_compute": (None, 0.19, 0.19, 0.1),
-    "compute_training": (None, 0.547528364331348, 1.1, 0.1),
-    "capital_hw": (0.002, 0.01, 0.14, 0.03),
-    "labour_hw": (0.002, 0.01, 0.14, 0.03),
-    "compute_hw": (0.002, 0.01, 0.67, 0.2),
-    "labour_sw": (0.0002, 0.18, 0.22, 0.03),
-    "compute_sw": (0.0002, 0.18, 0.67, 0.2),
+    "gwp_compute": _frac("gwp_compute", "gwp_compute"),
+    "compute_training": _frac("compute_training", "compute_training"),
+    "capital_hw": _frac("capital_hw", "capital_hardware_rnd"),
+    "labour_hw": _frac("labour_hw", "labour_hardware_rnd"),
+    "compute_hw": _frac("compute_hw", "compute_hardware_rnd"),
+    "labour_sw": _frac("labour_sw", "labour_software_rnd"),
+    "compute_sw": _frac("compute_sw", "compute_software_rnd"),
 }
 
 
@@ -214,6 +295,63 @@ def _cognitive(labour, ai, a, rho):
     return out, np.where(a <= 0, 0.0, np.minimum(a, ai / pooled))
 
 
+def allocate(labour, compute, log_eta, n_auto, rho):
+    """Optimal split of labour ``L`` and compute ``C`` over ``N`` equally weighted tasks (CES with
+    substitution parameter ``rho`` across tasks), task ``j`` producing ``l_j + eta_j c_j``.
+
+    ``log_eta``: ``(n, N)`` natural log of compute's productivity per task (human-years per FLOP,
+    1 / runtime cost), non-increasing along the task axis (harder tasks cost more); ``n_auto``:
+    ``(n,)`` number of automatable tasks (the first ``n_auto`` may use compute). Returns cognitive
+    output (in human-labour units: ``L`` when nothing is automatable) and the share of tasks where
+    compute supplies more than 10x the labour input (the published measure of "automated").
+
+    Closed form (recloop's derivation). With ``s = 1/(1-rho)`` the first-order conditions give: the
+    tasks above a critical task ``m`` use labour only and all have the same input ``y``; task ``m``
+    may mix; the tasks below use compute only with inputs ``y (eta_j/eta_m)^s``. The budgets then
+    give ``y = (L + eta_m C) / D_m`` with ``D_m = N - m + eta_m^(1-s) Z_m``, ``Z_m = sum_{j<m}
+    eta_j^(s-1)``, labour on task ``m`` ``L - (N-1-m) y`` and compute ``C - y eta_m^(-s) Z_m``, and
+    output ``N^(1-1/rho) (L + eta_m C) D_m^(1/rho - 1)``. ``m`` is the first task whose labour is
+    not negative. If its compute would be negative (the boundary falls between tasks), or if no
+    automatable task qualifies (compute abundant), tasks below the boundary ``b`` use compute only
+    and the rest labour only: output ``N (N^-1 (C^rho Z_b^(1-rho) + (N-b)^(1-rho) L^rho))^(1/rho)``.
+    With one runtime cost for all automatable tasks this is the pooled closed form of
+    ``_cognitive`` on an ``N``-task grid (tested)."""
+    n, big_n = log_eta.shape
+    s = 1.0 / (1.0 - rho)
+    labour = np.asarray(labour, dtype=float)[:, None]
+    compute = np.asarray(compute, dtype=float)[:, None]
+    w = np.exp((s - 1.0) * log_eta)                      # eta_j^(s-1)
+    z = np.zeros((n, big_n + 1))
+    np.cumsum(w, axis=1, out=z[:, 1:])                   # z[:, m] = Z_m
+    eta = np.exp(log_eta)
+    m = np.arange(big_n)
+    d = (big_n - m) + z[:, :big_n] / w                   # D_m
+    y = (labour + eta * compute) / d
+    lab_m = labour - (big_n - 1 - m) * y
+    ok = (lab_m >= 0) & (m < np.asarray(n_auto)[:, None])
+    has = ok.any(axis=1)
+    first = np.argmax(ok, axis=1)[:, None]
+    y_m = np.take_along_axis(y, first, 1)
+    eta_m = np.take_along_axis(eta, first, 1)
+    z_m = np.take_along_axis(z, first, 1)
+    w_m = np.take_along_axis(w, first, 1)
+    lab = np.take_along_axis(lab_m, first, 1)
+    comp = compute - y_m * z_m / (w_m * eta_m)           # eta_m^(-s) = 1 / (w_m eta_m)
+    mixed = (has[:, None] & (comp >= 0))[:, 0]
+    d_m = np.take_along_axis(d, first, 1)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        out_mixed = (big_n ** (1 - 1 / rho) * (labour + eta_m * compute) * d_m ** (1 / rho - 1))[:, 0]
+        b = np.where(has, first[:, 0], np.asarray(n_auto))
+        z_b = np.take_along_axis(z, b[:, None], 1)[:, 0]
+        rest = big_n - b
+        inner = (np.where(b > 0, compute[:, 0] ** rho * z_b ** (1 - rho), 0.0)
+                 + np.where(rest > 0, rest ** (1 - rho) * labour[:, 0] ** rho, 0.0))
+        out_split = big_n * (inner / big_n) ** (1 / rho)
+    out = np.where(mixed, out_mixed, out_split)
+    count = np.where(mixed, first[:, 0] + ((eta_m * comp > 10 * lab)[:, 0]), b)
+    return out, count / big_n
+
+
 def _ces2(x, y, alpha, rho):
     return (alpha * x ** rho + (1 - alpha) * y ** rho) ** (1.0 / rho)
 
@@ -236,6 +374,13 @@ class Trajectory:
     paused: np.ndarray             # bool: a pause fired
     final_software: np.ndarray
     final_gwp: np.ndarray
+
+
+def task_grid(log10_top, log10_gap, tasks: int) -> np.ndarray:
+    """log10 requirements of ``tasks`` equally spaced tasks (shares 0 .. 1), interpolated
+    log-linearly between the report's quantiles, as the published grid; ``(n, tasks)``."""
+    k = np.interp(np.linspace(0.0, 1.0, tasks), _KNOT_Q, _KNOT_K)
+    return np.asarray(log10_top, dtype=float)[..., None] - k * (np.asarray(log10_gap, dtype=float)[..., None] / 7.0)
 
 
 def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
@@ -264,9 +409,23 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
     top_g = np.log10(p["full_automation_flop"])
     top_r = top_g - math.log10(inputs.goods_vs_rnd_training)
     gap = np.log10(p["flop_gap"])
-    rt_top_g = math.log10(inputs.runtime_flop_per_year)
+    rt_top_g = math.log10(inputs.runtime_flop_per_second * _SECONDS_PER_YEAR)
     rt_top_r = rt_top_g - math.log10(inputs.goods_vs_rnd_runtime)
     rt_gap = math.log10(inputs.runtime_gap)
+    # the runtime/training trade-off: per-task runtime costs on the task grid
+    tradeoff = inputs.runtime_training_tradeoff > 0
+    full = 0.99  # pooled: "100%" is all but one task of the published 100-task grid
+    if tradeoff:
+        full = 1.0
+        n_tasks = int(inputs.tasks)
+        k_tr = inputs.runtime_training_tradeoff
+        log_max = math.log10(inputs.runtime_training_max_tradeoff)
+        grid_tr = {"g": task_grid(top_g, gap, n_tasks), "r": task_grid(top_r, gap, n_tasks)}
+        grid_rt = {"g": task_grid(np.full(n, rt_top_g), rt_gap, n_tasks),
+                   "r": task_grid(np.full(n, rt_top_r), rt_gap, n_tasks)}
+        # log10 runtime at the run R: rt_j + k (tr_j - log10 R), floored at 0 (1 FLOP/human-year)
+        base = {key: grid_rt[key] + k_tr * grid_tr[key] for key in ("g", "r")}
+        ln10 = math.log(10.0)
 
     # ---- initial state
     hardware = np.full(n, _HW_PROD0 * _HW_STOCK_RATIO)
@@ -348,22 +507,34 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
         log_run = np.log10(run)
 
         # ---- automation
-        a_g = automatable_fraction(log_run, top_g, gap)
-        a_r = automatable_fraction(log_run, top_r, gap)
-        rt_g = 10.0 ** _runtime_at(a_g, rt_top_g, rt_gap)
-        rt_r = 10.0 ** _runtime_at(a_r, rt_top_r, rt_gap)
         f_hw, f_sw = frac["compute_hw"], frac["compute_sw"]
         f_goods_c = 1 - f_hw - f_sw - frac["compute_training"]
         l_hw, l_sw = labour * frac["labour_hw"], labour * frac["labour_sw"]
         l_goods = labour - l_hw - l_sw
-        cog_g, auto_g = _cognitive(l_goods, compute * f_goods_c / rt_g, a_g, rho_l)
-        cog_h, _ = _cognitive(l_hw, compute * f_hw / rt_r, a_r, rho_l)
-        cog_s, _ = _cognitive(l_sw, compute * f_sw / rt_r, a_r, rho_l)
+        if tradeoff:
+            lr = log_run[:, None]
+            a_g = (grid_tr["g"] < lr).sum(axis=1) / n_tasks     # automatable without the trade-off
+            n_g = (grid_tr["g"] < lr + log_max).sum(axis=1)
+            n_r = (grid_tr["r"] < lr + log_max).sum(axis=1)
+            eta_g = -ln10 * np.maximum(base["g"] - k_tr * lr, 0.0)
+            eta_r = -ln10 * np.maximum(base["r"] - k_tr * lr, 0.0)
+            cog_g, auto_g = allocate(l_goods, compute * f_goods_c, eta_g, n_g, rho_l)
+            cog_h, _ = allocate(l_hw, compute * f_hw, eta_r, n_r, rho_l)
+            cog_s, _ = allocate(l_sw, compute * f_sw, eta_r, n_r, rho_l)
+        else:
+            a_g = automatable_fraction(log_run, top_g, gap)
+            a_r = automatable_fraction(log_run, top_r, gap)
+            rt_g = 10.0 ** _runtime_at(a_g, rt_top_g, rt_gap)
+            rt_r = 10.0 ** _runtime_at(a_r, rt_top_r, rt_gap)
+            cog_g, auto_g = _cognitive(l_goods, compute * f_goods_c / rt_g, a_g, rho_l)
+            cog_h, _ = _cognitive(l_hw, compute * f_hw / rt_r, a_r, rho_l)
+            cog_s, _ = _cognitive(l_sw, compute * f_sw / rt_r, a_r, rho_l)
         k_g = capital * (1 - frac["capital_hw"])
         k_h = capital * frac["capital_hw"]
         k_s = hardware ** inputs.experiments_efficiency
         if alpha is None:  # weights matching the initial shares
-            alpha = (_alpha(k_g, cog_g, 0.5, rho_g), _alpha(k_h, cog_h, 0.3, rho_h), _alpha(k_s, cog_s, 0.3, rho_s))
+            alpha = (_alpha(k_g, cog_g, _SHARE_CAPITAL_GOODS, rho_g), _alpha(k_h, cog_h, _SHARE_CAPITAL_HW, rho_h),
+                     _alpha(k_s, cog_s, _SHARE_EXPERIMENTS_SW, rho_s))
         y_g = tfp * _ces2(k_g, cog_g, alpha[0], rho_g)
         y_h = tfp * _ces2(k_h, cog_h, alpha[1], rho_h)
         y_s = tfp * _ces2(k_s, cog_s, alpha[2], rho_s)
@@ -374,7 +545,7 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
 
         # ---- milestones
         t20 = np.where(np.isnan(t20) & (auto_g >= 0.2), t, t20)
-        t100 = np.where(np.isnan(t100) & (auto_g >= 0.99), t, t100)
+        t100 = np.where(np.isnan(t100) & (auto_g >= full), t, t100)
         tsub = np.where(np.isnan(tsub) & (a_g >= 0.2), t, tsub)
         tagi = np.where(np.isnan(tagi) & (a_g >= 1.0), t, tagi)
         if trigger is not None:
