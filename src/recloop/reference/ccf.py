@@ -346,7 +346,8 @@ def allocate(labour, compute, log_eta, n_auto, rho):
         rest = big_n - b
         inner = (np.where(b > 0, compute[:, 0] ** rho * z_b ** (1 - rho), 0.0)
                  + np.where(rest > 0, rest ** (1 - rho) * labour[:, 0] ** rho, 0.0))
-        out_split = big_n * (inner / big_n) ** (1 / rho)
+        # no compute task: labour alone, exactly (the human-only economy)
+        out_split = np.where(b > 0, big_n * (inner / big_n) ** (1 / rho), labour[:, 0])
     out = np.where(mixed, out_mixed, out_split)
     count = np.where(mixed, first[:, 0] + ((eta_m * comp > 10 * lab)[:, 0]), b)
     return out, count / big_n
