@@ -318,38 +318,36 @@ def allocate(labour, compute, log_eta, n_auto, rho):
     ``_cognitive`` on an ``N``-task grid (tested)."""
     n, big_n = log_eta.shape
     s = 1.0 / (1.0 - rho)
-    labour = np.asarray(labour, dtype=float)[:, None]
-    compute = np.asarray(compute, dtype=float)[:, None]
+    labour = np.asarray(labour, dtype=float)
+    compute = np.asarray(compute, dtype=float)
+    n_auto = np.asarray(n_auto)
     w = np.exp((s - 1.0) * log_eta)                      # eta_j^(s-1)
-    z = np.zeros((n, big_n + 1))
-    np.cumsum(w, axis=1, out=z[:, 1:])                   # z[:, m] = Z_m
+    z_in = np.cumsum(w, axis=1)                          # Z_(m+1)
+    z = z_in - w                                         # Z_m
     eta = np.exp(log_eta)
     m = np.arange(big_n)
-    d = (big_n - m) + z[:, :big_n] / w                   # D_m
-    y = (labour + eta * compute) / d
-    lab_m = labour - (big_n - 1 - m) * y
-    ok = (lab_m >= 0) & (m < np.asarray(n_auto)[:, None])
+    d = (big_n - m) + z / w                              # D_m (eta_m^(1-s) = 1 / w_m)
+    y = (labour[:, None] + eta * compute[:, None]) / d
+    ok = (labour[:, None] - (big_n - 1 - m) * y >= 0) & (m < n_auto[:, None])
     has = ok.any(axis=1)
-    first = np.argmax(ok, axis=1)[:, None]
-    y_m = np.take_along_axis(y, first, 1)
-    eta_m = np.take_along_axis(eta, first, 1)
-    z_m = np.take_along_axis(z, first, 1)
-    w_m = np.take_along_axis(w, first, 1)
-    lab = np.take_along_axis(lab_m, first, 1)
+    first = ok.argmax(axis=1)
+    rows = np.arange(n) * big_n
+    at = rows + first
+    y_m, eta_m, z_m, w_m, d_m = y.ravel()[at], eta.ravel()[at], z.ravel()[at], w.ravel()[at], d.ravel()[at]
+    lab = labour - (big_n - 1 - first) * y_m
     comp = compute - y_m * z_m / (w_m * eta_m)           # eta_m^(-s) = 1 / (w_m eta_m)
-    mixed = (has[:, None] & (comp >= 0))[:, 0]
-    d_m = np.take_along_axis(d, first, 1)
+    mixed = has & (comp >= 0)
+    b = np.where(has, first, n_auto)
+    z_b = z_in.ravel()[rows + np.maximum(b - 1, 0)]      # Z_b (b = 0: unused)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        out_mixed = (big_n ** (1 - 1 / rho) * (labour + eta_m * compute) * d_m ** (1 / rho - 1))[:, 0]
-        b = np.where(has, first[:, 0], np.asarray(n_auto))
-        z_b = np.take_along_axis(z, b[:, None], 1)[:, 0]
+        out_mixed = big_n ** (1 - 1 / rho) * (labour + eta_m * compute) * d_m ** (1 / rho - 1)
         rest = big_n - b
-        inner = (np.where(b > 0, compute[:, 0] ** rho * z_b ** (1 - rho), 0.0)
-                 + np.where(rest > 0, rest ** (1 - rho) * labour[:, 0] ** rho, 0.0))
+        inner = (np.where(b > 0, compute ** rho * z_b ** (1 - rho), 0.0)
+                 + np.where(rest > 0, rest ** (1 - rho) * labour ** rho, 0.0))
         # no compute task: labour alone, exactly (the human-only economy)
-        out_split = np.where(b > 0, big_n * (inner / big_n) ** (1 / rho), labour[:, 0])
+        out_split = np.where(b > 0, big_n * (inner / big_n) ** (1 / rho), labour)
     out = np.where(mixed, out_mixed, out_split)
-    count = np.where(mixed, first[:, 0] + ((eta_m * comp > 10 * lab)[:, 0]), b)
+    count = np.where(mixed, first + (eta_m * comp > 10 * lab), b)
     return out, count / big_n
 
 
@@ -384,10 +382,21 @@ def task_grid(log10_top, log10_gap, tasks: int) -> np.ndarray:
     return np.asarray(log10_top, dtype=float)[..., None] - k * (np.asarray(log10_gap, dtype=float)[..., None] / 7.0)
 
 
+# investment shares, in the order of the rows of the stacked state
+_FRAC_KEYS = ("gwp_compute", "compute_training", "capital_hw", "labour_hw", "compute_hw", "labour_sw", "compute_sw")
+_GROWTH = np.array([[_FRACS[k][1]] for k in _FRAC_KEYS])
+_GROWTH_UP = np.array([[_FRACS[k][2]] for k in _FRAC_KEYS])
+_CEILING = np.array([[_FRACS[k][3]] for k in _FRAC_KEYS])
+
+
 def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
              pause: Pause | None = None, record: list | None = None) -> Trajectory:
     """Run the core model for arrays of the seven uncertain parameters (``UNCERTAIN``; each an
     array of the same length, one entry per sample); the others come from ``inputs``.
+
+    The state is stacked so that one numpy call advances every sample and every sector: rows
+    (hardware, software) for R&D, (goods, hardware R&D, software R&D) for production, the seven
+    investment shares; a single simulation is a handful of calls per step, not one per quantity.
 
     ``record``: if a list is given, a dict of per-step arrays is appended to it at each step
     (for tests and plots; slow)."""
@@ -403,9 +412,10 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
             raise RecloopInputError(["pause: for ccf give an automation share (--pause-at 20%, 50%, ...)"])
         trigger = pause.automation
     rho_l = inputs.labour_substitution
-    rho_g = inputs.capital_substitution_goods
-    rho_h = inputs.capital_substitution_rnd * lam  # as published: scaled by the penalty
-    rho_s = inputs.experiments_substitution
+    # outer CES of (goods, hardware R&D, software R&D); hardware R&D's is scaled by the penalty
+    rho3 = np.stack([np.full(n, inputs.capital_substitution_goods), inputs.capital_substitution_rnd * lam,
+                     np.full(n, inputs.experiments_substitution)])
+    inv_rho3 = 1.0 / rho3
 
     top_g = np.log10(p["full_automation_flop"])
     top_r = top_g - math.log10(inputs.goods_vs_rnd_training)
@@ -413,6 +423,8 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
     rt_top_g = math.log10(inputs.runtime_flop_per_second * _SECONDS_PER_YEAR)
     rt_top_r = rt_top_g - math.log10(inputs.goods_vs_rnd_runtime)
     rt_gap = math.log10(inputs.runtime_gap)
+    top3 = np.stack([top_g, top_r, top_r])
+    rt_top3 = np.array([[rt_top_g], [rt_top_r], [rt_top_r]])
     # the runtime/training trade-off: per-task runtime costs on the task grid
     tradeoff = inputs.runtime_training_tradeoff > 0
     full = 0.99  # pooled: "100%" is all but one task of the published 100-task grid
@@ -421,134 +433,129 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
         n_tasks = int(inputs.tasks)
         k_tr = inputs.runtime_training_tradeoff
         log_max = math.log10(inputs.runtime_training_max_tradeoff)
-        grid_tr = {"g": task_grid(top_g, gap, n_tasks), "r": task_grid(top_r, gap, n_tasks)}
-        grid_rt = {"g": task_grid(np.full(n, rt_top_g), rt_gap, n_tasks),
-                   "r": task_grid(np.full(n, rt_top_r), rt_gap, n_tasks)}
+        grid3 = task_grid(top3, gap, n_tasks)                          # (3, n, tasks) training
         # log10 runtime at the run R: rt_j + k (tr_j - log10 R), floored at 0 (1 FLOP/human-year)
-        base = {key: grid_rt[key] + k_tr * grid_tr[key] for key in ("g", "r")}
-        ln10 = math.log(10.0)
+        base3 = task_grid(np.broadcast_to(rt_top3, (3, n)), rt_gap, n_tasks) + k_tr * grid3
+        neg_ln10 = -math.log(10.0)
 
     # ---- initial state
     hardware = np.full(n, _HW_PROD0 * _HW_STOCK_RATIO)
-    software = np.ones(n)
     capital = np.full(n, _GWP0 * _INVEST / (math.exp(_CAPITAL_GROWTH0) - 1.0))
-    labour = np.full(n, _POP0)
-    tfp = np.ones(n)
+    labour = _POP0  # the same in every sample: plain floats
+    tfp = 1.0
     gwp = np.full(n, _GWP0)
-    frac = {k: np.full(n, v[0]) for k, v in _FRACS.items() if v[0] is not None}
-    frac["gwp_compute"] = np.full(n, (_HW_PROD0 / _BUYABLE0) / _GWP0)
-    frac["compute_training"] = _RUN0 / (hardware * software)
-    r_hw = inputs.hardware_returns / lam
-    r_sw = p["software_returns"] / lam
-    cum = {}
-    rnd_in = {}
-    for key in ("hw", "sw"):
-        rnd_in[key] = np.full(n, _GWP0 * _RND_GWP[key])
-        cum[key] = rnd_in[key] ** lam / (_CUM_RATIO[key] * lam)
+    frac = np.empty((len(_FRAC_KEYS), n))
+    for j, key in enumerate(_FRAC_KEYS):
+        if _FRACS[key][0] is not None:
+            frac[j] = _FRACS[key][0]
+    frac[0] = (_HW_PROD0 / _BUYABLE0) / _GWP0
+    frac[1] = _RUN0 / hardware  # software starts at 1
+    ret = np.stack([inputs.hardware_returns / lam, p["software_returns"] / lam])
+    rnd_in = np.stack([np.full(n, _GWP0 * _RND_GWP["hw"]), np.full(n, _GWP0 * _RND_GWP["sw"])])
+    cum = rnd_in ** lam / (np.array([[_CUM_RATIO["hw"]], [_CUM_RATIO["sw"]]]) * lam)
     # hardware: price-performance at t=0 is ahead of buyable chips by the delay, growing at the
     # first step's rate (closed form of the first R&D update)
-    log_g0 = np.log1p(_CUM_RATIO["hw"] * lam * dt) * r_hw
+    log_g0 = np.log1p(_CUM_RATIO["hw"] * lam * dt) * ret[0]
     delay = np.rint(p["hardware_delay"] / dt).astype(int)
     log_perf0 = math.log(_BUYABLE0) + delay * log_g0
-    log_perf = log_perf0.copy()
+    # R&D levels in logs: (price-performance, software), each with a ceiling penalty falling
+    # linearly from its start to 0 at the ceiling
+    level = np.stack([log_perf0, np.zeros(n)])
+    ceiling = np.stack([np.full(n, math.log(inputs.hardware_ceiling)), np.log(p["software_ceiling"])])
+    span = ceiling - level
+    software = np.ones(n)
     dmax = int(delay.max()) if n else 0
     ring = np.empty((dmax + 1, n))
-    ring[0] = log_perf
-    log_sw_ceiling = np.log(p["software_ceiling"])
-    log_hw_ceiling = math.log(inputs.hardware_ceiling)
+    ring[0] = level[0]
     rows = np.arange(n)
+    keep = 1 - p["compute_depreciation"]
+    log_buy0 = math.log(_BUYABLE0)
+    labour_growth = math.exp(_LABOUR_GROWTH * dt)
+    tfp_growth = math.exp(_TFP_GROWTH * dt)
 
     alpha = None
     scale = None
     awake = np.zeros(n, dtype=bool)
-    nan = np.full(n, np.nan)
-    t20, t100, tsub, tagi, twake = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
-    pause_start = nan.copy()
+    # milestone years, rows (20% automated, 100% automated, 20% automatable, 100% automatable)
+    marks = np.full((4, n), np.nan)
+    thresholds = np.array([[0.2], [full], [0.2], [1.0]])
+    twake = np.full(n, np.nan)
+    pause_start = np.full(n, np.nan)
     run_cap = np.full(n, np.inf)
     prev_auto = np.zeros(n)
+    buy = np.full(n, _BUYABLE0)
+    zero_n = np.zeros(n)
 
     for i in range(steps + 1):
         t = inputs.t_start + i * dt
-        paused_now = (t >= pause_start) & (t < pause_start + (pause.years if trigger is not None else 0.0))
         if i > 0:
             # ---- R&D: semi-endogenous growth of price-performance and software
-            grow = ~paused_now
-            for key, ret in (("hw", r_hw), ("sw", r_sw)):
-                new_cum = cum[key] + np.where(grow, rnd_in[key] ** lam * dt, 0.0)
-                if key == "hw":
-                    pen = (log_hw_ceiling - log_perf) / (log_hw_ceiling - log_perf0)
-                    log_perf = np.minimum(log_perf + np.log(new_cum / cum[key]) * ret * pen, log_hw_ceiling)
-                else:
-                    log_sw = np.log(software)
-                    pen = (log_sw_ceiling - log_sw) / log_sw_ceiling
-                    software = np.exp(np.minimum(log_sw + np.log(new_cum / cum[key]) * ret * pen, log_sw_ceiling))
-                cum[key] = new_cum
-            ring[i % (dmax + 1)] = log_perf
+            add = rnd_in ** lam * dt
+            if trigger is not None:
+                paused_now = (t >= pause_start) & (t < pause_start + pause.years)
+                add = np.where(paused_now, 0.0, add)
+            new_cum = cum + add
+            level = np.minimum(level + np.log(new_cum / cum) * ret * ((ceiling - level) / span), ceiling)
+            cum = new_cum
+            software = np.exp(level[1])
+            ring[i % (dmax + 1)] = level[0]
             # ---- investment shares
             awake = prev_auto >= inputs.rampup_trigger
             twake = np.where(np.isnan(twake) & awake, t, twake)
-            old_train = frac["compute_training"]
-            for key, (_, g, g_up, ceil) in _FRACS.items():
-                frac[key] = np.minimum(frac[key] * np.exp(dt * np.where(awake, g_up, g)), ceil)
-            money = hardware * old_train / np.exp(log_buy)
-            frac["compute_training"] = np.where((money > inputs.money_cap_training) & ~awake,
-                                                old_train, frac["compute_training"])
+            old_train = frac[1]
+            frac = np.minimum(frac * np.exp(dt * np.where(awake, _GROWTH_UP, _GROWTH)), _CEILING)
+            money = hardware * old_train / buy
+            frac[1] = np.where((money > inputs.money_cap_training) & ~awake, old_train, frac[1])
             # ---- inputs
             back = i - delay
-            log_buy = np.where(back >= 0, ring[np.maximum(back, 0) % (dmax + 1), rows],
-                               math.log(_BUYABLE0) + i * log_g0)
-            hardware = hardware * (1 - p["compute_depreciation"]) ** dt + gwp * frac["gwp_compute"] * dt * np.exp(log_buy)
+            if i >= dmax:
+                log_buy = ring[back % (dmax + 1), rows]
+            else:
+                log_buy = np.where(back >= 0, ring[np.maximum(back, 0) % (dmax + 1), rows], log_buy0 + i * log_g0)
+            buy = np.exp(log_buy)
+            hardware = hardware * keep ** dt + gwp * frac[0] * dt * buy
             capital = capital + gwp * _INVEST * dt
-            labour = labour * math.exp(_LABOUR_GROWTH * dt)
-            tfp = tfp * math.exp(_TFP_GROWTH * dt)
-        else:
-            log_buy = np.full(n, math.log(_BUYABLE0))
+            labour = labour * labour_growth
+            tfp = tfp * tfp_growth
         compute = hardware * software
-        run = np.minimum(compute * frac["compute_training"], run_cap)
+        run = compute * frac[1]
+        if trigger is not None:
+            run = np.minimum(run, run_cap)
         log_run = np.log10(run)
 
-        # ---- automation
-        f_hw, f_sw = frac["compute_hw"], frac["compute_sw"]
-        f_goods_c = 1 - f_hw - f_sw - frac["compute_training"]
-        l_hw, l_sw = labour * frac["labour_hw"], labour * frac["labour_sw"]
-        l_goods = labour - l_hw - l_sw
+        # ---- automation, for (goods, hardware R&D, software R&D) at once
+        lab3 = labour * np.stack([1 - frac[3] - frac[5], frac[3], frac[5]])
+        comp3 = compute * np.stack([1 - frac[4] - frac[6] - frac[1], frac[4], frac[6]])
         if tradeoff:
             lr = log_run[:, None]
-            a_g = (grid_tr["g"] < lr).sum(axis=1) / n_tasks     # automatable without the trade-off
-            n_g = (grid_tr["g"] < lr + log_max).sum(axis=1)
-            n_r = (grid_tr["r"] < lr + log_max).sum(axis=1)
-            eta_g = -ln10 * np.maximum(base["g"] - k_tr * lr, 0.0)
-            eta_r = -ln10 * np.maximum(base["r"] - k_tr * lr, 0.0)
-            cog_g, auto_g = allocate(l_goods, compute * f_goods_c, eta_g, n_g, rho_l)
-            cog_h, _ = allocate(l_hw, compute * f_hw, eta_r, n_r, rho_l)
-            cog_s, _ = allocate(l_sw, compute * f_sw, eta_r, n_r, rho_l)
+            n3 = (grid3 < lr + log_max).sum(axis=2)                       # automatable with the trade-off
+            a_g = (grid3[0] < lr).sum(axis=1) / n_tasks                   # ... and without it
+            if n3.any():
+                log_eta = neg_ln10 * np.maximum(base3 - k_tr * lr, 0.0)
+                cog3, auto3 = allocate(lab3.ravel(), comp3.ravel(), log_eta.reshape(3 * n, n_tasks), n3.ravel(), rho_l)
+                cog3 = cog3.reshape(3, n)
+                auto_g = auto3[:n]
+            else:  # nothing automatable: human labour alone
+                cog3, auto_g = lab3, zero_n
         else:
-            a_g = automatable_fraction(log_run, top_g, gap)
-            a_r = automatable_fraction(log_run, top_r, gap)
-            rt_g = 10.0 ** _runtime_at(a_g, rt_top_g, rt_gap)
-            rt_r = 10.0 ** _runtime_at(a_r, rt_top_r, rt_gap)
-            cog_g, auto_g = _cognitive(l_goods, compute * f_goods_c / rt_g, a_g, rho_l)
-            cog_h, _ = _cognitive(l_hw, compute * f_hw / rt_r, a_r, rho_l)
-            cog_s, _ = _cognitive(l_sw, compute * f_sw / rt_r, a_r, rho_l)
-        k_g = capital * (1 - frac["capital_hw"])
-        k_h = capital * frac["capital_hw"]
-        k_s = hardware ** inputs.experiments_efficiency
+            a3 = automatable_fraction(log_run, top3, gap)
+            rt3 = 10.0 ** _runtime_at(a3, rt_top3, rt_gap)
+            cog3, auto3 = _cognitive(lab3, comp3 / rt3, a3, rho_l)
+            a_g, auto_g = a3[0], auto3[0]
+        k3 = np.stack([capital * (1 - frac[2]), capital * frac[2], hardware ** inputs.experiments_efficiency])
         if alpha is None:  # weights matching the initial shares
-            alpha = (_alpha(k_g, cog_g, _SHARE_CAPITAL_GOODS, rho_g), _alpha(k_h, cog_h, _SHARE_CAPITAL_HW, rho_h),
-                     _alpha(k_s, cog_s, _SHARE_EXPERIMENTS_SW, rho_s))
-        y_g = tfp * _ces2(k_g, cog_g, alpha[0], rho_g)
-        y_h = tfp * _ces2(k_h, cog_h, alpha[1], rho_h)
-        y_s = tfp * _ces2(k_s, cog_s, alpha[2], rho_s)
+            shares = np.array([[_SHARE_CAPITAL_GOODS], [_SHARE_CAPITAL_HW], [_SHARE_EXPERIMENTS_SW]])
+            alpha = _alpha(k3, cog3, shares, rho3)
+        y3 = tfp * (alpha * k3 ** rho3 + (1 - alpha) * cog3 ** rho3) ** inv_rho3
         if scale is None:
-            scale = (_GWP0 / y_g, rnd_in["hw"] / y_h, rnd_in["sw"] / y_s)
-        gwp = y_g * scale[0]
-        rnd_in = {"hw": y_h * scale[1], "sw": y_s * scale[2]}
+            scale = np.stack([_GWP0 / y3[0], rnd_in[0] / y3[1], rnd_in[1] / y3[2]])
+        y3 = y3 * scale
+        gwp = y3[0]
+        rnd_in = y3[1:]
 
         # ---- milestones
-        t20 = np.where(np.isnan(t20) & (auto_g >= 0.2), t, t20)
-        t100 = np.where(np.isnan(t100) & (auto_g >= full), t, t100)
-        tsub = np.where(np.isnan(tsub) & (a_g >= 0.2), t, tsub)
-        tagi = np.where(np.isnan(tagi) & (a_g >= 1.0), t, tagi)
+        hit = np.stack([auto_g, auto_g, a_g, a_g]) >= thresholds
+        marks = np.where(np.isnan(marks) & hit, t, marks)
         if trigger is not None:
             fire = np.isnan(pause_start) & (auto_g >= trigger)
             pause_start = np.where(fire, t + dt, pause_start)
@@ -558,10 +565,10 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
         prev_auto = auto_g
         if record is not None:
             record.append({"t": t, "automated": auto_g, "automatable": a_g, "run": run, "software": software,
-                           "hardware": hardware, "gwp": gwp, "buyable": np.exp(log_buy),
-                           "labour_goods": l_goods, "cognitive_goods": cog_g, "log_perf": log_perf.copy()})
-    return Trajectory(automation_20=t20, automation_100=t100, sub_agi=tsub, agi=tagi, wake_up=twake,
-                      paused=~np.isnan(pause_start), final_software=software, final_gwp=gwp)
+                           "hardware": hardware, "gwp": gwp, "buyable": buy,
+                           "labour_goods": lab3[0], "cognitive_goods": cog3[0], "log_perf": level[0].copy()})
+    return Trajectory(automation_20=marks[0], automation_100=marks[1], sub_agi=marks[2], agi=marks[3],
+                      wake_up=twake, paused=~np.isnan(pause_start), final_software=software, final_gwp=gwp)
 
 
 def _two_piece(name: str, z: np.ndarray) -> np.ndarray:
