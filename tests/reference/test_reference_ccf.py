@@ -157,6 +157,27 @@ def test_tradeoff_makes_takeoff_faster_and_the_max_tradeoff_earlier():
     assert wider.automation_20[0] <= on.automation_20[0]
 
 
+@pytest.mark.skipif(not ccf._ccf_kernel.AVAILABLE, reason="numba not installed")
+@pytest.mark.parametrize("tradeoff", [1.5, 0.0])
+def test_compiled_kernel_is_the_numpy_model(tradeoff):
+    # the compiled kernel restates the vectorised numpy code: same dates, state to 1e-9, on
+    # Monte Carlo draws and with a pause (both code paths of the allocation)
+    inputs = ccf.CCFInputs(runtime_training_tradeoff=tradeoff)
+    z = np.random.default_rng(2).standard_normal((24, len(ccf.UNCERTAIN)))
+    params = ccf._params("monte-carlo", inputs, z)
+    for pause in (None, Pause(automation=0.3, years=1.5)):
+        rec_a: list = []
+        rec_b: list = []
+        a = ccf.simulate(params, inputs, pause=pause, compiled=True, record=rec_a)
+        b = ccf.simulate(params, inputs, pause=pause, compiled=False, record=rec_b)
+        for field in ("automation_20", "automation_100", "sub_agi", "agi", "wake_up", "paused"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field), err_msg=field)
+        np.testing.assert_allclose(a.final_software, b.final_software, rtol=1e-9)
+        np.testing.assert_allclose(a.final_gwp, b.final_gwp, rtol=1e-9)
+        for key in ("automated", "run", "gwp", "cognitive_goods", "log_perf"):
+            np.testing.assert_allclose(rec_a[-1][key], rec_b[-1][key], rtol=1e-9, err_msg=key)
+
+
 # ----------------------------------------------------------------------------- against ftm's own code
 
 # Golden values measured by running the original code: epoch-research/ftm at commit
