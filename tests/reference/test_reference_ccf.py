@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from recloop.params import RecloopInputError
@@ -112,6 +114,25 @@ def test_task_allocation_is_the_numerical_optimum():
 def test_task_allocation_without_automation_is_labour():
     out, share = ccf.allocate(np.array([7.0]), np.array([1e9]), np.zeros((1, 50)), np.array([0]), -0.5)
     assert out[0] == pytest.approx(7.0, rel=1e-12) and share[0] == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), scale=st.floats(1e-3, 1e3), more=st.floats(1.0, 100.0))
+def test_task_allocation_invariances(seed, scale, more):
+    rng = np.random.default_rng(seed)
+    n_tasks, rho = 40, -0.5
+    log_eta = np.sort(rng.normal(0.0, 3.0, (4, n_tasks)), axis=1)[:, ::-1].copy()
+    labour, compute = rng.uniform(1, 100, 4), rng.uniform(0.01, 100, 4)
+    n_auto = rng.integers(0, n_tasks + 1, 4)
+    out, share = ccf.allocate(labour, compute, log_eta, n_auto, rho)
+    # constant returns: scaling both budgets scales output and leaves the allocation alone
+    out_s, share_s = ccf.allocate(labour * scale, compute * scale, log_eta, n_auto, rho)
+    np.testing.assert_allclose(out_s, out * scale, rtol=1e-9)
+    np.testing.assert_array_equal(share_s, share)
+    # direction: more compute, or more automatable tasks, never lowers output
+    assert np.all(ccf.allocate(labour, compute * more, log_eta, n_auto, rho)[0] >= out * (1 - 1e-12))
+    wider = np.minimum(n_auto + 1, n_tasks)
+    assert np.all(ccf.allocate(labour, compute, log_eta, wider, rho)[0] >= out * (1 - 1e-12))
 
 
 # Regression pin (not a published result): the pooled core as it was before the trade-off was
