@@ -97,11 +97,11 @@ def test_task_allocation_is_the_numerical_optimum():
         out, _ = ccf.allocate(np.array([labour]), np.array([compute]), log_eta[None], np.array([n_auto]), rho)
         eta = np.exp(log_eta)
 
-        def loss(v):  # sum of task inputs^rho: minimising it maximises the CES (rho < 0)
+        def loss(v, eta=eta):  # sum of task inputs^rho: minimising it maximises the CES (rho < 0)
             return np.sum(np.maximum(v[:n_tasks] + eta * v[n_tasks:], 1e-12) ** rho)
 
-        cons = [{"type": "eq", "fun": lambda v: v[:n_tasks].sum() - labour},
-                {"type": "eq", "fun": lambda v: v[n_tasks:].sum() - compute}]
+        cons = [{"type": "eq", "fun": lambda v, total=labour: v[:n_tasks].sum() - total},
+                {"type": "eq", "fun": lambda v, total=compute: v[n_tasks:].sum() - total}]
         bounds = [(0, None)] * n_tasks + [(0, None) if j < n_auto else (0, 0) for j in range(n_tasks)]
         x0 = np.r_[np.full(n_tasks, labour / n_tasks), [compute / n_auto if j < n_auto else 0.0 for j in range(n_tasks)]]
         best = minimize(loss, x0, method="SLSQP", bounds=bounds, constraints=cons,

@@ -22,7 +22,7 @@ try:  # pragma: no cover - exercised through ccf.simulate
 except ImportError:  # pragma: no cover
     AVAILABLE = False
 
-    def njit(*_args, **_kwargs):  # the functions stay plain Python; ccf never calls them then
+    def njit(*_args, **_kwargs):  # type: ignore[no-redef]  # plain Python then; ccf never calls them
         return lambda f: f
 
 # indices of the constants vector (built by ccf._kernel_constants)

@@ -61,6 +61,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -425,6 +426,7 @@ def _simulate_compiled(params, inputs: CCFInputs, *, pause: Pause | None, record
     dt = inputs.t_step
     steps = int(round((inputs.t_end - inputs.t_start) / dt))
     trigger = _pause_trigger(pause)
+    pause_years = pause.years if pause is not None and trigger is not None else 0.0
     k = _ccf_kernel
     c = np.zeros(k.N_CONSTANTS)
     hw0 = _HW_PROD0 * _HW_STOCK_RATIO
@@ -444,7 +446,7 @@ def _simulate_compiled(params, inputs: CCFInputs, *, pause: Pause | None, record
         k.C_RT_TOP_R: rt_top_g - math.log10(inputs.goods_vs_rnd_runtime), k.C_RT_GAP: math.log10(inputs.runtime_gap),
         k.C_K_TR: inputs.runtime_training_tradeoff, k.C_LOG_MAX: math.log10(inputs.runtime_training_max_tradeoff),
         k.C_FULL: 1.0 if inputs.runtime_training_tradeoff > 0 else 0.99, k.C_DT: dt, k.C_T0: inputs.t_start,
-        k.C_PAUSE_AT: np.nan if trigger is None else trigger, k.C_PAUSE_YEARS: pause.years if trigger is not None else 0.0,
+        k.C_PAUSE_AT: np.nan if trigger is None else trigger, k.C_PAUSE_YEARS: pause_years,
         k.C_TOP_R_SHIFT: math.log10(inputs.goods_vs_rnd_training),
     }
     for idx, v in values.items():
@@ -464,7 +466,7 @@ def _simulate_compiled(params, inputs: CCFInputs, *, pause: Pause | None, record
              marks, wake, paused, final_sw, final_gwp, trace)
     if record is not None:
         for i in range(steps + 1):
-            row = {name: trace[:, i, j].copy() for j, name in enumerate(k.TRACE)}
+            row: dict[str, Any] = {name: trace[:, i, j].copy() for j, name in enumerate(k.TRACE)}
             row["t"] = float(trace[0, i, 0]) if n else inputs.t_start + i * dt
             record.append(row)
     return Trajectory(automation_20=marks[0], automation_100=marks[1], sub_agi=marks[2], agi=marks[3],
@@ -483,11 +485,8 @@ def _simulate_numpy(params: dict[str, np.ndarray], inputs: CCFInputs, *,
     dt = inputs.t_step
     steps = int(round((inputs.t_end - inputs.t_start) / dt))
     lam = p["parallelisation_penalty"]
-    trigger = None
-    if pause is not None and pause.active:
-        if pause.milestone is not None or pause.progress_years is not None or pause.multiplier is not None:
-            raise RecloopInputError(["pause: for ccf give an automation share (--pause-at 20%, 50%, ...)"])
-        trigger = pause.automation
+    trigger = _pause_trigger(pause)
+    pause_years = pause.years if pause is not None and trigger is not None else 0.0
     rho_l = inputs.labour_substitution
     # outer CES of (goods, hardware R&D, software R&D); hardware R&D's is scaled by the penalty
     rho3 = np.stack([np.full(n, inputs.capital_substitution_goods), inputs.capital_substitution_rnd * lam,
@@ -569,7 +568,7 @@ def _simulate_numpy(params: dict[str, np.ndarray], inputs: CCFInputs, *,
             # ---- R&D: semi-endogenous growth of price-performance and software
             add = rnd_in ** lam * dt
             if trigger is not None:
-                paused_now = (t >= pause_start) & (t < pause_start + pause.years)
+                paused_now = (t >= pause_start) & (t < pause_start + pause_years)
                 add = np.where(paused_now, 0.0, add)
             new_cum = cum + add
             level = np.minimum(level + np.log(new_cum / cum) * ret * ((ceiling - level) / span), ceiling)
@@ -637,7 +636,7 @@ def _simulate_numpy(params: dict[str, np.ndarray], inputs: CCFInputs, *,
             fire = np.isnan(pause_start) & (auto_g >= trigger)
             pause_start = np.where(fire, t + dt, pause_start)
             run_cap = np.where(fire, run, run_cap)
-            ended = t + dt >= pause_start + pause.years
+            ended = t + dt >= pause_start + pause_years
             run_cap = np.where(ended, np.inf, run_cap)
         prev_auto = auto_g
         if record is not None:
@@ -658,7 +657,8 @@ def _two_piece(name: str, z: np.ndarray) -> np.ndarray:
     b, c, a = f(best), f(lo_v), f(hi_v)
     # z > 0 moves toward the aggressive value, z < 0 toward the conservative one
     x = np.where(z >= 0, b + z * (a - b) / _Z95, b - z * (c - b) / _Z95)
-    lo_b, hi_b = (CCFInputs.model_fields[name].json_schema_extra["bounds"])
+    extra: Any = CCFInputs.model_fields[name].json_schema_extra
+    lo_b, hi_b = extra["bounds"]
     return np.clip(finv(x), lo_b, hi_b)
 
 
@@ -710,7 +710,7 @@ def run(inputs: CCFInputs | None = None, *, samples: int = 10_000, seed: int = 0
         raise RecloopInputError(["pause: for ccf give an automation share (--pause-at 20%, 50%, ...)"])
     # a preset is one point: simulate it once and report it for every sample
     n_sim = samples if variant == "monte-carlo" else 1
-    cols = {k: [] for k in METRICS}
+    cols: dict[str, list] = {k: [] for k in METRICS}
     for _, z in normal_blocks(seed, n_sim, len(UNCERTAIN)):
         tr = simulate(_params(variant, inputs, z), inputs, pause=pause)
         cols["years_20_to_100_automation"].append(tr.automation_100 - tr.automation_20)
