@@ -178,7 +178,7 @@ def test_tradeoff_makes_takeoff_faster_and_the_max_tradeoff_earlier():
     assert wider.automation_20[0] <= on.automation_20[0]
 
 
-@pytest.mark.skipif(not ccf._ccf_kernel.AVAILABLE, reason="numba not installed")
+@pytest.mark.skipif(not ccf.HAVE_NUMBA, reason="numba not installed")
 @pytest.mark.parametrize("tradeoff", [1.5, 0.0])
 def test_compiled_kernel_is_the_numpy_model(tradeoff):
     # the compiled kernel restates the vectorised numpy code: same dates, state to 1e-9, on

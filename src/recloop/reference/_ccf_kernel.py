@@ -1,7 +1,8 @@
 """Compiled form of ``recloop.reference.ccf.simulate`` (numba): the same model, one sample at a
 time in plain loops, so that a single simulation costs microseconds per step instead of one numpy
 call per quantity. ``ccf.simulate`` uses it when numba is importable and falls back to the
-vectorised numpy code otherwise; ``tests/reference/test_reference_ccf.py`` holds the two to
+vectorised numpy code otherwise (this module, and numba, are imported on first use);
+``tests/reference/test_reference_ccf.py`` holds the two to
 1e-9 of each other. The model, its sources and its simplifications are documented in ``ccf``;
 this module only restates its arithmetic, in the same order.
 

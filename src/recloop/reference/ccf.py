@@ -57,6 +57,7 @@ Headline (report, Part 0 summary; takeoffspeeds.com): years from 20% to 100% of 
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import tomllib
 from dataclasses import dataclass
@@ -66,7 +67,6 @@ from typing import Any
 import numpy as np
 
 from recloop.params import Block, RecloopInputError, param
-from recloop.reference import _ccf_kernel
 from recloop.reference._common import Pause, check_samples, normal_blocks
 
 __all__ = ["CCFInputs", "CCFResult", "FTM_PRESETS", "PRESETS", "UNCERTAIN", "VARIANTS", "allocate", "automatable_fraction",
@@ -404,10 +404,14 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
     (for tests and plots)."""
     inputs = inputs or CCFInputs()
     if compiled is None:
-        compiled = _ccf_kernel.AVAILABLE
+        compiled = HAVE_NUMBA
     if compiled:
         return _simulate_compiled(params, inputs, pause=pause, record=record)
     return _simulate_numpy(params, inputs, pause=pause, record=record)
+
+
+#: whether the compiled kernel can run (numba installed); checked without importing numba
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 
 def _pause_trigger(pause: Pause | None):
@@ -419,15 +423,17 @@ def _pause_trigger(pause: Pause | None):
 
 
 def _simulate_compiled(params, inputs: CCFInputs, *, pause: Pause | None, record: list | None) -> Trajectory:
-    if not _ccf_kernel.AVAILABLE:
+    if not HAVE_NUMBA:
         raise RecloopInputError(["compiled: numba is not installed; use compiled=False"])
+    from recloop.reference import _ccf_kernel  # numba is imported on first use, not with recloop
+
     p = {k: np.ascontiguousarray(params[k], dtype=float) for k in UNCERTAIN}
     n = p["full_automation_flop"].shape[0]
     dt = inputs.t_step
     steps = int(round((inputs.t_end - inputs.t_start) / dt))
     trigger = _pause_trigger(pause)
     pause_years = pause.years if pause is not None and trigger is not None else 0.0
-    k = _ccf_kernel
+    k: Any = _ccf_kernel
     c = np.zeros(k.N_CONSTANTS)
     hw0 = _HW_PROD0 * _HW_STOCK_RATIO
     rt_top_g = math.log10(inputs.runtime_flop_per_second * _SECONDS_PER_YEAR)
