@@ -2,9 +2,9 @@
 time in plain loops, so that a single simulation costs microseconds per step instead of one numpy
 call per quantity. ``ccf.simulate`` uses it when numba is importable and falls back to the
 vectorised numpy code otherwise (this module, and numba, are imported on first use);
-``tests/reference/test_reference_ccf.py`` holds the two to
-1e-9 of each other. The model, its sources and its simplifications are documented in ``ccf``;
-this module only restates its arithmetic, in the same order.
+``tests/reference/test_reference_ccf.py`` holds the two to 1e-9 of each other. The model, its
+sources and its simplifications are documented in ``ccf``; this module only restates its
+arithmetic, in the same order.
 
 The compiled code is cached on disk (numba ``cache=True``), so a fresh install pays the compile
 (a few seconds) once.
