@@ -1,0 +1,990 @@
+"""Compiled single-developer engine core (numba): :func:`recloop.engine.simulate_chunk` for a
+scenario without ``[[actors]]``, one sample (row) at a time in plain scalar loops.
+
+The numpy engine is the reference; this module restates its arithmetic, operation for
+operation and in the same order, so that a row follows the same path: the same adaptive step
+rules (:class:`recloop.engine.StepRules`), the same phases in the same order (rates, advance,
+catastrophe, milestones, releases, tripwires, halts, pause ends, report) and the same
+counter-based draws (the SplitMix64 hash of :func:`recloop.sampling.uniform` and Cephes' ``ndtri``,
+as scipy computes it, restated below). Each row runs its own steps to the horizon, so nothing is
+compacted and nothing is allocated per step; what does not change within a row (logs of its
+parameters, the growth rates they imply) is computed once per row.
+
+What differs from the numpy engine, and why (tests/engine/test_engine_kernel.py measures it):
+
+- a row whose last step ends exactly at the horizon stops there. The numpy engine keeps such a row
+  in its arrays, at dt = 0, until enough rows have finished to compact; those zero steps change no
+  reported quantity (they can only end a pause after the last report), so outcomes agree;
+- the transcendentals are the C library's (numba calls libm, as numpy does on CPUs without its
+  AVX-512 loops); where numpy uses its own SIMD loops the last bit of a log or exp can differ and
+  dates then agree to float tolerance instead of bit for bit.
+
+The compiled code is cached on disk (numba ``cache=True``): a fresh install pays the compile
+(about half a minute) once. This module is imported on first use, not with recloop.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+# ---------------------------------------------------------------------------- parameter rows
+#: scenario parameters the kernel reads, in the order of the rows of its parameter matrix
+PARAMS = (
+    "compute.initial_training_flop", "compute.max_run_years", "compute.utilization", "compute.training_share",
+    "compute.investment_growth", "compute.price_performance_growth", "compute.flops_per_dollar",
+    "compute.depreciation", "compute.fab_share", "compute.fab_output_flops_per_year", "compute.fab_output_growth",
+    "compute.fab_headroom", "compute.leading_edge_growth", "compute.power_gw", "compute.power_growth",
+    "compute.power_share", "compute.world_power_tw", "compute.world_power_growth", "compute.ai_power_max_share",
+    "compute.world_power_ceiling_tw", "compute.watts_per_pflops", "compute.efficiency_growth",
+    "compute.max_efficiency_gain", "compute.power_lead_time_years", "compute.fab_lead_time_years",
+    "compute.buildout_boost", "economy.world_output_usd", "economy.output_growth", "economy.ai_growth_boost",
+    "economy.adoption_lag_years", "economy.max_spend_share", "economy.automated_spend_share",
+    "software.initial_rate_oom_per_year", "software.returns", "software.parallelization", "software.ceiling_oom",
+    "software.labour_share", "software.compute_substitution", "automation.midpoint_data_flop",
+    "automation.midpoint_arch_flop", "automation.midpoint_code_flop", "automation.width_oom",
+    "automation.substitution_rho", "automation.bottleneck_rho", "automation.ai_labour_at_start",
+    "generations.step_oom", "generations.prep_years", "generations.air_gap_prep_cost",
+    "generations.latency_wall_flop", "generations.latency_wall_years", "generations.latency_exponent",
+    "data.real_stock_tokens", "data.real_stock_growth", "data.max_epochs", "data.tokens_per_parameter",
+    "data.collapse_kappa", "data.accumulation", "data.real_fraction_exponent", "data.curation_efficiency",
+    "data.loss_compute_exponent", "drift.base_per_oom", "drift.autonomy_exponent", "drift.verification_protection",
+    "drift.unaligned_fidelity", "drift.hidden_objective_drift", "verification.required_exponent",
+    "verification.human_coverage_at_start", "verification.human_rate", "verification.compute_coverage_at_start",
+    "verification.automation_boost", "risk.danger_flop", "risk.base_hazard", "risk.capability_elasticity",
+    "risk.max_multiplier", "risk.no_control_automation", "milestones.takeoff_start_automation",
+    "milestones.superhuman_oom", "horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio",
+)
+(P_C0, P_MAX_RUN, P_UTIL, P_TRAIN_SHARE, P_INVEST_G, P_PP_G, P_FPD, P_DEP, P_FAB_SHARE, P_FAB_OUT, P_FAB_G,
+ P_FAB_HEAD, P_EDGE_G, P_POWER_GW, P_POWER_G, P_POWER_SHARE, P_WORLD_TW, P_WORLD_G, P_AI_MAX_SHARE, P_WORLD_CEIL,
+ P_WPP, P_EFF_G, P_EFF_MAX, P_POW_LEAD, P_FAB_LEAD, P_BOOST, P_Y0, P_Y_G, P_Y_AI, P_ADOPT_LAG, P_S0, P_S1,
+ P_GS, P_R, P_LAM, P_CEIL, P_LAB_SHARE, P_SIGMA, P_MID_D, P_MID_A, P_MID_C, P_WIDTH, P_RHO, P_RHO_B, P_Q0,
+ P_STEP, P_PREP, P_AIRGAP_COST, P_WALL_FLOP, P_WALL_YEARS, P_WALL_EXP, P_STOCK, P_STOCK_G, P_EPOCHS, P_TPP,
+ P_KAPPA, P_ACC, P_GAMMA, P_CURATION, P_LOSS_EXP, P_DRIFT_BASE, P_DRIFT_EXP, P_DRIFT_PROT, P_UNALIGNED, P_HIDDEN,
+ P_NU, P_H0, P_HR, P_VC0, P_VBOOST, P_DANGER, P_HAZ0, P_HAZ_EL, P_HAZ_MAX, P_NOC, P_TAKEOFF, P_SUPER, P_OPD,
+ P_H50, P_H80) = range(80)
+assert len(PARAMS) == 80
+
+# ---------------------------------------------------------------------------- outcome rows
+AUTOMATION = (0.2, 0.5, 0.9, 0.999)
+CAPABILITY = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0)
+#: outcome columns the loop writes, in the order of the rows of the kernel's outcome matrix
+OUTCOMES = (
+    "status", "t_diverged", "t_takeoff_start", "t_superhuman", "capability_at_takeoff_start",
+    "fidelity_at_takeoff_start", "gap_at_takeoff_start", "fidelity_at_superhuman", "gap_at_superhuman",
+    "unverified_takeoff", "t_no_control", "t_first_tripwire", "t_unaligned", "t_catastrophe", "halts",
+    "failed_halts", "years_paused", "years_gated", "deprecations", "false_alarms", "bind_budget_years",
+    "bind_fab_years", "bind_power_years", "bind_economy_years", "reached_power_ceiling", "reached_fab_ceiling",
+    "reached_spend_ceiling", "reached_efficiency_limit", "peak_power_gw", "peak_spend_share", "peak_chip_share",
+    "t_automation_20", "t_automation_50", "t_automation_90", "t_automation_100",
+    "t_capability_1oom", "t_capability_2oom", "t_capability_3oom", "t_capability_4oom", "t_capability_6oom",
+    "t_capability_8oom", "t_capability_10oom",
+    "t_horizon_work_day", "t_horizon_work_week", "t_horizon_work_month", "t_horizon_work_year",
+)
+(O_STATUS, O_T_DIV, O_T_TAKEOFF, O_T_SUPER, O_CAP_TAKEOFF, O_FID_TAKEOFF, O_GAP_TAKEOFF, O_FID_SUPER, O_GAP_SUPER,
+ O_UNVERIFIED, O_T_NOC, O_T_TRIP, O_T_UNALIGNED, O_T_CAT, O_HALTS, O_FAILED, O_PAUSED_Y, O_GATED_Y, O_DEPREC,
+ O_FALSE, O_BIND_BUDGET, O_BIND_FAB, O_BIND_POWER, O_BIND_ECON, O_REACH_POWER, O_REACH_FAB, O_REACH_SPEND,
+ O_REACH_EFF, O_PEAK_POWER, O_PEAK_SPEND, O_PEAK_CHIP, O_AUTO0, O_AUTO1, O_AUTO2, O_AUTO3, O_CAP0, O_CAP1, O_CAP2,
+ O_CAP3, O_CAP4, O_CAP5, O_CAP6, O_HOR0, O_HOR1, O_HOR2, O_HOR3) = range(46)
+assert len(OUTCOMES) == 46
+#: METR milestone task lengths (hours), in the order of ``horizon.MILESTONES``
+HORIZON_HOURS = (8.0, 40.0, 2000.0 / 12.0, 2000.0)
+
+# ---------------------------------------------------------------------------- levers, tripwires
+(L_MAX_YEARS, L_MAX_OOM, L_MIN_YEARS, L_HORIZON, L_DIVERTED, L_SANDBOX_LAT, L_AIR_GAP, L_SANDBOX_CATCH, L_HAZ_RED,
+ L_TPR, L_FPR, L_DETECT_ON, L_DEPRECATE, L_COMPUTE_SHARE, L_SAFETY, L_GATE0, L_HALTS_RESEARCH, L_LATENCY,
+ L_RELIABILITY, L_MAX_PAUSE, L_X_REF) = range(21)
+N_LEVERS = 21
+(T_METRIC, T_THRESHOLD, T_CADENCE, T_ERROR_SD, T_LAG, T_RESPONSE, T_PAUSE_YEARS) = range(7)
+N_TRIP = 7
+METRIC_CODES = {"effective_compute": 0, "horizon_p50_hours": 1, "horizon_p80_hours": 2, "capability_oom": 3,
+                "automation_mean": 4, "automation_data": 5, "automation_arch": 6, "automation_code": 7,
+                "progress_multiplier": 8, "verification_gap": 9}
+# Response (recloop.engine.Response)
+PAUSE_UNTIL_VERIFIED, FIXED_PAUSE, VERIFICATION_GATE, RESTRICT_DEPLOYMENT = 1, 2, 3, 4
+# physical.LIMIT_NAMES
+BUDGET, FAB, POWER, ECONOMY = 0, 1, 2, 3
+
+_EPS = 1e-9
+_LN10 = math.log(10.0)
+_SPY = 365.25 * 86400.0
+_REF_SHARE = 0.05  # verification.REFERENCE_SHARE
+_BIG = 1.7976931348623157e308  # np.nan_to_num's stand-in for +inf
+
+# ---------------------------------------------------------------------------- counter-based draws
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+
+@njit(cache=True, inline="always")
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True)
+def uniform(seed, index, stream, counter):
+    """:func:`recloop.sampling.uniform` for one draw (all arguments uint64)."""
+    key = _mix(seed * _GOLD + stream)
+    z = _mix(key ^ (index * _GOLD))
+    z = _mix(z + counter * _M2 + _GOLD)
+    return (np.float64(z >> _S11) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+# Cephes ndtri (Moshier), as scipy.special.ndtri computes it
+_NP0 = np.array([-5.99633501014107895267E1, 9.80010754185999661536E1, -5.66762857469070293439E1,
+                 1.39312609387279679503E1, -1.23916583867381258016E0])
+_NQ0 = np.array([1.95448858338141759834E0, 4.67627912898881538453E0, 8.63602421390890590575E1,
+                 -2.25462687854119370527E2, 2.00260212380060660359E2, -8.20372256168333339912E1,
+                 1.59056225126211695515E1, -1.18331621121330003142E0])
+_NP1 = np.array([4.05544892305962419923E0, 3.15251094599893866154E1, 5.71628192246421288162E1,
+                 4.40805073893200834700E1, 1.46849561928858024014E1, 2.18663306850790267539E0,
+                 -1.40256079171354495875E-1, -3.50424626827848203418E-2, -8.57456785154685413611E-4])
+_NQ1 = np.array([1.57799883256466749731E1, 4.53907635128879210584E1, 4.13172038254672030440E1,
+                 1.50425385692907503408E1, 2.50464946208309415979E0, -1.42182922854787788574E-1,
+                 -3.80806407691578277194E-2, -9.33259480895457427372E-4])
+_NP2 = np.array([3.23774891776946035970E0, 6.91522889068984211695E0, 3.93881025292474443415E0,
+                 1.33303460815807542389E0, 2.01485389549179081538E-1, 1.23716634817820021358E-2,
+                 3.01581553508235416007E-4, 2.65806974686737550832E-6, 6.23974539184983293730E-9])
+_NQ2 = np.array([6.02427039364742014255E0, 3.67983563856160859403E0, 1.37702099489081330271E0,
+                 2.16236993594496635890E-1, 1.34204006088543189037E-2, 3.28014464682127739104E-4,
+                 2.89247864745380683936E-6, 6.79019408009981274425E-9])
+_S2PI = 2.50662827463100050242E0
+_EXPM2 = 0.13533528323661269189  # exp(-2)
+
+
+@njit(cache=True, inline="always")
+def _polevl(x, c):
+    ans = c[0]
+    for i in range(1, c.shape[0]):
+        ans = ans * x + c[i]
+    return ans
+
+
+@njit(cache=True, inline="always")
+def _p1evl(x, c):
+    ans = x + c[0]
+    for i in range(1, c.shape[0]):
+        ans = ans * x + c[i]
+    return ans
+
+
+@njit(cache=True)
+def ndtri(y0):
+    """Inverse of the standard normal CDF (Cephes ``ndtri``, the algorithm scipy.special.ndtri runs)."""
+    if y0 == 0.0:
+        return -np.inf
+    if y0 == 1.0:
+        return np.inf
+    if y0 < 0.0 or y0 > 1.0 or y0 != y0:
+        return np.nan
+    code = 1
+    y = y0
+    if y > 1.0 - _EXPM2:
+        y = 1.0 - y
+        code = 0
+    if y > _EXPM2:
+        y = y - 0.5
+        y2 = y * y
+        x = y + y * (y2 * _polevl(y2, _NP0) / _p1evl(y2, _NQ0))
+        return x * _S2PI
+    x = math.sqrt(-2.0 * math.log(y))
+    x0 = x - math.log(x) / x
+    z = 1.0 / x
+    if x < 8.0:
+        x1 = z * _polevl(z, _NP1) / _p1evl(z, _NQ1)
+    else:
+        x1 = z * _polevl(z, _NP2) / _p1evl(z, _NQ2)
+    x = x0 - x1
+    if code != 0:
+        x = -x
+    return x
+
+
+# ---------------------------------------------------------------------------- numpy's min/max/clip
+@njit(cache=True, inline="always")
+def _mx(a, b):  # np.maximum: NaN propagates
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a >= b else b
+
+
+@njit(cache=True, inline="always")
+def _mn(a, b):  # np.minimum
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a <= b else b
+
+
+@njit(cache=True, inline="always")
+def _clip(x, lo, hi):
+    return _mn(_mx(x, lo), hi)
+
+
+@njit(cache=True, inline="always")
+def _safe_rho(rho):
+    return -1e-4 if abs(rho) < 1e-4 else rho
+
+
+@njit(cache=True, inline="always")
+def _vector(f, wh, wa, q, q_rho, rho, inv_rho):
+    """automation._vector_terms for one vector: (R/L_h, elasticity)."""
+    f = _clip(f, 0.0, 1.0)
+    ai = wa * q_rho
+    total = wh + ai
+    if q * (1.0 - f) < f:
+        return 1.0 + q, q / (1.0 + q)
+    ces = math.pow(total, inv_rho)
+    share = ai / total if total > 0 else 1.0
+    return ces, share
+
+
+@njit(cache=True, inline="always")
+def _software_rate(s, t, m, rate0, lam, beta, log_rate0, ceiling):
+    x = s - rate0 * t
+    log_rate = log_rate0 + lam * math.log10(_mx(m, 1e-300)) - beta * x
+    rate = math.pow(10.0, _mn(log_rate, 300.0))
+    return rate * _clip(ceiling - s, 0.0, 1.0)
+
+
+@njit(cache=True, inline="always")
+def _capacity(t, ratio, s, m, h0, hr_safety, vc_share, vboost):
+    """verification.capacity; ``hr_safety`` = human_rate * safety, ``vc_share`` =
+    compute_coverage_at_start * (compute_share / REFERENCE_SHARE)."""
+    boost = math.pow(_mx(m, 1.0), vboost)
+    human = (h0 + hr_safety * t) * boost
+    machine = vc_share * ratio * math.pow(10.0, vboost * s)
+    return human + machine
+
+
+@njit(cache=True, inline="always")
+def _capacity_m1(t, ratio, s, h0, hr_safety, vc_share, vboost):
+    """:func:`_capacity` at research multiplier 1 (boost = 1 ** b = 1 exactly)."""
+    human = (h0 + hr_safety * t) * math.pow(1.0, vboost)
+    machine = vc_share * ratio * math.pow(10.0, vboost * s)
+    return human + machine
+
+
+@njit(cache=True, inline="always")
+def _when(t0, tt, v_old, v_new, thr):
+    frac = _clip((thr - v_old) / (v_new - v_old if v_new > v_old else 1.0), 0.0, 1.0)
+    return t0 + frac * (tt - t0)
+
+
+@njit(cache=True, inline="always")
+def _first(out, col, i, cond, date):
+    if cond and out[col, i] != out[col, i]:
+        out[col, i] = date
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------- the chunk
+@njit(cache=True, error_model="numpy")
+def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
+    n_rep = times.shape[0]
+    n_trips = trips.shape[0]
+    seed_u = np.uint64(seed)
+    row_u = np.uint64(idx[i])
+    # -- the row's parameters, and what follows from them alone (hoisted out of the step)
+    c0 = P[P_C0, i]
+    x0 = x0v[i]
+    K0 = K0v[i]
+    exp_draw = expv[i]
+    max_run, ts, util = P[P_MAX_RUN, i], P[P_TRAIN_SHARE, i], P[P_UTIL, i]
+    ppg, fpd, dep = P[P_PP_G, i], P[P_FPD, i], P[P_DEP, i]
+    fab_share, fab_out0 = P[P_FAB_SHARE, i], P[P_FAB_OUT, i]
+    power_gw, power_share, world_tw = P[P_POWER_GW, i], P[P_POWER_SHARE, i], P[P_WORLD_TW, i]
+    ai_max, world_ceil_tw, wpp = P[P_AI_MAX_SHARE, i], P[P_WORLD_CEIL, i], P[P_WPP, i]
+    eff_growth, eff_max = P[P_EFF_G, i], P[P_EFF_MAX, i]
+    pow_lead, fab_lead, bb = P[P_POW_LEAD, i], P[P_FAB_LEAD, i], P[P_BOOST, i]
+    y0, y_g, y_ai, adopt_lag = P[P_Y0, i], P[P_Y_G, i], P[P_Y_AI, i], P[P_ADOPT_LAG, i]
+    s0 = P[P_S0, i]
+    s1 = _mx(P[P_S1, i], s0)
+    g_s, r, lam, ceil_s = P[P_GS, i], P[P_R, i], P[P_LAM, i], P[P_CEIL, i]
+    w_lab, sigma = P[P_LAB_SHARE, i], P[P_SIGMA, i]
+    width = P[P_WIDTH, i]
+    rho = _safe_rho(P[P_RHO, i])
+    rho_b = _safe_rho(P[P_RHO_B, i])
+    step_oom, prep_years, airgap_cost = P[P_STEP, i], P[P_PREP, i], P[P_AIRGAP_COST, i]
+    wall_flop, wall_years, wall_exp = P[P_WALL_FLOP, i], P[P_WALL_YEARS, i], P[P_WALL_EXP, i]
+    stock, stock_g, epochs, tpp = P[P_STOCK, i], P[P_STOCK_G, i], P[P_EPOCHS, i], P[P_TPP, i]
+    kappa, acc, gamma, cur_eff, loss_exp = P[P_KAPPA, i], P[P_ACC, i], P[P_GAMMA, i], P[P_CURATION, i], P[P_LOSS_EXP, i]
+    d_base, d_exp, d_prot = P[P_DRIFT_BASE, i], P[P_DRIFT_EXP, i], P[P_DRIFT_PROT, i]
+    unaligned_fid, hidden_drift = P[P_UNALIGNED, i], P[P_HIDDEN, i]
+    nu, h0, hr, vc0, vboost = P[P_NU, i], P[P_H0, i], P[P_HR, i], P[P_VC0, i], P[P_VBOOST, i]
+    haz0, haz_el, haz_max = P[P_HAZ0, i], P[P_HAZ_EL, i], P[P_HAZ_MAX, i]
+    noc_auto, takeoff_auto, super_oom = P[P_NOC, i], P[P_TAKEOFF, i], P[P_SUPER, i]
+    opd, h50, h80 = P[P_OPD, i], P[P_H50, i], P[P_H80, i]
+
+    max_years, max_oom, min_years, horizon = lev[L_MAX_YEARS], lev[L_MAX_OOM], lev[L_MIN_YEARS], lev[L_HORIZON]
+    diverted, sandbox_lat, air_gap = lev[L_DIVERTED], lev[L_SANDBOX_LAT], lev[L_AIR_GAP]
+    sandbox_catch, haz_red = lev[L_SANDBOX_CATCH], lev[L_HAZ_RED]
+    detect_on, deprecate = lev[L_DETECT_ON] > 0.0, lev[L_DEPRECATE] > 0.0
+    compute_share, safety = lev[L_COMPUTE_SHARE], lev[L_SAFETY]
+    halts_research = lev[L_HALTS_RESEARCH] > 0.0
+    latency_years, reliability, max_pause = lev[L_LATENCY], lev[L_RELIABILITY], lev[L_MAX_PAUSE]
+    x_ref = lev[L_X_REF]
+    log_tpr = math.log1p(-_mn(lev[L_TPR], 1 - 1e-12))
+    log_fpr = math.log1p(-_mn(lev[L_FPR], 1 - 1e-12))
+    stream_detection = streams[n_trips, 0]
+
+    g_b = math.log(P[P_INVEST_G, i] * ppg)  # physical.budget_growth
+    g_b10 = g_b / _LN10
+    ln_ppg = math.log(ppg)
+    fab_ceil0 = math.log(P[P_FAB_HEAD, i])
+    g_fab_plan0 = math.log(P[P_FAB_G, i])
+    g_edge0 = math.log(P[P_EDGE_G, i] * ppg)
+    ln_pg = math.log(P[P_POWER_G, i])
+    ln_wpg = math.log(P[P_WORLD_G, i])
+    ln_eff = math.log(eff_growth)
+    w0 = world_tw * 1e12
+    world_ceil_w = world_ceil_tw * 1e12
+    ln_world_max = math.log(world_ceil_tw / world_tw)
+    power_w0 = power_gw * 1e9
+    share_ai = power_share * ai_max
+    fpw0 = 1e15 / wpp
+    log_q0 = math.log10(P[P_Q0, i])
+    lmid_d = math.log10(P[P_MID_D, i])
+    lmid_a = math.log10(P[P_MID_A, i])
+    lmid_c = math.log10(P[P_MID_C, i])
+    one_m_rho = 1.0 - rho
+    inv_rho = 1.0 / rho
+    inv_rho_b = 1.0 / rho_b
+    # software.research_input's constants
+    rho_s = 1.0 - 1.0 / sigma
+    near_cd = abs(rho_s) < 1e-6
+    safe = 1.0 if near_cd else rho_s
+    ln_w = math.log(w_lab)
+    ln_1w = math.log1p(-w_lab)
+    beta = lam / r
+    log_rate0 = math.log10(g_s)
+    g_s_r = g_s / r
+    log_c0 = math.log10(c0)
+    run_share = ts * _mx(1.0 - diverted, 0.0)
+    wall_a = _mn(wall_exp, 0.99)
+    wall_inv = 1.0 / (1.0 - wall_a)
+    prep = prep_years * (1.0 + air_gap * airgap_cost)
+    hr_safety = hr * safety
+    vc_share = vc0 * (compute_share / _REF_SHARE)
+    log_danger = math.log10(P[P_DANGER, i])
+    danger = log_danger - K0
+    slope = 1.0 / opd
+    log2_h50 = math.log2(h50)
+    hor_level0 = 25.0 + opd * (math.log2(HORIZON_HOURS[0] / 1.0) - log2_h50) - K0
+    hor_level1 = 25.0 + opd * (math.log2(HORIZON_HOURS[1] / 1.0) - log2_h50) - K0
+    hor_level2 = 25.0 + opd * (math.log2(HORIZON_HOURS[2] / 1.0) - log2_h50) - K0
+    hor_level3 = 25.0 + opd * (math.log2(HORIZON_HOURS[3] / 1.0) - log2_h50) - K0
+    gamma_one = gamma == 1.0
+
+    # -- the state (engine._initial_state)
+    t = 0.0
+    s = 0.0
+    x = x0
+    ln_fab = 0.0
+    ln_edge = 0.0
+    ln_pow = 0.0
+    ln_world = 0.0
+    ln_y = 0.0
+    z_fab = 0.0
+    z_pow = 0.0
+    z_econ = 0.0
+    gen = 0.0
+    attempt = 0.0
+    cap = 0.0
+    pot = 0.0
+    rel_anchor = 0.0
+    deficit = 0.0
+    real = 1.0
+    fid = 1.0
+    fid_ver = 1.0
+    cap_ver = 0.0
+    deficit_ver = 0.0
+    cumhaz = 0.0
+    run_cost = 0.0
+    paused = False
+    pause_kind = 0
+    pause_end = np.inf
+    pause_start = 0.0
+    restrict_end = -np.inf
+    gate = lev[L_GATE0] > 0.0
+    pending_t = np.inf
+    pending_resp = 0
+    pending_years = 0.0
+    noc = False
+    takeoff = False
+    k_rep = 0
+    for j in range(n_trips):
+        tstate[i, j, 0] = trips[j, T_CADENCE]  # next evaluation
+        tstate[i, j, 1] = 0.0  # fired
+        tstate[i, j, 2] = 0.0  # evaluations so far
+
+    # -- capability cache (engine._capability_cache)
+    refresh = True
+    f_d = f_a = f_c = f_mean = 0.0
+    wh_d = wa_d = wh_a = wa_a = wh_c = wa_c = 0.0
+    req = 1.0
+    hz_level = 0.0
+
+    it = 0
+    while True:
+        if refresh:
+            absolute = K0 + cap
+            f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
+            f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
+            f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
+            fc = _clip(f_d, 0.0, 1.0)
+            wh_d, wa_d = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+            fc = _clip(f_a, 0.0, 1.0)
+            wh_a, wa_a = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+            fc = _clip(f_c, 0.0, 1.0)
+            wh_c, wa_c = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+            req = math.pow(10.0, nu * cap)
+            above = absolute - log_danger
+            if above >= 0.0:
+                hz_level = haz0 * _mn(math.pow(10.0, haz_el * _clip(above, 0.0, 50.0)), haz_max)
+            else:
+                hz_level = 0.0
+            f_mean = (f_d + f_a + f_c) / 3.0
+            refresh = False
+        it += 1
+        # ================= rates at the step's start (engine._rates)
+        plan = x0 * (g_b + dep) * math.exp(g_b * t)
+        pp = fpd * math.pow(ppg, t)
+        share_now = s0 + (s1 - s0) * _clip(z_econ, 0.0, 1.0)
+        cap_usd = share_now * (y0 * math.exp(ln_y)) * (x0 / x0)
+        econ = cap_usd * pp
+        fab_plan = ln_fab
+        fab_ceiling_ln = fab_ceil0 + ln_edge
+        fab_at_ceiling = fab_ceiling_ln < fab_plan
+        fab = fab_share * (fab_out0 * math.exp(_mn(fab_plan, fab_ceiling_ln)))
+        boost_fab = bb * z_fab
+        g_fab_plan = g_fab_plan0 + boost_fab
+        g_edge = g_edge0 + boost_fab
+        g_fab = (g_edge0 if fab_at_ceiling else g_fab_plan0) + boost_fab
+        acq = _mn(_mn(plan, econ), fab)
+        dz_econ = (f_mean - z_econ) / adopt_lag
+        if acq == fab:
+            acq_growth = g_fab
+            limit = FAB
+        elif acq == econ:
+            acq_growth = (y_g + y_ai * z_econ) + (s1 - s0) * dz_econ / share_now + ln_ppg
+            limit = ECONOMY
+        else:
+            acq_growth = g_b
+            limit = BUDGET
+        # usable compute: power
+        world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
+        plan_w = power_w0 * math.exp(ln_pow)
+        ceil_w = share_ai * world_w
+        watts = _mn(plan_w, ceil_w)
+        world_power = ceil_w < plan_w
+        eff_pow = math.pow(eff_growth, t)
+        fpw = fpw0 * _mn(eff_pow, eff_max)
+        capc = watts * fpw
+        x_u = _mn(x, capc)
+        power_binds = capc < x
+        g_pow = ln_pg + bb * z_pow
+        eff_g = ln_eff if eff_pow < eff_max else 0.0
+        if world_power:
+            g_cap = (ln_wpg + bb * z_pow if world_w < world_ceil_w else 0.0) + eff_g
+        else:
+            g_cap = g_pow + eff_g
+        if power_binds:
+            powered = _mx(g_cap + dep, 0.0) * x_u
+            if powered < acq:
+                limit = POWER
+                acq_growth = g_cap
+            acq = _mn(acq, powered)
+        ratio = x_u / x_ref
+        g_xu = (g_cap if power_binds else acq / x - dep) / _LN10
+
+        # automation and research input
+        ai_on = not ((paused and halts_research) or (t < restrict_end))
+        log_q = log_q0 + math.log10(ratio) + s - g_s * t / r
+        q = math.pow(10.0, _clip(log_q, -300.0, 300.0))
+        qq = _mx(q, 1e-300)
+        q_rho = math.pow(qq, rho)
+        r_d, e_d = _vector(f_d, wh_d, wa_d, qq, q_rho, rho, inv_rho)
+        r_a, e_a = _vector(f_a, wh_a, wa_a, qq, q_rho, rho, inv_rho)
+        r_c, e_c = _vector(f_c, wh_c, wa_c, qq, q_rho, rho, inv_rho)
+        w_d, w_a, w_c = math.pow(r_d, rho_b), math.pow(r_a, rho_b), math.pow(r_c, rho_b)
+        total = w_d + w_a + w_c
+        m_l = math.pow(total / 3.0, inv_rho_b)
+        e_q = (w_d * e_d + w_a * e_a + w_c * e_c) / total if total > 0 else 0.0
+        if e_q != e_q:
+            e_q = 1.0
+        elif e_q == np.inf:
+            e_q = _BIG
+        elif e_q == -np.inf:
+            e_q = -_BIG
+        m_code = r_c
+        if not ai_on:
+            m_l = 1.0
+            m_code = 1.0
+            e_q = 0.0
+        m_c = ratio / math.exp(g_b * t)
+        ln_l = math.log(_mx(m_l, 1e-300))
+        ln_c = math.log(_mx(m_c, 1e-300))
+        a_ = safe * ln_l + ln_w
+        b_ = safe * ln_c + ln_1w
+        top = _mx(a_, b_)
+        ln_sum = top + math.log(math.exp(a_ - top) + math.exp(b_ - top))
+        if near_cd:
+            ln_m = w_lab * ln_l + (1.0 - w_lab) * ln_c
+            w_l = w_lab
+        else:
+            ln_m = ln_sum / safe
+            w_l = math.exp(a_ - ln_sum)
+        m = math.exp(_mn(ln_m, 690.0))
+        d_log_m = w_l * e_q * (g_xu + 0.0) + (1.0 - w_l) * (g_xu - g_b10)
+        rate = _software_rate(s, t, m, g_s, lam, beta, log_rate0, ceil_s)
+        d_log_m = d_log_m + w_l * e_q * (rate - g_s_r)
+
+        # verification and hazard of the deployed generation
+        V = _capacity(t, ratio, s, m, h0, hr_safety, vc_share, vboost)
+        cov = V / req
+        exposure = 0.5 * ((1.0 - _clip(fid, 0.0, 1.0)) + (1.0 - _clip(cov, 0.0, 1.0)))
+        hazard = hz_level * exposure * (1.0 - haz_red)
+
+        # the best run, and how the deployed generation follows it
+        run_rate = x_u * run_share * util * _SPY
+        growth = _LN10 * _mx(rate + g_xu, 0.0)
+        best = _mn(1.0 / _mx(growth, 1e-9), max_run)
+        run_years = _mx(best, math.pow(wall_years * math.pow(run_rate / wall_flop, wall_a), wall_inv))
+        run = run_rate * run_years
+        stock_now = stock * math.exp(stock_g * t) * epochs
+        need = math.sqrt(run * tpp / 6.0)
+        real_now = _mn(1.0, stock_now / need)
+        pot = (math.log10(run) - log_c0 + s - math.log10(1.0 + deficit) / loss_exp)
+        target = pot
+        if gate:
+            target = _mn(target, _mx(math.log10(_mx(V, 1e-300)) / nu, cap))
+        if paused:
+            target = cap
+        lag = prep / _mx(m_code, 1.0) + run_years + sandbox_lat
+        k_speed = _mx(target - cap, 0.0) / lag
+        run_cost = (acq / pp) * ts * run_years
+        spend = acq / pp
+        chip_share = acq * fab_share / _mx(fab, 1e-300)
+
+        # ================= step size (engine.StepRules.next_dt)
+        dt = _mn(max_years, horizon - t)
+        dt = _mn(dt, max_oom / _mx(rate, 1e-12))
+        dt = _mn(dt, max_oom / _mx(k_speed, 1e-12))
+        if k_rep < n_rep:
+            dt = _mn(dt, times[k_rep] - t)
+        for j in range(n_trips):
+            dt = _mn(dt, tstate[i, j, 0] - t)
+        if pending_t > t:
+            dt = _mn(dt, pending_t - t)
+        if paused and pause_kind == FIXED_PAUSE:
+            dt = _mn(dt, pause_end - t)
+        if restrict_end > t:
+            dt = _mn(dt, restrict_end - t)
+        if t >= horizon - _EPS and k_rep >= n_rep:
+            dt = 0.0
+        else:
+            dt = _mx(dt, min_years)
+
+        bad = not (math.isfinite(rate) and math.isfinite(x) and math.isfinite(s) and math.isfinite(cap))
+        if bad:
+            out[O_STATUS, i] = 1.0
+            out[O_T_DIV, i] = t
+
+        # ================= advance (engine._advance)
+        old_cap = cap
+        old_fmean = f_mean
+        old_t = t
+        h_s = _mn(dt, max_oom / _mx(rate, 1e-300))
+        half = 0.5 * h_s
+        s_mid = s + rate * half
+        m_mid = math.pow(10.0, math.log10(_mx(m, 1e-300)) + d_log_m * half)
+        rate_mid = _software_rate(s_mid, t + half, m_mid, g_s, lam, beta, log_rate0, ceil_s)
+        ceiling_gap = _mx(ceil_s - s, 0.0)
+        ds = _clip((rate if s_mid >= ceil_s else rate_mid) * h_s, 0.0, ceiling_gap)
+        s = s + ds
+
+        decay = math.exp(-dep * dt)
+        kk = acq_growth + dep
+        gain = (math.exp(acq_growth * dt) - decay) / kk if abs(kk) > 1e-12 else dt
+        x = x * decay + acq * gain
+        boost_pow = bb * z_pow
+        ln_fab = ln_fab + g_fab_plan * dt
+        ln_edge = ln_edge + g_edge * dt
+        ln_pow = ln_pow + (ln_pg + boost_pow) * dt
+        ln_world = _mn(ln_world + (ln_wpg + boost_pow) * dt, ln_world_max)
+        ln_y = ln_y + (y_g + y_ai * z_econ) * dt
+        z_fab = z_fab + (f_mean - z_fab) * -math.expm1(-dt / fab_lead)
+        z_pow = z_pow + (f_mean - z_pow) * -math.expm1(-dt / pow_lead)
+        z_econ = z_econ + (f_mean - z_econ) * -math.expm1(-dt / adopt_lag)
+
+        gap_k = _mx(target - cap, 0.0)
+        cap_new = cap + gap_k * -math.expm1(-dt / _mx(lag, 1e-9))
+        gained = cap_new - cap
+        d_base_now = d_base * math.pow(_clip(f_mean, 0.0, 1.0), d_exp)
+        verified_part = 1.0 - d_prot * _clip(cov, 0.0, 1.0)
+        delta = _clip(d_base_now * verified_part * (1.0 - sandbox_catch) * (1.0 - air_gap), 0.0, 50.0)
+        fid = fid * math.exp(-delta * _mx(gained, 0.0))
+        curation = cur_eff * f_d
+        synthetic = 1.0 - real_now if gamma_one else math.pow(1.0 - real_now, gamma)
+        inc = synthetic * kappa * (1.0 - curation)
+        a_d = (1.0 - acc) * (1.0 - synthetic)
+        b_d = (1.0 - acc) * inc
+        b_acc = acc * inc
+        n_gained = _mx(cap, 0.0)
+        ddecay = math.exp(-a_d * gained)
+        if a_d > 1e-12:
+            fixed = b_d / _mx(a_d, 1e-300)
+            moved_e = (deficit - fixed) * ddecay + fixed
+        else:
+            moved_e = deficit + b_d * gained
+        moved_e = moved_e + b_acc * (1.0 / (n_gained + 1.0) - 1.0 / (n_gained + gained + 1.0))
+        deficit = _mx(moved_e, 0.0)
+        if gained > 0:
+            real = real_now
+        cap = cap_new
+        cumhaz = cumhaz + hazard * dt
+
+        if limit == POWER:
+            out[O_BIND_POWER, i] += dt
+        elif limit == FAB:
+            out[O_BIND_FAB, i] += dt
+        elif limit == ECONOMY:
+            out[O_BIND_ECON, i] += dt
+        else:
+            out[O_BIND_BUDGET, i] += dt
+        if dt > 0:
+            if world_power and limit == POWER:
+                out[O_REACH_POWER, i] = 1.0
+            if fab_at_ceiling and limit == FAB:
+                out[O_REACH_FAB, i] = 1.0
+            if limit == ECONOMY:
+                out[O_REACH_SPEND, i] = 1.0
+            if math.pow(eff_growth, t) >= eff_max:
+                out[O_REACH_EFF, i] = 1.0
+            out[O_PEAK_CHIP, i] = _mx(out[O_PEAK_CHIP, i], chip_share)
+            out[O_PEAK_SPEND, i] = _mx(out[O_PEAK_SPEND, i], spend / (y0 * math.exp(ln_y)))
+            out[O_PEAK_POWER, i] = _mx(out[O_PEAK_POWER, i], x_u / fpw / 1e9)
+        else:
+            out[O_PEAK_CHIP, i] = _mx(out[O_PEAK_CHIP, i], 0.0)
+            out[O_PEAK_SPEND, i] = _mx(out[O_PEAK_SPEND, i], 0.0)
+            out[O_PEAK_POWER, i] = _mx(out[O_PEAK_POWER, i], 0.0)
+        if paused:
+            out[O_PAUSED_Y, i] += dt
+        if gate and not paused and target < pot - 1e-6:
+            out[O_GATED_Y, i] += dt
+        t = t + dt
+
+        # capability cache at the new capability
+        absolute = K0 + cap
+        f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
+        f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
+        f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
+        fc = _clip(f_d, 0.0, 1.0)
+        wh_d, wa_d = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+        fc = _clip(f_a, 0.0, 1.0)
+        wh_a, wa_a = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+        fc = _clip(f_c, 0.0, 1.0)
+        wh_c, wa_c = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+        req = math.pow(10.0, nu * cap)
+        above = absolute - log_danger
+        if above >= 0.0:
+            hz_level = haz0 * _mn(math.pow(10.0, haz_el * _clip(above, 0.0, 50.0)), haz_max)
+        else:
+            hz_level = 0.0
+        f_mean = (f_d + f_a + f_c) / 3.0
+
+        # usable compute at the new time (what the events and the report read)
+        world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
+        watts_new = _mn(power_w0 * math.exp(ln_pow), share_ai * world_w)
+        fpw_new = fpw0 * _mn(math.pow(eff_growth, t), eff_max)
+        x_new = _mn(x, watts_new * fpw_new)
+        ratio_new = x_new / x_ref
+
+        # ================= events at the new time
+        if cumhaz >= exp_draw and out[O_T_CAT, i] != out[O_T_CAT, i]:
+            out[O_T_CAT, i] = t
+
+        # milestones (engine._milestones)
+        if cap > old_cap:
+            V_new = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
+            cov_new = V_new / math.pow(10.0, nu * cap)
+            gap = cap - math.log10(_mx(V_new, 1e-300)) / nu
+            _first(out, O_AUTO0, i, f_mean >= AUTOMATION[0], _when(old_t, t, old_fmean, f_mean, AUTOMATION[0]))
+            _first(out, O_AUTO1, i, f_mean >= AUTOMATION[1], _when(old_t, t, old_fmean, f_mean, AUTOMATION[1]))
+            _first(out, O_AUTO2, i, f_mean >= AUTOMATION[2], _when(old_t, t, old_fmean, f_mean, AUTOMATION[2]))
+            _first(out, O_AUTO3, i, f_mean >= AUTOMATION[3], _when(old_t, t, old_fmean, f_mean, AUTOMATION[3]))
+            for kc in range(7):
+                c = CAPABILITY[kc]
+                _first(out, O_CAP0 + kc, i, cap >= c, _when(old_t, t, old_cap, cap, c))
+            if _first(out, O_T_TAKEOFF, i, f_mean >= takeoff_auto, _when(old_t, t, old_fmean, f_mean, takeoff_auto)):
+                takeoff = True
+                out[O_CAP_TAKEOFF, i] = cap
+                out[O_FID_TAKEOFF, i] = fid
+                out[O_GAP_TAKEOFF, i] = gap
+            sup_level = out[O_CAP_TAKEOFF, i] + super_oom
+            if _first(out, O_T_SUPER, i, takeoff and cap >= sup_level, _when(old_t, t, old_cap, cap, sup_level)):
+                out[O_FID_SUPER, i] = fid
+                out[O_GAP_SUPER, i] = gap
+                out[O_UNVERIFIED, i] = 1.0 if cov_new < 1.0 else 0.0
+            if f_c >= noc_auto and cov_new < 1.0 and not noc:
+                noc = True
+                out[O_T_NOC, i] = t
+            _first(out, O_HOR0, i, cap >= hor_level0, _when(old_t, t, old_cap, cap, hor_level0))
+            _first(out, O_HOR1, i, cap >= hor_level1, _when(old_t, t, old_cap, cap, hor_level1))
+            _first(out, O_HOR2, i, cap >= hor_level2, _when(old_t, t, old_cap, cap, hor_level2))
+            _first(out, O_HOR3, i, cap >= hor_level3, _when(old_t, t, old_cap, cap, hor_level3))
+            _first(out, O_T_UNALIGNED, i, fid < unaligned_fid and cap >= danger, t)
+
+        # releases (engine._releases)
+        if cap >= rel_anchor + step_oom - 1e-12:
+            V_rel = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
+            cov_rel = V_rel / math.pow(10.0, nu * cap)
+            rollback = False
+            if detect_on:
+                s_rel = cap - rel_anchor
+                tpr = -math.expm1(s_rel * log_tpr)
+                fpr = -math.expm1(s_rel * log_fpr)
+                hidden = 1.0 - fid / _mx(fid_ver, 1e-12) > hidden_drift
+                u = uniform(seed_u, row_u, stream_detection, np.uint64(attempt))
+                flag = (u < tpr) if hidden else (u < fpr)
+                if flag and not hidden:
+                    out[O_FALSE, i] += 1.0
+                if deprecate:
+                    rollback = flag and cap_ver < cap
+                    if rollback:
+                        out[O_DEPREC, i] += 1.0
+            attempt = attempt + 1.0
+            if rollback:
+                cap = cap_ver
+                fid = fid_ver
+                deficit = deficit_ver
+                refresh = True
+            else:
+                gen = gen + 1.0
+            rel_anchor = cap
+            if not rollback and cov_rel >= 1.0:
+                fid_ver = fid
+                cap_ver = cap
+                deficit_ver = deficit
+            if refresh:
+                absolute = K0 + cap
+                f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
+                f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
+                f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
+                f_mean = (f_d + f_a + f_c) / 3.0
+
+        # tripwires (engine._fire_tripwires): the metric reads the step start's rate and V
+        for j in range(n_trips):
+            if not (t >= tstate[i, j, 0] - _EPS):
+                continue
+            code = int(trips[j, T_METRIC])
+            if code == 0:
+                metric = K0 + cap
+            elif code == 1:
+                metric = math.exp2(log2_h50 + (K0 + cap - 25.0) * slope) * 1.0
+            elif code == 2:
+                metric = math.exp2(log2_h50 + (K0 + cap - 25.0) * slope) * h80
+            elif code == 3:
+                metric = cap
+            elif code == 4:
+                metric = (f_d + f_a + f_c) / 3.0
+            elif code == 5:
+                metric = f_d
+            elif code == 6:
+                metric = f_a
+            elif code == 7:
+                metric = f_c
+            elif code == 8:
+                metric = rate / g_s
+            else:
+                metric = cap - math.log10(_mx(V, 1e-300)) / nu
+            count = tstate[i, j, 2]
+            sd = trips[j, T_ERROR_SD]
+            if sd > 0:
+                u = uniform(seed_u, row_u, streams[j, 0], np.uint64(count))
+                metric = metric + sd * ndtri(u)
+            hit = tstate[i, j, 1] == 0.0 and metric >= trips[j, T_THRESHOLD]
+            tstate[i, j, 2] = count + 1.0
+            tstate[i, j, 0] = tstate[i, j, 0] + trips[j, T_CADENCE]
+            if not hit:
+                continue
+            tstate[i, j, 1] = 1.0
+            if out[O_T_TRIP, i] != out[O_T_TRIP, i]:
+                out[O_T_TRIP, i] = t
+            resp = int(trips[j, T_RESPONSE])
+            hardware = resp == PAUSE_UNTIL_VERIFIED or resp == FIXED_PAUSE
+            delay = trips[j, T_LAG] + (latency_years if hardware else 0.0)
+            ok = uniform(seed_u, row_u, streams[j, 1], np.uint64(0)) < (reliability if hardware else 1.0)
+            if not ok:
+                out[O_FAILED, i] += 1.0
+            elif not math.isfinite(pending_t):
+                pending_t = t + delay
+                pending_resp = resp
+                pending_years = trips[j, T_PAUSE_YEARS]
+
+        # halts taking effect (engine._apply_halts)
+        if t >= pending_t - _EPS:
+            if noc:
+                out[O_FAILED, i] += 1.0
+            else:
+                if pending_resp == PAUSE_UNTIL_VERIFIED or pending_resp == FIXED_PAUSE:
+                    out[O_HALTS, i] += 1.0
+                    if not paused:
+                        paused = True
+                        pause_kind = pending_resp
+                        pause_start = t
+                        if pending_resp == FIXED_PAUSE:
+                            pause_end = t + pending_years
+                if pending_resp == VERIFICATION_GATE:
+                    gate = True
+                if pending_resp == RESTRICT_DEPLOYMENT:
+                    restrict_end = t + pending_years
+            pending_t = np.inf
+
+        # pauses ending (engine._end_pauses)
+        if paused:
+            V_p = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
+            caught_up = V_p / math.pow(10.0, nu * _mx(pot, cap)) >= 1.0
+            end = ((pause_kind == FIXED_PAUSE and t >= pause_end - _EPS)
+                   or (pause_kind == PAUSE_UNTIL_VERIFIED and caught_up)
+                   or (t - pause_start >= max_pause - _EPS))
+            if end:
+                paused = False
+                pause_end = np.inf
+
+        # report (engine._report, engine._record)
+        if k_rep < n_rep and t >= times[min(k_rep, n_rep - 1)] - _EPS:
+            k = k_rep
+            V_r = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
+            power = _mn(x_new / fpw_new, watts_new) / 1e9
+            E = K0 + cap
+            G[0][i, k] = E
+            G[1][i, k] = K0 + math.log10(_mx(V_r, 1e-300)) / nu
+            G[2][i, k] = fid
+            G[3][i, k] = f_mean
+            G[4][i, k] = rate / g_s
+            G[5][i, k] = s
+            G[6][i, k] = math.log10(x_new)
+            G[7][i, k] = power
+            hh = math.exp2(log2_h50 + (E - 25.0) * slope)
+            G[8][i, k] = hh * 1.0
+            G[9][i, k] = hh * h80
+            G[10][i, k] = math.log10(_mx(run_cost, 1e-300))
+            G[11][i, k] = math.log10(power * 1e9 * ts)
+            G[12][i, k] = math.log10(y0 * math.exp(ln_y))
+            G[13][i, k] = 1.0 - real
+            G[14][i, k] = deficit
+            G[15][i, k] = 1.0 if paused else 0.0
+            G[16][i, k] = -math.expm1(-cumhaz)
+            G[17][i, k] = gen
+            G[18][i, k] = 1.0
+            k_rep = k_rep + 1
+
+        if (t >= horizon - _EPS and k_rep >= n_rep) or bad:
+            break
+        if it > 2_000_000:  # pragma: no cover - guard against a logic error looping forever
+            raise RuntimeError("engine kernel did not terminate")
+    return it
+
+
+@njit(cache=True, error_model="numpy")
+def run_serial(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
+    steps = 0
+    for i in range(idx.shape[0]):
+        steps += _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate)
+    return steps
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def run_parallel(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
+    steps = 0
+    for i in prange(idx.shape[0]):
+        steps += _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate)
+    return steps
+
+
+# ---------------------------------------------------------------------------- the Python side
+def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", max_step_years=0.25,
+                   max_step_oom=0.1, params=None, grid_out=None, parallel=False):
+    """:func:`recloop.engine.simulate_chunk` for a single developer (no ``[[actors]]``), compiled.
+
+    Same arguments and results; ``parallel`` runs rows on numba's threads (``numba.prange``)."""
+    from recloop import engine
+    from recloop.mechanisms import physical
+    from recloop.params import RecloopInputError
+    from recloop.sampling import draw_parameters, stream_id, uniform as np_uniform
+
+    if scenario.actors:  # pragma: no cover - the dispatcher never sends actors here
+        raise ValueError("the compiled engine core runs single-developer scenarios only")
+    n = index.size
+    P = draw_parameters(scenario, index, seed, method=method) if params is None else params
+    lev_c, lev_v, lev_s = policy.containment, policy.verification, policy.stop
+    diverted = lev_v.compute_share + lev_c.sandbox_overhead
+    if diverted >= 1.0:
+        raise RecloopInputError([f"policy: verification.compute_share + containment.sandbox_overhead must be < 1, got {diverted:g}"])
+    trips = policy.tripwires
+    lev = np.zeros(N_LEVERS)
+    lev[L_MAX_YEARS], lev[L_MAX_OOM], lev[L_MIN_YEARS] = max_step_years, max_step_oom, engine.StepRules().min_years
+    lev[L_HORIZON] = float(years)
+    lev[L_DIVERTED] = diverted
+    lev[L_SANDBOX_LAT] = lev_c.sandbox_latency_days / engine._DAYS
+    lev[L_AIR_GAP], lev[L_SANDBOX_CATCH], lev[L_HAZ_RED] = lev_c.air_gap, lev_c.sandbox_catch_rate, lev_c.hazard_reduction
+    lev[L_TPR], lev[L_FPR] = lev_c.detection_tpr, lev_c.detection_fpr
+    lev[L_DETECT_ON] = float(lev_c.detection_tpr > 0 or lev_c.detection_fpr > 0)
+    lev[L_DEPRECATE] = float(bool(lev_c.deprecate_lineage))
+    lev[L_COMPUTE_SHARE], lev[L_SAFETY] = lev_v.compute_share, lev_v.safety_effort
+    lev[L_GATE0] = float(bool(lev_v.release_requires_verification))
+    lev[L_HALTS_RESEARCH] = float(bool(lev_s.halts_research))
+    lev[L_LATENCY], lev[L_RELIABILITY], lev[L_MAX_PAUSE] = lev_s.latency_days / engine._DAYS, lev_s.reliability, lev_s.max_pause_years
+    lev[L_X_REF] = engine._X_REF
+    tw = np.zeros((len(trips), N_TRIP))
+    streams = np.zeros((len(trips) + 1, 2), dtype=np.uint64)
+    for j, w in enumerate(trips):
+        tw[j] = (METRIC_CODES[w.metric], w.threshold, w.cadence_years, w.error_sd, w.lag_years,
+                 int(engine.RESPONSES[w.response]), w.pause_years)
+        streams[j] = (stream_id("tripwire:" + w.name), stream_id("stop:" + w.name))
+    streams[len(trips), 0] = stream_id("detection")
+
+    Pm = np.empty((len(PARAMS), n))
+    for k, name in enumerate(PARAMS):
+        Pm[k] = P[name]
+    x0 = np.ascontiguousarray(physical.initial_compute(P), dtype=float)
+    K0 = np.ascontiguousarray(engine.start_capability(P, scenario.start_year), dtype=float)
+    exp_draw = -np.log(np_uniform(seed, index, stream_id("catastrophe")))
+
+    O = engine._new_outcomes(n, index)
+    missing = set(O) - set(OUTCOMES) - {"sample"}
+    if missing:  # pragma: no cover - an outcome added to the numpy engine but not here
+        raise RuntimeError(f"engine_kernel: outcomes not written by the compiled core: {sorted(missing)}")
+    out = np.empty((len(OUTCOMES), n))
+    for k, name in enumerate(OUTCOMES):
+        out[k] = O[name]
+    n_rep = times.size
+    if grid_out is not None:
+        G = grid_out
+    else:
+        G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in engine.TRAJECTORY_VARS}
+    grids = tuple(np.ascontiguousarray(G[k]) for k in engine.TRAJECTORY_VARS)
+    if any(g is not G[k] for g, k in zip(grids, engine.TRAJECTORY_VARS)):  # pragma: no cover
+        raise ValueError("grid_out: every grid must be a C-contiguous float32 array")
+    tstate = np.zeros((n, max(1, len(trips)), 3))
+    run = run_parallel if parallel else run_serial
+    steps = run(Pm, np.ascontiguousarray(index, dtype=np.int64), x0, K0, exp_draw,
+                np.ascontiguousarray(times, dtype=float), lev, tw, streams, int(seed), out, grids, tstate)
+    for k, name in enumerate(OUTCOMES):
+        O[name] = out[k].astype(O[name].dtype)
+    engine._finalize(O, G, times, {}, P)
+    O_steps = int(steps)
+    simulate_chunk.last_steps = O_steps  # row-steps of the last chunk (benchmarks read it)
+    return O, G
