@@ -25,7 +25,9 @@ detection and halts (containment, policy tripwires).
 from __future__ import annotations
 
 import enum
+import importlib.util
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -127,13 +129,16 @@ def simulate(
     max_step_years: float = 0.25,
     max_step_oom: float = 0.1,
     progress: Callable[[int], None] | None = None,
+    engine: Literal["numpy", "compiled"] | None = None,
 ) -> SimResult:
     """Simulate ``samples`` worlds drawn from ``scenario`` under ``policy`` for ``years``.
 
     Sample i (``sample_offset + i``) depends only on (seed, i). Returns a :class:`SimResult`
-    whose outcome columns are documented in :mod:`recloop.outcomes`.
+    whose outcome columns are documented in :mod:`recloop.outcomes`. ``engine``: the compiled
+    single-developer core (:mod:`recloop.engine_kernel`) or this numpy code; see :func:`engine_choice`.
     """
     policy = NoHalt() if policy is None else policy
+    engine = engine_choice(engine, scenario)
     _check_args(samples, years, chunk_size, report_every)
     seed = normalize_seed(seed)
     times = np.arange(0.0, years + 1e-9, report_every)
@@ -147,7 +152,7 @@ def simulate(
         stop = min(samples, start + step)
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
         out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
-                                   max_step_years=max_step_years, max_step_oom=max_step_oom,
+                                   max_step_years=max_step_years, max_step_oom=max_step_oom, engine=engine,
                                    grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
         parts.append(out)
         if full is None:
@@ -158,7 +163,25 @@ def simulate(
     outcomes = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     trajectories = full if full is not None else {k: np.concatenate(v, axis=0) for k, v in grids.items()}
     return SimResult(outcomes, times, trajectories, scenario, policy, seed, float(years),
-                     meta={"report_every": report_every, "method": method, "chunk_size": chunk_size})
+                     meta={"report_every": report_every, "method": method, "chunk_size": chunk_size, "engine": engine})
+
+
+#: whether the compiled core can run (numba installed); checked without importing numba
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+
+
+def engine_choice(engine=None, scenario=None) -> str:
+    """Which core simulates: ``engine`` if given, else ``RECLOOP_ENGINE`` (``numpy`` or
+    ``compiled``), else the compiled core where numba is installed. Scenarios with ``[[actors]]``
+    always run on numpy (the compiled core is single-developer)."""
+    choice = engine if engine is not None else os.environ.get("RECLOOP_ENGINE", "") or None
+    if choice not in (None, "numpy", "compiled"):
+        raise RecloopInputError([f"engine: must be 'numpy' or 'compiled' (RECLOOP_ENGINE too), got {choice!r}"])
+    if choice == "compiled" and not HAVE_NUMBA:
+        raise RecloopInputError(["engine: 'compiled' needs numba, which is not installed; use 'numpy'"])
+    if scenario is not None and scenario.actors:
+        return "numpy"
+    return choice or ("compiled" if HAVE_NUMBA else "numpy")
 
 
 def _nan(n):
@@ -210,14 +233,20 @@ class StepRules:
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None):
+                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None, engine=None):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
 
     ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
     draw from the scenario's distributions: sensitivity analysis feeds explicit designs this way.
     ``grid_out`` (var -> NaN-filled float32 array of shape (index.size, times.size), C-contiguous)
-    receives a single developer's report grid in place.
+    receives a single developer's report grid in place. ``engine``: see :func:`engine_choice`.
     """
+    if engine_choice(engine, scenario) == "compiled":
+        from recloop import engine_kernel
+
+        return engine_kernel.simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
+                                            max_step_years=max_step_years, max_step_oom=max_step_oom, params=params,
+                                            grid_out=grid_out)
     n = index.size
     P = draw_parameters(scenario, index, seed, method=method) if params is None else params
     mx = None

@@ -1,0 +1,201 @@
+"""The compiled single-developer core (recloop.engine_kernel) against the numpy engine.
+
+Bit-identity: with numpy made to use the C library's transcendentals (``NPY_DISABLE_CPU_FEATURES``,
+in a subprocess), every outcome and every report-grid value of the compiled core equals the numpy
+engine's, bit for bit, for the bundled scenarios and policies and for policies built to reach each
+halt response: the port is exact. With numpy's own SIMD exp/log/pow (AVX2/AVX-512 machines) the
+last bit of a transcendental differs; most rows still agree to 1e-9, and a row whose path passes a
+tie (a release threshold, which limit binds) within that last bit takes the other branch and then
+differs by the engine's step error: test_agreement_with_simd_numpy states how much.
+Invariance: chunk size and sample offset change nothing (bit for bit). Draws: the SplitMix64 hash
+and Cephes ndtri equal recloop.sampling.uniform and scipy.special.ndtri bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+
+pytest.importorskip("numba")
+
+from recloop import engine_kernel as ek  # noqa: E402
+from recloop.engine import TRAJECTORY_VARS, engine_choice, simulate, simulate_chunk  # noqa: E402
+from recloop.params import RecloopInputError  # noqa: E402
+from recloop.policy import load_policy, parse_policy  # noqa: E402
+from recloop.sampling import draw_parameters, stream_id, uniform  # noqa: E402
+from recloop.scenario import load_scenario  # noqa: E402
+
+TIMES = np.arange(0.0, 30 + 1e-9, 0.25)
+# a policy whose tripwires reach every halt response, with measurement error, no research halt
+# and a long stop latency, so fixed pauses, restrictions, gates and failed stops all happen
+EVERY_RESPONSE = {
+    "name": "every-response",
+    "stop": {"latency_days": 20.0, "reliability": 0.8, "halts_research": False, "max_pause_years": 3.0},
+    "containment": {"detection_tpr": 0.6, "detection_fpr": 0.1, "deprecate_lineage": True, "sandbox_catch_rate": 0.3,
+                    "sandbox_overhead": 0.05, "sandbox_latency_days": 10.0, "air_gap": 0.5, "hazard_reduction": 0.2},
+    "verification": {"compute_share": 0.1, "safety_effort": 1.5},
+    "tripwires": [
+        {"name": "fixed", "metric": "automation_code", "threshold": 0.5, "error_sd": 0.05, "response": "fixed_pause",
+         "pause_years": 1.0},
+        {"name": "restrict", "metric": "horizon_p50_hours", "threshold": 40.0, "error_sd": 5.0, "cadence_years": 0.5,
+         "response": "restrict_deployment", "pause_years": 0.75},
+        {"name": "gate", "metric": "verification_gap", "threshold": 0.5, "response": "verification_gate"},
+        {"name": "verified", "metric": "progress_multiplier", "threshold": 3.0, "error_sd": 0.3, "lag_years": 0.0},
+        {"name": "big", "metric": "effective_compute", "threshold": 30.0, "response": "fixed_pause", "pause_years": 0.3},
+        {"name": "p80", "metric": "horizon_p80_hours", "threshold": 8.0, "response": "restrict_deployment"},
+        {"name": "cap", "metric": "capability_oom", "threshold": 3.0, "response": "pause_until_verified"},
+        {"name": "mean", "metric": "automation_mean", "threshold": 0.6, "response": "verification_gate"},
+        {"name": "data", "metric": "automation_data", "threshold": 0.7, "response": "fixed_pause", "pause_years": 0.1},
+        {"name": "arch", "metric": "automation_arch", "threshold": 0.7, "response": "fixed_pause", "pause_years": 0.1},
+    ],
+}
+
+_SUBPROCESS = r"""
+import json, sys
+import numpy as np
+from recloop import engine
+from recloop.policy import load_policy, parse_policy
+from recloop.scenario import load_scenario
+
+cases, n = json.loads(sys.argv[1]), int(sys.argv[2])
+times = np.arange(0.0, 30 + 1e-9, 0.25)
+report = {}
+for scen, pol, method, offset in cases:
+    policy = parse_policy(pol) if isinstance(pol, dict) else load_policy(pol)
+    index = np.arange(offset, offset + n, dtype=np.int64)
+    runs = [engine.simulate_chunk(load_scenario(scen), policy, index, 7, years=30.0, times=times, method=method,
+                                  engine=e) for e in ("numpy", "compiled")]
+    (o1, g1), (o2, g2) = runs
+    bad = [k for k in o1 if not np.array_equal(np.asarray(o1[k]), np.asarray(o2[k]), equal_nan=True)]
+    bad += ["grid:" + k for k in g1 if not np.array_equal(g1[k], g2[k], equal_nan=True)]
+    used = {k: float(np.nansum(np.asarray(o2[k], float))) for k in
+            ("halts", "failed_halts", "deprecations", "false_alarms", "years_paused", "years_gated")}
+    report[f"{scen}/{pol if isinstance(pol, str) else pol['name']}/{method}"] = {"differ": bad, "used": used}
+print(json.dumps(report))
+"""
+
+
+def _libm_run(cases, n):
+    """Both engines in a subprocess whose numpy uses libm's transcendentals (as numba does)."""
+    env = dict(os.environ, NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR")
+    env.pop("RECLOOP_ENGINE", None)
+    res = subprocess.run([sys.executable, "-c", _SUBPROCESS, json.dumps(cases), str(n)], env=env,
+                         capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def test_bit_identical_to_numpy_with_libm():
+    cases = [[s, "none", "mc", 0] for s in ("baseline", "conservative", "aggressive")]
+    cases += [["baseline", p, "mc", 0] for p in ("full-stack", "rsp-tripwires", "tripwire-pause", "voluntary-pause",
+                                                  "treaty-monitoring")]
+    cases += [["aggressive", "full-stack", "mc", 1000], ["baseline", EVERY_RESPONSE, "mc", 0],
+              ["aggressive", EVERY_RESPONSE, "mc", 0], ["baseline", "tripwire-pause", "sobol", 0]]
+    report = _libm_run(cases, 48)
+    assert {k: v["differ"] for k, v in report.items() if v["differ"]} == {}
+    # the comparison reached every lever: halts, failed stops, deprecations, false alarms, pauses, gates
+    every = report["aggressive/every-response/mc"]["used"]
+    assert all(every[k] > 0 for k in every), every
+
+
+def test_agreement_with_simd_numpy():
+    """In this process numpy may use its SIMD transcendentals: most rows agree to 1e-9 relative
+    (dates, capabilities); the rest differ by no more than the engine's own step error."""
+    s, p = load_scenario("baseline"), load_policy("tripwire-pause")
+    index = np.arange(200, dtype=np.int64)
+    o1, g1 = simulate_chunk(s, p, index, 3, years=30.0, times=TIMES, engine="numpy")
+    o2, g2 = simulate_chunk(s, p, index, 3, years=30.0, times=TIMES, engine="compiled")
+    for k in ("t_automation_20", "t_automation_50", "t_takeoff_start", "t_superhuman", "t_unaligned", "takeoff_days",
+              "final_effective_compute", "p_catastrophe"):
+        a, b = np.asarray(o1[k], float), np.asarray(o2[k], float)
+        both = ~np.isnan(a) & ~np.isnan(b)
+        close = np.abs(a[both] - b[both]) <= 1e-9 * np.maximum(np.abs(a[both]), 1.0)
+        assert (np.isnan(a) != np.isnan(b)).mean() <= 0.05, k
+        assert close.mean() >= 0.9, (k, close.mean())
+        assert abs(np.nanmedian(a) - np.nanmedian(b)) <= 0.02 * max(abs(np.nanmedian(a)), 1.0), k
+    e1, e2 = g1["effective_compute"], g2["effective_compute"]
+    assert np.array_equal(np.isnan(e1), np.isnan(e2))  # the same report times written
+
+
+def test_chunk_size_and_offset_invariance():
+    s, p = load_scenario("aggressive"), load_policy("full-stack")
+    whole = simulate(s, p, samples=60, seed=11, chunk_size=60, engine="compiled")
+    cut = simulate(s, p, samples=60, seed=11, chunk_size=7, engine="compiled")
+    tail = simulate(s, p, samples=35, seed=11, chunk_size=9, sample_offset=25, engine="compiled")
+    for k, v in whole.outcomes.items():
+        assert np.array_equal(v, cut.outcomes[k], equal_nan=True), k
+        assert np.array_equal(v[25:], tail.outcomes[k], equal_nan=True), k
+    for k in TRAJECTORY_VARS:
+        assert np.array_equal(whole.trajectories[k], cut.trajectories[k], equal_nan=True), k
+        assert np.array_equal(whole.trajectories[k][25:], tail.trajectories[k], equal_nan=True), k
+    assert whole.meta["engine"] == "compiled"
+
+
+def test_explicit_parameters_agree():
+    """``params=`` (sensitivity designs) goes through the compiled core too."""
+    s = load_scenario("baseline")
+    index = np.arange(40, dtype=np.int64)
+    P = draw_parameters(s, index, 5)
+    P["software.returns"] = np.linspace(0.6, 2.5, 40)
+    o1, _ = simulate_chunk(s, load_policy("none"), index, 5, years=30.0, times=TIMES, params=P, engine="numpy")
+    o2, _ = simulate_chunk(s, load_policy("none"), index, 5, years=30.0, times=TIMES, params=P, engine="compiled")
+    assert np.array_equal(o1["in:software.returns"], o2["in:software.returns"])
+    a, b = o1["t_automation_50"], o2["t_automation_50"]
+    both = ~np.isnan(a) & ~np.isnan(b)
+    assert np.array_equal(np.isnan(a), np.isnan(b))
+    assert np.mean(np.abs(a[both] - b[both]) <= 1e-9 * np.abs(a[both])) >= 0.9
+
+
+def test_uniform_bit_identical():
+    rng = np.random.default_rng(1)
+    for seed in (0, 1, 2**63 - 1, 123456789):
+        idx = rng.integers(0, 10**8, 300)
+        counter = rng.integers(0, 500, 300)
+        stream = stream_id("tripwire:x")
+        want = uniform(seed, idx, stream, counter.astype(np.uint64))
+        got = np.array([ek.uniform(np.uint64(seed), np.uint64(i), np.uint64(stream), np.uint64(c))
+                        for i, c in zip(idx, counter)])
+        assert np.array_equal(want, got)
+
+
+def test_ndtri_bit_identical():
+    rng = np.random.default_rng(2)
+    u = np.concatenate([rng.uniform(0, 1, 3000), 10.0 ** -rng.uniform(0, 300, 500), 1 - 10.0 ** -rng.uniform(1, 16, 300),
+                        [0.5, np.exp(-2), 1 - np.exp(-2), 1e-300, 5e-324, 0.0, 1.0]])
+    got = np.array([ek.ndtri(v) for v in u])
+    assert np.array_equal(got, ndtri(u))
+    assert np.isnan(ek.ndtri(-0.1)) and np.isnan(ek.ndtri(1.5))
+
+
+def test_engine_choice(monkeypatch):
+    base, cast = load_scenario("baseline"), load_scenario("essay-cast")
+    monkeypatch.delenv("RECLOOP_ENGINE", raising=False)
+    assert engine_choice(None, base) == "compiled"
+    assert engine_choice("numpy", base) == "numpy"
+    assert engine_choice("compiled", cast) == "numpy"  # many actors run on numpy
+    monkeypatch.setenv("RECLOOP_ENGINE", "numpy")
+    assert engine_choice(None, base) == "numpy"
+    assert simulate(base, samples=3).meta["engine"] == "numpy"
+    monkeypatch.setenv("RECLOOP_ENGINE", "fortran")
+    with pytest.raises(RecloopInputError, match="RECLOOP_ENGINE"):
+        engine_choice(None, base)
+    monkeypatch.delenv("RECLOOP_ENGINE")
+    with pytest.raises(RecloopInputError, match="engine"):
+        simulate(base, samples=3, engine="fast")
+
+
+def test_parallel_rows_identical():
+    s, p = load_scenario("baseline"), parse_policy(EVERY_RESPONSE)
+    index = np.arange(64, dtype=np.int64)
+    o1, g1 = ek.simulate_chunk(s, p, index, 9, years=30.0, times=TIMES)
+    o2, g2 = ek.simulate_chunk(s, p, index, 9, years=30.0, times=TIMES, parallel=True)
+    for k in o1:
+        assert np.array_equal(o1[k], o2[k], equal_nan=True), k
+    for k in g1:
+        assert np.array_equal(g1[k], g2[k], equal_nan=True), k
