@@ -145,8 +145,9 @@ def simulate(
     parts, grids = [], {}
     # one developer: chunks write straight into the run's report grids (no per-chunk grids to
     # allocate and no concatenation copy); with actors the per-row grids are aggregated per chunk
-    full = None if scenario.actors else {
-        k: np.full((samples, times.size), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
+    full = None if scenario.actors else {  # the compiled core writes every cell: no fill
+        k: np.empty((samples, times.size), np.float32) if engine == "compiled"
+        else np.full((samples, times.size), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     step = chunk_size if not scenario.actors else min(chunk_size, max(1, ACTOR_CHUNK_ROWS // len(scenario.actors)))
     for start in range(0, samples, step):
         stop = min(samples, start + step)

@@ -257,20 +257,14 @@ def _software_rate(s, t, m, rate0, lam, beta, log_rate0, ceiling):
 
 
 @njit(cache=True, inline="always")
-def _capacity(t, ratio, s, m, h0, hr_safety, vc_share, vboost):
+def _capacity(t, ratio, m, h0, hr_safety, vc_share, vboost, p10bs):
     """verification.capacity; ``hr_safety`` = human_rate * safety, ``vc_share`` =
-    compute_coverage_at_start * (compute_share / REFERENCE_SHARE)."""
-    boost = math.pow(_mx(m, 1.0), vboost)
-    human = (h0 + hr_safety * t) * boost
-    machine = vc_share * ratio * math.pow(10.0, vboost * s)
-    return human + machine
-
-
-@njit(cache=True, inline="always")
-def _capacity_m1(t, ratio, s, h0, hr_safety, vc_share, vboost):
-    """:func:`_capacity` at research multiplier 1 (boost = 1 ** b = 1 exactly)."""
-    human = (h0 + hr_safety * t) * math.pow(1.0, vboost)
-    machine = vc_share * ratio * math.pow(10.0, vboost * s)
+    compute_coverage_at_start * (compute_share / REFERENCE_SHARE), ``p10bs`` = 10 ** (boost * s).
+    At m <= 1 the boost is 1 ** b, which is 1 exactly: not computed."""
+    human = h0 + hr_safety * t
+    if m > 1.0 or m != m:
+        human = human * math.pow(_mx(m, 1.0), vboost)
+    machine = vc_share * ratio * p10bs
     return human + machine
 
 
@@ -286,6 +280,27 @@ def _first(out, col, i, cond, date):
         out[col, i] = date
         return True
     return False
+
+
+@njit(cache=True, inline="always")
+def _cap_cache(absolute, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max):
+    """engine._capability_cache: automation shares and task weights, requirement, hazard level, f_mean."""
+    f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
+    f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
+    f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
+    fc = _clip(f_d, 0.0, 1.0)
+    wh_d, wa_d = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+    fc = _clip(f_a, 0.0, 1.0)
+    wh_a, wa_a = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+    fc = _clip(f_c, 0.0, 1.0)
+    wh_c, wa_c = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
+    req = math.pow(10.0, nu * cap)
+    above = absolute - log_danger
+    if above >= 0.0:
+        hz_level = haz0 * _mn(math.pow(10.0, haz_el * _clip(above, 0.0, 50.0)), haz_max)
+    else:
+        hz_level = 0.0
+    return f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, (f_d + f_a + f_c) / 3.0
 
 
 # ---------------------------------------------------------------------------- the chunk
@@ -429,39 +444,26 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         tstate[i, j, 2] = 0.0  # evaluations so far
 
     # -- capability cache (engine._capability_cache)
-    refresh = True
-    f_d = f_a = f_c = f_mean = 0.0
-    wh_d = wa_d = wh_a = wa_a = wh_c = wa_c = 0.0
-    req = 1.0
-    hz_level = 0.0
+    (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
+        K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
+
+    # quantities at the step's start that the previous step's end computed (exactly the same
+    # expressions of the same state): power, efficiency, world output, 10^(b s)
+    world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
+    plan_w = power_w0 * math.exp(ln_pow)
+    eff_pow = math.pow(eff_growth, t)
+    Y = y0 * math.exp(ln_y)
+    p10bs = math.pow(10.0, vboost * s)
 
     it = 0
     while True:
-        if refresh:
-            absolute = K0 + cap
-            f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
-            f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
-            f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
-            fc = _clip(f_d, 0.0, 1.0)
-            wh_d, wa_d = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-            fc = _clip(f_a, 0.0, 1.0)
-            wh_a, wa_a = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-            fc = _clip(f_c, 0.0, 1.0)
-            wh_c, wa_c = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-            req = math.pow(10.0, nu * cap)
-            above = absolute - log_danger
-            if above >= 0.0:
-                hz_level = haz0 * _mn(math.pow(10.0, haz_el * _clip(above, 0.0, 50.0)), haz_max)
-            else:
-                hz_level = 0.0
-            f_mean = (f_d + f_a + f_c) / 3.0
-            refresh = False
         it += 1
         # ================= rates at the step's start (engine._rates)
-        plan = x0 * (g_b + dep) * math.exp(g_b * t)
+        exp_gbt = math.exp(g_b * t)
+        plan = x0 * (g_b + dep) * exp_gbt
         pp = fpd * math.pow(ppg, t)
         share_now = s0 + (s1 - s0) * _clip(z_econ, 0.0, 1.0)
-        cap_usd = share_now * (y0 * math.exp(ln_y)) * (x0 / x0)
+        cap_usd = share_now * Y  # * (x0 / x0), which is 1 exactly
         econ = cap_usd * pp
         fab_plan = ln_fab
         fab_ceiling_ln = fab_ceil0 + ln_edge
@@ -483,12 +485,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             acq_growth = g_b
             limit = BUDGET
         # usable compute: power
-        world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
-        plan_w = power_w0 * math.exp(ln_pow)
         ceil_w = share_ai * world_w
         watts = _mn(plan_w, ceil_w)
         world_power = ceil_w < plan_w
-        eff_pow = math.pow(eff_growth, t)
         fpw = fpw0 * _mn(eff_pow, eff_max)
         capc = watts * fpw
         x_u = _mn(x, capc)
@@ -532,13 +531,19 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             m_l = 1.0
             m_code = 1.0
             e_q = 0.0
-        m_c = ratio / math.exp(g_b * t)
+        m_c = ratio / exp_gbt
         ln_l = math.log(_mx(m_l, 1e-300))
         ln_c = math.log(_mx(m_c, 1e-300))
         a_ = safe * ln_l + ln_w
         b_ = safe * ln_c + ln_1w
         top = _mx(a_, b_)
-        ln_sum = top + math.log(math.exp(a_ - top) + math.exp(b_ - top))
+        # exp(0) is 1 exactly: only the smaller term's exp is computed
+        if a_ >= b_:
+            ln_sum = top + math.log(1.0 + math.exp(b_ - top))
+        elif b_ > a_:
+            ln_sum = top + math.log(math.exp(a_ - top) + 1.0)
+        else:
+            ln_sum = top + math.log(math.exp(a_ - top) + math.exp(b_ - top))
         if near_cd:
             ln_m = w_lab * ln_l + (1.0 - w_lab) * ln_c
             w_l = w_lab
@@ -547,11 +552,12 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             w_l = math.exp(a_ - ln_sum)
         m = math.exp(_mn(ln_m, 690.0))
         d_log_m = w_l * e_q * (g_xu + 0.0) + (1.0 - w_l) * (g_xu - g_b10)
-        rate = _software_rate(s, t, m, g_s, lam, beta, log_rate0, ceil_s)
+        log_m = math.log10(_mx(m, 1e-300))
+        rate = math.pow(10.0, _mn(log_rate0 + lam * log_m - beta * (s - g_s * t), 300.0)) * _clip(ceil_s - s, 0.0, 1.0)
         d_log_m = d_log_m + w_l * e_q * (rate - g_s_r)
 
         # verification and hazard of the deployed generation
-        V = _capacity(t, ratio, s, m, h0, hr_safety, vc_share, vboost)
+        V = _capacity(t, ratio, m, h0, hr_safety, vc_share, vboost, p10bs)
         cov = V / req
         exposure = 0.5 * ((1.0 - _clip(fid, 0.0, 1.0)) + (1.0 - _clip(cov, 0.0, 1.0)))
         hazard = hz_level * exposure * (1.0 - haz_red)
@@ -565,7 +571,11 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         stock_now = stock * math.exp(stock_g * t) * epochs
         need = math.sqrt(run * tpp / 6.0)
         real_now = _mn(1.0, stock_now / need)
-        pot = (math.log10(run) - log_c0 + s - math.log10(1.0 + deficit) / loss_exp)
+        pot = math.log10(run) - log_c0 + s
+        if deficit != 0.0:  # log10(1) is 0 exactly
+            pot = pot - math.log10(1.0 + deficit) / loss_exp
+        else:
+            pot = pot - 0.0 / loss_exp
         target = pot
         if gate:
             target = _mn(target, _mx(math.log10(_mx(V, 1e-300)) / nu, cap))
@@ -608,7 +618,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         h_s = _mn(dt, max_oom / _mx(rate, 1e-300))
         half = 0.5 * h_s
         s_mid = s + rate * half
-        m_mid = math.pow(10.0, math.log10(_mx(m, 1e-300)) + d_log_m * half)
+        m_mid = math.pow(10.0, log_m + d_log_m * half)
         rate_mid = _software_rate(s_mid, t + half, m_mid, g_s, lam, beta, log_rate0, ceil_s)
         ceiling_gap = _mx(ceil_s - s, 0.0)
         ds = _clip((rate if s_mid >= ceil_s else rate_mid) * h_s, 0.0, ceiling_gap)
@@ -642,13 +652,16 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         b_d = (1.0 - acc) * inc
         b_acc = acc * inc
         n_gained = _mx(cap, 0.0)
-        ddecay = math.exp(-a_d * gained)
-        if a_d > 1e-12:
+        if deficit == 0.0 and inc == 0.0 and math.isfinite(a_d) and math.isfinite(gained):
+            moved_e = 0.0  # nothing to decay and nothing added: 0 exactly
+        elif a_d > 1e-12:
+            ddecay = math.exp(-a_d * gained)
             fixed = b_d / _mx(a_d, 1e-300)
             moved_e = (deficit - fixed) * ddecay + fixed
         else:
             moved_e = deficit + b_d * gained
-        moved_e = moved_e + b_acc * (1.0 / (n_gained + 1.0) - 1.0 / (n_gained + gained + 1.0))
+        if b_acc != 0.0 or not math.isfinite(gained):
+            moved_e = moved_e + b_acc * (1.0 / (n_gained + 1.0) - 1.0 / (n_gained + gained + 1.0))
         deficit = _mx(moved_e, 0.0)
         if gained > 0:
             real = real_now
@@ -670,12 +683,14 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 out[O_REACH_FAB, i] = 1.0
             if limit == ECONOMY:
                 out[O_REACH_SPEND, i] = 1.0
-            if math.pow(eff_growth, t) >= eff_max:
+            if eff_pow >= eff_max:
                 out[O_REACH_EFF, i] = 1.0
+            Y = y0 * math.exp(ln_y)
             out[O_PEAK_CHIP, i] = _mx(out[O_PEAK_CHIP, i], chip_share)
-            out[O_PEAK_SPEND, i] = _mx(out[O_PEAK_SPEND, i], spend / (y0 * math.exp(ln_y)))
+            out[O_PEAK_SPEND, i] = _mx(out[O_PEAK_SPEND, i], spend / Y)
             out[O_PEAK_POWER, i] = _mx(out[O_PEAK_POWER, i], x_u / fpw / 1e9)
         else:
+            Y = y0 * math.exp(ln_y)
             out[O_PEAK_CHIP, i] = _mx(out[O_PEAK_CHIP, i], 0.0)
             out[O_PEAK_SPEND, i] = _mx(out[O_PEAK_SPEND, i], 0.0)
             out[O_PEAK_POWER, i] = _mx(out[O_PEAK_POWER, i], 0.0)
@@ -685,31 +700,24 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             out[O_GATED_Y, i] += dt
         t = t + dt
 
-        # capability cache at the new capability
-        absolute = K0 + cap
-        f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
-        f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
-        f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
-        fc = _clip(f_d, 0.0, 1.0)
-        wh_d, wa_d = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-        fc = _clip(f_a, 0.0, 1.0)
-        wh_a, wa_a = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-        fc = _clip(f_c, 0.0, 1.0)
-        wh_c, wa_c = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-        req = math.pow(10.0, nu * cap)
-        above = absolute - log_danger
-        if above >= 0.0:
-            hz_level = haz0 * _mn(math.pow(10.0, haz_el * _clip(above, 0.0, 50.0)), haz_max)
-        else:
-            hz_level = 0.0
-        f_mean = (f_d + f_a + f_c) / 3.0
+        # capability cache at the new capability (an unchanged capability keeps its cache)
+        if cap != old_cap:
+            (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
+                K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
 
         # usable compute at the new time (what the events and the report read)
+        # (and, carried to the next step's start, the same expressions of the same state)
         world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
-        watts_new = _mn(power_w0 * math.exp(ln_pow), share_ai * world_w)
-        fpw_new = fpw0 * _mn(math.pow(eff_growth, t), eff_max)
+        plan_w = power_w0 * math.exp(ln_pow)
+        eff_pow = math.pow(eff_growth, t)
+        p10bs = math.pow(10.0, vboost * s)
+        watts_new = _mn(plan_w, share_ai * world_w)
+        fpw_new = fpw0 * _mn(eff_pow, eff_max)
         x_new = _mn(x, watts_new * fpw_new)
         ratio_new = x_new / x_ref
+        # verification capacity at the new time at research multiplier 1 (what milestones,
+        # releases, pause ends and the report read): the boost 1 ** b is 1 exactly
+        V1 = (h0 + hr_safety * t) + vc_share * ratio_new * p10bs
 
         # ================= events at the new time
         if cumhaz >= exp_draw and out[O_T_CAT, i] != out[O_T_CAT, i]:
@@ -717,9 +725,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # milestones (engine._milestones)
         if cap > old_cap:
-            V_new = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
-            cov_new = V_new / math.pow(10.0, nu * cap)
-            gap = cap - math.log10(_mx(V_new, 1e-300)) / nu
+            cov_new = V1 / req
+            gap = cap - math.log10(_mx(V1, 1e-300)) / nu
             _first(out, O_AUTO0, i, f_mean >= AUTOMATION[0], _when(old_t, t, old_fmean, f_mean, AUTOMATION[0]))
             _first(out, O_AUTO1, i, f_mean >= AUTOMATION[1], _when(old_t, t, old_fmean, f_mean, AUTOMATION[1]))
             _first(out, O_AUTO2, i, f_mean >= AUTOMATION[2], _when(old_t, t, old_fmean, f_mean, AUTOMATION[2]))
@@ -748,8 +755,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # releases (engine._releases)
         if cap >= rel_anchor + step_oom - 1e-12:
-            V_rel = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
-            cov_rel = V_rel / math.pow(10.0, nu * cap)
+            cov_rel = V1 / req
             rollback = False
             if detect_on:
                 s_rel = cap - rel_anchor
@@ -769,7 +775,6 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 cap = cap_ver
                 fid = fid_ver
                 deficit = deficit_ver
-                refresh = True
             else:
                 gen = gen + 1.0
             rel_anchor = cap
@@ -777,12 +782,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 fid_ver = fid
                 cap_ver = cap
                 deficit_ver = deficit
-            if refresh:
-                absolute = K0 + cap
-                f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
-                f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
-                f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
-                f_mean = (f_d + f_a + f_c) / 3.0
+            if rollback:
+                (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
+                    K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
 
         # tripwires (engine._fire_tripwires): the metric reads the step start's rate and V
         for j in range(n_trips):
@@ -854,8 +856,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # pauses ending (engine._end_pauses)
         if paused:
-            V_p = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
-            caught_up = V_p / math.pow(10.0, nu * _mx(pot, cap)) >= 1.0
+            caught_up = V1 / math.pow(10.0, nu * _mx(pot, cap)) >= 1.0
             end = ((pause_kind == FIXED_PAUSE and t >= pause_end - _EPS)
                    or (pause_kind == PAUSE_UNTIL_VERIFIED and caught_up)
                    or (t - pause_start >= max_pause - _EPS))
@@ -866,11 +867,10 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         # report (engine._report, engine._record)
         if k_rep < n_rep and t >= times[min(k_rep, n_rep - 1)] - _EPS:
             k = k_rep
-            V_r = _capacity_m1(t, ratio_new, s, h0, hr_safety, vc_share, vboost)
             power = _mn(x_new / fpw_new, watts_new) / 1e9
             E = K0 + cap
             G[0][i, k] = E
-            G[1][i, k] = K0 + math.log10(_mx(V_r, 1e-300)) / nu
+            G[1][i, k] = K0 + math.log10(_mx(V1, 1e-300)) / nu
             G[2][i, k] = fid
             G[3][i, k] = f_mean
             G[4][i, k] = rate / g_s
@@ -895,6 +895,10 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             break
         if it > 2_000_000:  # pragma: no cover - guard against a logic error looping forever
             raise RuntimeError("engine kernel did not terminate")
+    # report times the row never reached (it diverged) hold NaN, so the grids need no fill beforehand
+    for k in range(k_rep, n_rep):
+        for g in G:
+            g[i, k] = np.nan
     return it
 
 
@@ -973,8 +977,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     n_rep = times.size
     if grid_out is not None:
         G = grid_out
-    else:
-        G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in engine.TRAJECTORY_VARS}
+    else:  # every cell is written by the kernel (NaN where a row never reached the time)
+        G = {k: np.empty((n, n_rep), dtype=np.float32) for k in engine.TRAJECTORY_VARS}
     grids = tuple(np.ascontiguousarray(G[k]) for k in engine.TRAJECTORY_VARS)
     if any(g is not G[k] for g, k in zip(grids, engine.TRAJECTORY_VARS)):  # pragma: no cover
         raise ValueError("grid_out: every grid must be a C-contiguous float32 array")

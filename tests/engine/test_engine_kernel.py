@@ -199,3 +199,28 @@ def test_parallel_rows_identical():
         assert np.array_equal(o1[k], o2[k], equal_nan=True), k
     for k in g1:
         assert np.array_equal(g1[k], g2[k], equal_nan=True), k
+
+
+def test_divergence_agrees():
+    """A row whose state overflows is marked diverged at the same step; its unreached report
+    times hold NaN (the compiled core writes them: its grids need no fill)."""
+    s = load_scenario("baseline")
+    index = np.arange(8, dtype=np.int64)
+    P = draw_parameters(s, index, 0)
+    wild = {"software.returns": 40.0, "software.ceiling_oom": 1e6, "software.parallelization": 3.0,
+            "compute.world_power_ceiling_tw": 1e300, "compute.world_power_growth": 1e3, "compute.power_growth": 1e3,
+            "compute.fab_output_growth": 1e3, "compute.investment_growth": 1e3, "compute.leading_edge_growth": 1e3,
+            "compute.fab_headroom": 1e300, "compute.max_efficiency_gain": 1e300, "economy.max_spend_share": 1.0,
+            "economy.ai_growth_boost": 100.0}
+    for k, v in wild.items():
+        P[k] = np.full(8, v)
+    with np.errstate(all="ignore"):
+        o1, g1 = simulate_chunk(s, load_policy("none"), index, 0, years=30.0, times=TIMES, params=P, engine="numpy")
+    grid = {k: np.full((8, TIMES.size), 7.0, np.float32) for k in TRAJECTORY_VARS}  # not NaN-filled
+    o2, g2 = simulate_chunk(s, load_policy("none"), index, 0, years=30.0, times=TIMES, params=P, engine="compiled",
+                            grid_out=grid)
+    assert g2 is grid
+    assert o1["status"].sum() >= 2 and np.array_equal(o1["status"], o2["status"])
+    np.testing.assert_allclose(o1["t_diverged"], o2["t_diverged"], rtol=1e-4)
+    for k in TRAJECTORY_VARS:
+        assert np.array_equal(np.isnan(g1[k]), np.isnan(g2[k])), k
