@@ -35,7 +35,7 @@ def fail(problems: list[str] | str, code: int = 2) -> None:
 
 
 def _register_all() -> None:
-    from recloop import commands
+    from recloop import commands, export
     from recloop.analysis import cli as analysis_cli
     from recloop.claims import cli as claims_cli
     from recloop.games import cli as games_cli
@@ -45,7 +45,7 @@ def _register_all() -> None:
 
     from recloop.governance import cli as governance_cli
 
-    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli):
+    for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli):
         module.register(app)
 
 
