@@ -24,7 +24,6 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from scipy import special
 
 __all__ = [
     "Block",
@@ -110,6 +109,8 @@ class Normal(_DistBase):
     sd: float = Field(gt=0)
 
     def ppf(self, u):
+        from scipy import special  # here, not at import: scipy costs the CLI's start-up ~0.3 s
+
         return self.mean + self.sd * special.ndtri(u)
 
     def support(self):
@@ -131,6 +132,8 @@ class LogNormal(_DistBase):
         return self
 
     def ppf(self, u):
+        from scipy import special
+
         mu = 0.5 * (math.log(self.p5) + math.log(self.p95))
         sigma = (math.log(self.p95) - math.log(self.p5)) / (2 * 1.6448536269514722)
         return np.exp(mu + sigma * special.ndtri(u))
