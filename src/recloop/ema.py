@@ -56,7 +56,7 @@ def _require():
     try:
         import ema_workbench
     except ImportError:  # pragma: no cover - depends on the install
-        raise RecloopInputError(["ema: needs the EMA Workbench; install it with pip install 'recloop[prim]'"])
+        raise RecloopInputError(["ema: needs the EMA Workbench; install it with pip install 'recloop[prim]'"]) from None
     return ema_workbench
 
 
@@ -122,8 +122,10 @@ def ema_model(scenario, policy=None, *, uncertainties: Iterable[str] | None = No
         s = lspecs[p]
         if isinstance(s.default, bool):
             lev.append(ema.BooleanParameter(ema_name(p)))
-        else:
+        elif s.bounds is not None:
             lev.append(_real(ema, s, *s.bounds))
+        else:
+            raise RecloopInputError([f"levers: '{p}' has no declared bounds to vary it over"])
     paths = {ema_name(p, log=uspecs[p].log): (p, uspecs[p].log) for p in unames}
     paths.update({ema_name(p, log=lspecs[p].log): (p, lspecs[p].log) for p in lnames})
     base = fixed_parameters(scenario)

@@ -110,7 +110,7 @@ def _require_xarray():
     try:
         import xarray as xr
     except ImportError:  # pragma: no cover - depends on the install
-        raise RecloopInputError(["export: needs xarray and h5netcdf; install them with pip install 'recloop[export]'"])
+        raise RecloopInputError(["export: needs xarray and h5netcdf; install them with pip install 'recloop[export]'"]) from None
     return xr
 
 
@@ -158,7 +158,7 @@ def to_xarray(result: SimResult, *, run_id: str = "") -> xr.Dataset:
             per_actor.setdefault(key, [None] * len(actors))  # type: ignore[list-item]
             per_actor[key][[name == f"actor_{key}{s}" for s in suffixes].index(True)] = np.asarray(v)
             continue
-        attrs = {"long_name": _outcome_doc(name), "units": outcome_units(name)}
+        attrs: dict[str, Any] = {"long_name": _outcome_doc(name), "units": outcome_units(name)}
         if name in _FLAGS:
             names = _flag_names(name)
             attrs = {"long_name": _outcome_doc(name), "flag_values": np.arange(len(names), dtype=np.int8),
@@ -202,7 +202,7 @@ def to_xarray(result: SimResult, *, run_id: str = "") -> xr.Dataset:
         attrs = {"long_name": sp.doc, "units": sp.unit, "source": sp.source} if sp else {"long_name": path}
         coords[path] = ("sample", np.asarray(v, dtype=np.float64), {**attrs, "kind": "sampled input"})
 
-    attrs = {
+    run_attrs: dict[str, Any] = {
         "Conventions": "CF-1.10",
         "title": f"recloop run: scenario {result.scenario.name}, policy {result.policy.name}",
         "source": f"recloop {__version__}",
@@ -216,8 +216,8 @@ def to_xarray(result: SimResult, *, run_id: str = "") -> xr.Dataset:
     }
     for key in ("report_every", "method", "chunk_size", "fan_samples"):
         if key in result.meta:
-            attrs[key] = result.meta[key]
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+            run_attrs[key] = result.meta[key]
+    return xr.Dataset(data_vars, coords=coords, attrs=run_attrs)
 
 
 # --------------------------------------------------------------------------- stored runs
@@ -255,7 +255,7 @@ def _groups(ds: xr.Dataset) -> dict[str, list[str]]:
         v = ds[name]
         if name in ds.dims:  # index coordinates are the tables' keys
             continue
-        out.setdefault("-".join(v.dims), []).append(str(name))
+        out.setdefault("-".join(map(str, v.dims)), []).append(str(name))
     return out
 
 
@@ -300,8 +300,8 @@ def write(ds: xr.Dataset, path: str | Path, *, format: Format = "netcdf") -> Pat
     if format == "netcdf":
         _require_xarray()
         path.parent.mkdir(parents=True, exist_ok=True)
-        enc = {}
-        for name in list(ds.data_vars) + list(ds.coords):
+        enc: dict[str, dict[str, Any]] = {}
+        for name in map(str, list(ds.data_vars) + list(ds.coords)):
             if ds[name].dtype == object:
                 enc[name] = {"dtype": str}
             elif ds[name].dtype.kind == "f":
@@ -362,7 +362,9 @@ def read(path: str | Path) -> xr.Dataset:
     for r in meta.values():  # index coordinates: their values come from the tables' key columns
         if r["role"] == "coordinate" and r["dims"] == r["name"]:
             index_dims[r["name"]] = r
-    data_vars, coords, index_values = {}, {}, {}
+    data_vars: dict[str, Any] = {}
+    coords: dict[str, Any] = {}
+    index_values: dict[str, np.ndarray] = {}
     by_dims: dict[str, list[dict]] = {}
     for r in meta.values():
         if r["name"] not in index_dims:

@@ -44,10 +44,10 @@ def stream_id(name: str) -> int:
     return zlib.crc32(name.encode())
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
+def _mix(z: np.ndarray | np.uint64) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * _M1
     z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+    return np.asarray(z ^ (z >> np.uint64(31)))
 
 
 def uniform(seed: int, index: np.ndarray, stream: int, counter: np.ndarray | int = 0) -> np.ndarray:

@@ -201,7 +201,7 @@ def discover(X: np.ndarray, y: np.ndarray, names: list[str], *, boxes: int = 1, 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=bool)
     remaining = np.ones(X.shape[0], bool)
-    out = []
+    out: list[PrimResult] = []
     n_pos = int(y.sum())
     for _ in range(boxes):
         if out and (remaining & y).sum() == 0:

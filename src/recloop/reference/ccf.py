@@ -48,6 +48,7 @@ Headline (report, Part 0 summary; takeoffspeeds.com): years from 20% to 100% of 
 from __future__ import annotations
 
 import math
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
@@ -256,6 +257,7 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
         if pause.milestone is not None or pause.progress_years is not None or pause.multiplier is not None:
             raise RecloopInputError(["pause: for ccf give an automation share (--pause-at 20%, 50%, ...)"])
         trigger = pause.automation
+    pause_years = pause.years if pause is not None and trigger is not None else 0.0
     rho_l = inputs.labour_substitution
     rho_g = inputs.capital_substitution_goods
     rho_h = inputs.capital_substitution_rnd * lam  # as published: scaled by the penalty
@@ -307,9 +309,10 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
     run_cap = np.full(n, np.inf)
     prev_auto = np.zeros(n)
 
+    log_buy: np.ndarray  # bound at the end of each step, read by the next
     for i in range(steps + 1):
         t = inputs.t_start + i * dt
-        paused_now = (t >= pause_start) & (t < pause_start + (pause.years if trigger is not None else 0.0))
+        paused_now = (t >= pause_start) & (t < pause_start + pause_years)
         if i > 0:
             # ---- R&D: semi-endogenous growth of price-performance and software
             grow = ~paused_now
@@ -330,7 +333,7 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
             old_train = frac["compute_training"]
             for key, (_, g, g_up, ceil) in _FRACS.items():
                 frac[key] = np.minimum(frac[key] * np.exp(dt * np.where(awake, g_up, g)), ceil)
-            money = hardware * old_train / np.exp(log_buy)
+            money = hardware * old_train / np.exp(log_buy)  # noqa: F821 - bound at the end of the previous step
             frac["compute_training"] = np.where((money > inputs.money_cap_training) & ~awake,
                                                 old_train, frac["compute_training"])
             # ---- inputs
@@ -381,7 +384,7 @@ def simulate(params: dict[str, np.ndarray], inputs: CCFInputs | None = None, *,
             fire = np.isnan(pause_start) & (auto_g >= trigger)
             pause_start = np.where(fire, t + dt, pause_start)
             run_cap = np.where(fire, run, run_cap)
-            ended = t + dt >= pause_start + pause.years
+            ended = t + dt >= pause_start + pause_years
             run_cap = np.where(ended, np.inf, run_cap)
         prev_auto = auto_g
         if record is not None:
@@ -402,7 +405,8 @@ def _two_piece(name: str, z: np.ndarray) -> np.ndarray:
     b, c, a = f(best), f(lo_v), f(hi_v)
     # z > 0 moves toward the aggressive value, z < 0 toward the conservative one
     x = np.where(z >= 0, b + z * (a - b) / _Z95, b - z * (c - b) / _Z95)
-    lo_b, hi_b = (CCFInputs.model_fields[name].json_schema_extra["bounds"])
+    extra: Any = CCFInputs.model_fields[name].json_schema_extra
+    lo_b, hi_b = extra["bounds"]
     return np.clip(finv(x), lo_b, hi_b)
 
 
@@ -454,7 +458,7 @@ def run(inputs: CCFInputs | None = None, *, samples: int = 10_000, seed: int = 0
         raise RecloopInputError(["pause: for ccf give an automation share (--pause-at 20%, 50%, ...)"])
     # a preset is one point: simulate it once and report it for every sample
     n_sim = samples if variant == "monte-carlo" else 1
-    cols = {k: [] for k in METRICS}
+    cols: dict[str, list] = {k: [] for k in METRICS}
     for _, z in normal_blocks(seed, n_sim, len(UNCERTAIN)):
         tr = simulate(_params(variant, inputs, z), inputs, pause=pause)
         cols["years_20_to_100_automation"].append(tr.automation_100 - tr.automation_20)
