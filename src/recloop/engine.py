@@ -369,7 +369,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
         "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
         "deficit": np.zeros(n), "real": np.ones(n),
         "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "m": np.ones(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
         "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
@@ -500,6 +500,7 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx)
     lag = generations.build_lag_years(m_code, run_years, sandbox_latency, lev_c.air_gap, p)
     k_speed = np.maximum(target - st["cap"], 0.0) / lag
     st["pot"] = pot
+    st["m"] = m  # research input, for verification read at events and reports (AI-assisted alignment)
     st["run_cost"] = (acq / pp) * p["compute.training_share"] * run_years  # $ of the year's spending the run takes
     return Rates(rate, m, m_code, d_log_m, f_d, f_a, f_c, f_mean, x_u, g_xu, acq, acq_growth, limit, world_power,
                  fab_ceiling, acq / pp, g_fab_plan, g_edge, V, cov, h, target, lag, k_speed, real,
@@ -668,7 +669,7 @@ def _end_pauses(st, t, x_new, p, lev_v, lev_s, safety):
     caught_up = np.zeros(t.size, bool)
     j = np.flatnonzero(st["paused"])
     target = np.maximum(st["pot"][j], st["cap"][j])
-    caught_up[j] = _coverage_at(j, st, t, x_new, 1.0, target, p, lev_v, safety) >= 1.0
+    caught_up[j] = _coverage_at(j, st, t, x_new, st["m"], target, p, lev_v, safety) >= 1.0
     end = st["paused"] & (
         ((st["pause_kind"] == Response.FIXED_PAUSE) & (t >= st["pause_end"] - _EPS))
         | ((st["pause_kind"] == Response.PAUSE_UNTIL_VERIFIED) & caught_up)
@@ -691,7 +692,7 @@ def _releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed):
         return
     rows = st["row"][i]
     pi = _pick(p, ("drift.", "verification.", "generations."), i)
-    cov = _coverage_at(i, st, t, x_new, 1.0, st["cap"][i], p, lev_v, safety)
+    cov = _coverage_at(i, st, t, x_new, st["m"], st["cap"][i], p, lev_v, safety)
     fid, fid_ver = st["fid"][i], st["fid_ver"][i]
     rollback = np.zeros(i.size, bool)
     attempt = st["attempt"][i]
@@ -780,7 +781,7 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     f_c = st["cap:f_code"][i]
     f_mean = st["f_mean"][i]
     f_old = old["f_mean"][i]
-    cov, V = _coverage_at(i, st, t, x_new, 1.0, cap, p, lev_v, safety, with_capacity=True)
+    cov, V = _coverage_at(i, st, t, x_new, st["m"], cap, p, lev_v, safety, with_capacity=True)
     gap = cap - verification.verified_capability_oom(V, pv)
 
     def when(v_old, v_new, thr):
@@ -800,7 +801,10 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     hit = first("t_takeoff_start", f_mean >= thr, when(f_old, f_mean, thr))
     if hit.any():
         st["takeoff"][i[hit]] = True
-        O["capability_at_takeoff_start"][rows[hit]] = cap[hit]
+        # the capability where mean automation crosses the threshold (a function of the parameters, not
+        # of the step that crossed it), so that 'vastly superhuman' is one fixed level per world
+        O["capability_at_takeoff_start"][rows[hit]] = _capability_at_automation(
+            c0[hit], cap[hit], thr[hit], st["K0"][i[hit]], _pick(p, ("automation.",), i[hit]))
         O["fidelity_at_takeoff_start"][rows[hit]] = fid[hit]
         O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
     sup_level = O["capability_at_takeoff_start"][rows] + pv["milestones.superhuman_oom"]
@@ -819,6 +823,20 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
         first(f"t_horizon_{name}", cap >= level, when(c0, cap, level))
     danger = np.log10(pv["risk.danger_flop"]) - st["K0"][i]
     first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger), tt)
+
+
+def _capability_at_automation(lo, hi, level, k0, pa, iterations=40):
+    """The capability (OOM above the start) in [lo, hi] where mean automation equals ``level``
+    (bisection: mean automation rises with capability)."""
+    lo, hi = lo.copy(), hi.copy()
+    w = pa["automation.width_oom"]
+    mids = [np.log10(pa[f"automation.midpoint_{v}_flop"]) for v in auto.VECTORS]
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        f = sum(auto.automation_fraction(k0 + mid, m, w) for m in mids) / 3.0
+        up = f < level
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    return 0.5 * (lo + hi)
 
 
 def _report(G, st, times, t, rows, x_rep, mult, p, lev_v, safety, mx):
@@ -847,7 +865,8 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
     x_u = sel(x_u)
     pv = {k: p[k] for k in _keys(p, _RECORD_READS)} if every else _pick(p, _RECORD_READS, i)
     tt = sel(t)
-    V = verification.capacity(tt, x_u / _X_REF, sel(st["s"]), 1.0, pv, compute_share=lev_v.compute_share, safety_effort=sel(safety))
+    V = verification.capacity(tt, x_u / _X_REF, sel(st["s"]), sel(st["m"]), pv, compute_share=lev_v.compute_share,
+                              safety_effort=sel(safety))
     watts, _ = physical.developer_power_w(sel(st["ln_pow"]), sel(st["ln_world"]), pv)
     power = np.minimum(x_u / physical.flops_per_watt(tt, pv), watts) / 1e9
     values = {

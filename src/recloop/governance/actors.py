@@ -294,7 +294,7 @@ class MultiActor:
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
             p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], 1.0, p, compute_share=self.policy.verification.compute_share,
+            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], st["m"], p, compute_share=self.policy.verification.compute_share,
                                       safety_effort=self.safety(st, self.policy.verification.safety_effort))
             target = np.maximum(st["pot"], st["cap"])
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
