@@ -291,6 +291,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         _capability_cache(st, p)  # automation, requirement and hazard level of the new capability
         x_rep, _, _ = physical.usable_compute(st["x"], t, st["ln_pow"], st["ln_world"], p)
         x_new = x_rep if mx is None else mx.covert_compute(st, x_rep)
+        st["power_w"] = x_rep / physical.flops_per_watt(t, p)  # what the usable compute draws
 
         # ---------------- events at the new time, in the loop's order
         cat = (st["cumhaz"] >= st["exp_draw"]) & np.isnan(O["t_catastrophe"][rows])
@@ -369,7 +370,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
         "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
         "deficit": np.zeros(n), "real": np.ones(n),
         "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "m": np.ones(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "m": np.ones(n), "power_w": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
         "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
@@ -784,21 +785,26 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     cov, V = _coverage_at(i, st, t, x_new, st["m"], cap, p, lev_v, safety, with_capacity=True)
     gap = cap - verification.verified_capability_oom(V, pv)
 
-    def when(v_old, v_new, thr):
-        frac = np.clip((thr - v_old) / np.where(v_new > v_old, v_new - v_old, 1.0), 0.0, 1.0)
-        return t0 + frac * (tt - t0)
-
-    def first(col, cond, date):
+    def first(col, cond, v_old=None, v_new=None, thr=None):
+        """Date the rows that reach ``col`` now: by linear interpolation in the milestone's own
+        variable where one is given, else at the step's end; only the hits are interpolated."""
         hit = cond & np.isnan(O[col][rows])
-        O[col][rows[hit]] = date[hit]
+        if hit.any():
+            if v_old is None:
+                date = tt[hit]
+            else:
+                lo, hi, level = v_old[hit], v_new[hit], thr[hit] if np.ndim(thr) else thr
+                frac = np.clip((level - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0, 1.0)
+                date = t0[hit] + frac * (tt[hit] - t0[hit])
+            O[col][rows[hit]] = date
         return hit
 
     for a in AUTOMATION_MILESTONES:
-        first(f"t_automation_{round(a * 100)}", f_mean >= a, when(f_old, f_mean, a))
+        first(f"t_automation_{round(a * 100)}", f_mean >= a, f_old, f_mean, a)
     for c in CAPABILITY_MILESTONES:
-        first(f"t_capability_{c}oom", cap >= c, when(c0, cap, c))
+        first(f"t_capability_{c}oom", cap >= c, c0, cap, c)
     thr = pv["milestones.takeoff_start_automation"]
-    hit = first("t_takeoff_start", f_mean >= thr, when(f_old, f_mean, thr))
+    hit = first("t_takeoff_start", f_mean >= thr, f_old, f_mean, thr)
     if hit.any():
         st["takeoff"][i[hit]] = True
         # the capability where mean automation crosses the threshold (a function of the parameters, not
@@ -808,7 +814,7 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
         O["fidelity_at_takeoff_start"][rows[hit]] = fid[hit]
         O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
     sup_level = O["capability_at_takeoff_start"][rows] + pv["milestones.superhuman_oom"]
-    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level), when(c0, cap, sup_level))
+    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level), c0, cap, sup_level)
     if hit.any():
         O["fidelity_at_superhuman"][rows[hit]] = fid[hit]
         O["gap_at_superhuman"][rows[hit]] = gap[hit]
@@ -820,9 +826,9 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     ph = _pick(p, ("horizon.",), i)
     for name, need in horizon.milestone_capabilities(ph, 50).items():
         level = need - st["K0"][i]
-        first(f"t_horizon_{name}", cap >= level, when(c0, cap, level))
+        first(f"t_horizon_{name}", cap >= level, c0, cap, level)
     danger = np.log10(pv["risk.danger_flop"]) - st["K0"][i]
-    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger), tt)
+    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger))
 
 
 def _capability_at_automation(lo, hi, level, k0, pa, iterations=40):
@@ -867,8 +873,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
     tt = sel(t)
     V = verification.capacity(tt, x_u / _X_REF, sel(st["s"]), sel(st["m"]), pv, compute_share=lev_v.compute_share,
                               safety_effort=sel(safety))
-    watts, _ = physical.developer_power_w(sel(st["ln_pow"]), sel(st["ln_world"]), pv)
-    power = np.minimum(x_u / physical.flops_per_watt(tt, pv), watts) / 1e9
+    power = sel(st["power_w"]) / 1e9
     values = {
         "effective_compute": K0 + cap,
         "verified_capability": K0 + verification.verified_capability_oom(V, pv),
@@ -895,7 +900,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
         G[name].reshape(-1)[flat] = v
 
 
-_RECORD_READS = ("verification.", "compute.", "economy.", "horizon.")
+_RECORD_READS = ("verification.", "compute.training_share", "economy.world_output_usd", "horizon.")
 
 
 def _finalize(O, G, times, S, P):
