@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> None:
         for line in err.problems:
             typer.echo(f"error: {line}", err=True)
         sys.exit(2)
+    except OSError as err:  # the file system, in one line (a command that did not say it better)
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        typer.echo(f"error: cannot read or write{where} ({err.strerror or err})", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
