@@ -467,6 +467,10 @@ def folder_locked(out_dir: Path) -> bool:
         return False
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK | os.X_OK)
+
+
 def claim_folder(out_dir: str | Path, run_id: str, *, replace: bool = False) -> bool:
     """Make ``out_dir`` the folder of run ``run_id``: create it, or accept it when empty; a folder that
     holds another run is refused (naming it) unless ``replace``, which removes that run's files
@@ -480,7 +484,7 @@ def claim_folder(out_dir: str | Path, run_id: str, *, replace: bool = False) -> 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise RecloopInputError([_os_problem("--out", out, err)]) from None
-    if not os.access(out, os.W_OK | os.X_OK):
+    if not _writable(out):
         raise RecloopInputError([f"--out: {out} is not writable"])
     manifest = out / MANIFEST
     if manifest.exists():
