@@ -674,10 +674,14 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def nesting_depth(text: str) -> int:
-    """An upper bound on the bracket nesting of a TOML or JSON text (brackets in strings count too:
-    a false alarm needs 32 nested brackets inside a string)."""
+    """The bracket nesting of a TOML or JSON text, outside strings and comments (``"..."`` with
+    backslash escapes, TOML's ``'...'`` and ``#`` comments). Linear, never recursive."""
+    import re
+
     depth = deepest = 0
-    for ch in text:
+    # strings and comments are skipped whole; what is left is brackets and other text
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]', text):
+        ch = m.group()
         if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)

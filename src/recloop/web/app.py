@@ -372,6 +372,9 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             if name not in allowed_hosts:
                 return _problems(403, [f"host: '{host}' is not served; this playground answers loopback only "
                                        "(start it with --host to serve a network)"])
+        if request.method == "POST" and request.url.path in ("/api/run", "/api/compare") and _saturated():
+            # refused before its body is read: under load, the answer must cost next to nothing
+            return _busy_response(_Busy(_retry_after()))
         if request.method == "POST":
             size = request.headers.get("content-length")
             if size is not None and size.isdigit() and int(size) > limits.max_body_bytes:
@@ -417,6 +420,11 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
     def _wait_s(backlog: float) -> float:
         return backlog / (load["rate"] * limits.workers)
 
+    def _saturated() -> bool:
+        """The queue is full, or the work already admitted would keep a new run waiting past queue_s."""
+        return load["admitted"] >= limits.workers + limits.queue_size or (
+            load["admitted"] >= limits.workers and _wait_s(load["backlog"]) > limits.queue_s)
+
     def _retry_after() -> int:
         return max(1, math.ceil(_wait_s(load["backlog"])))
 
@@ -427,9 +435,7 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
         than ``queue_s``. ``progress`` raises once the time limit is spent or the request has given
         up, so the worker is free at the first deadline check after it (every ``check_every`` samples)."""
         with admission:
-            full = load["admitted"] >= limits.workers + limits.queue_size
-            slow = load["admitted"] >= limits.workers and _wait_s(load["backlog"]) > limits.queue_s
-            if full or slow:
+            if _saturated():
                 raise _Busy(_retry_after())
             load["admitted"] += 1
             load["backlog"] += cost
