@@ -90,8 +90,13 @@ def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_siz
                   "chunk_size": chunk_size, "backend": backend, "fan_samples": fan_samples,
                   "max_steps_per_sample": max_steps_per_sample}
         with execute.run_lock(out_dir):
-            store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
-                             samples=samples, seed=seed, inputs=inputs, status="running", provenance=plan.provenance)
+            try:
+                store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
+                                 samples=samples, seed=seed, inputs=inputs, status="running",
+                                 provenance=plan.provenance)
+            except RecloopInputError:  # the catalog cannot be written: refused, nothing left behind
+                execute.remove_run_files(out_dir, created=created)
+                raise
             try:
                 if progress and sys.stderr.isatty():
                     from rich.progress import Progress

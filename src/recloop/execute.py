@@ -986,7 +986,12 @@ def finish_run(plan: RunPlan, *, compact: bool = True):
                                      ("recloop_version", "git_commit", "code_sha256", "scenario_sha256", "policy_sha256")}
             _atomic_write(out / "summary.json", json.dumps(summary, indent=2).encode())
             _atomic_write(out / "scenario.toml", result.scenario.to_toml().encode())
-            write_report(view(result), out / "report.html")
+            tmp = out / f".report.html.tmp-{os.getpid()}"
+            try:
+                write_report(view(result), tmp)
+                os.replace(tmp, out / "report.html")
+            finally:
+                tmp.unlink(missing_ok=True)
         except OSError as err:
             raise RunFailed([_os_problem("run", out, err) + f"; every chunk is saved: free space, then "
                              f"`recloop resume {out}`"]) from None

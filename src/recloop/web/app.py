@@ -202,7 +202,8 @@ def build_scenario(req: RunRequest):
         data["correlations"] = [c for c in data["correlations"]
                                 if not (isinstance(c, dict) and set(c.get("params", ())) & set(req.set))]
     try:
-        return parse_scenario(data, where=where)
+        # an uploaded mapping extends its base as a file does; a preset's dump is complete
+        return parse_scenario(data, where=where, extends=req.scenario is not None)
     except RecloopInputError as err:
         raise RecloopInputError(_blame_overrides(err.problems, where, req.set)) from None
 
