@@ -1035,8 +1035,12 @@ def resume_run(run: str, executor: Executor | None = None, *, progress: Callable
     out = find_run_dir(run)
     with run_lock(out):
         plan = load_plan(out)
-        if is_finished(out):
-            return None, json.loads((out / "summary.json").read_text()), 0
+        if is_finished(out):  # nothing to run; the record says done (a kill after compaction left it running)
+            summary = json.loads((out / "summary.json").read_text())
+            rec = store.get_run(plan.run_id)
+            if rec is not None and rec.get("status") != "done":
+                store.update_run(plan.run_id, status="done", out_dir=str(out))
+            return None, summary, 0
         check_resumable(plan)
         rec = store.get_run(plan.run_id) or {}
         scenario, policy = plan.models()
