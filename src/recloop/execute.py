@@ -475,11 +475,13 @@ def claim_folder(out_dir: str | Path, run_id: str, *, replace: bool = False) -> 
     """Make ``out_dir`` the folder of run ``run_id``: create it, or accept it when empty; a folder that
     holds another run is refused (naming it) unless ``replace``, which removes that run's files
     (only recloop's: :data:`RUN_FILES`). A non-empty folder that is not a run is always refused.
-    Returns whether the folder was created here (so that a refusal can remove it again)."""
+    Returns whether the folder was created here (so that a refusal can remove it again). Call it
+    holding the folder's lock (:func:`run_lock`), as :func:`plan_run` does."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise RecloopInputError([f"--out: {out} is a file, expected a folder"])
     created = not out.exists()
+    had_lock = (out / _LOCK_NAME).exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -632,18 +634,28 @@ def plan_run(scenario, policy, *, run_id: str, out_dir: str | Path, samples: int
                    float(report_every), method, int(fan_samples),
                    None if max_steps_per_sample is None else int(max_steps_per_sample),
                    provenance(sd, pd_, command=command))
-    created = claim_folder(out, run_id, replace=replace)
+    if out.exists() and not out.is_dir():
+        raise RecloopInputError([f"--out: {out} is a file, expected a folder"])
+    created = not out.exists()
+    had_lock = (out / _LOCK_NAME).exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise RecloopInputError([_os_problem("--out", out, err)]) from None
     try:
         with run_lock(out):
-            claim_folder(out, run_id, replace=replace)  # again under the lock: another process may have won
+            claim_folder(out, run_id, replace=replace)  # under the lock: nothing of a working run is touched
             try:
                 (out / "parts").mkdir(exist_ok=True)
                 _atomic_write(out / MANIFEST, plan.to_json().encode())
             except OSError as err:
                 raise RecloopInputError([_os_problem("--out", out, err)]) from None
     except RecloopInputError:
-        if created and not folder_locked(out):
-            remove_run_files(out, created=True)
+        if not folder_locked(out):  # refused: leave the folder as it was
+            if created:
+                remove_run_files(out, created=True)
+            elif not had_lock:
+                (out / _LOCK_NAME).unlink(missing_ok=True)
         raise
     return plan
 
