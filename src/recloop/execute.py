@@ -481,7 +481,6 @@ def claim_folder(out_dir: str | Path, run_id: str, *, replace: bool = False) -> 
     if out.exists() and not out.is_dir():
         raise RecloopInputError([f"--out: {out} is a file, expected a folder"])
     created = not out.exists()
-    had_lock = (out / _LOCK_NAME).exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

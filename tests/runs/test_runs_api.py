@@ -6,7 +6,6 @@ clock with a target: the latencies are printed (run with -s) and orderings are a
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time

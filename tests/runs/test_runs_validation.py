@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from recloop import commands, execute
 from recloop.params import RecloopInputError
-from recloop.policy import MIN_CADENCE_YEARS, Policy, parse_policy
+from recloop.policy import Policy, parse_policy
 from recloop.scenario import (Correlation, Scenario, load_scenario, parse_scenario, read_toml, scenario_specs,
                               scenario_to_toml)
 
@@ -140,6 +140,8 @@ def test_correlations_are_checked_the_same_everywhere(tmp_path, cli, copula, mes
 def test_duplicate_tripwire_names_fpr_over_tpr_and_a_tiny_cadence_are_refused():
     """Was: duplicate tripwire names and fpr > tpr were accepted; a cadence of 1e-9 yr validated and
     then ran for more than 300 s for 20 worlds x 2 years."""
+    from recloop.policy import MIN_CADENCE_YEARS
+
     trip = {"name": "t", "metric": "automation_code", "threshold": 0.9}
     assert _problems(parse_policy, {"tripwires": [trip, dict(trip, threshold=0.8)]}) == [
         "policy.tripwires[1].name: duplicate tripwire name 't' (also tripwires[0])"]
