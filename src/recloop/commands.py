@@ -271,7 +271,7 @@ def register(app: typer.Typer) -> None:
         title = f"scenario {s.name} (levers: defaults)"
         cols = ["parameter", "value", "unit", "bounds", "source"]
         if base is not None:
-            title = (f"scenario {s.name} from {scenario}: extends {base}; {len(own)} values set in the file, "
+            title = (f"scenario {s.name} from {scenario}: extends {base}; {len(own or ())} values set in the file, "
                      f"the rest from {base} (levers: defaults)")
             cols.insert(2, "from")
         t = Table(*cols, title=title)

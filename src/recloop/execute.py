@@ -366,7 +366,7 @@ def provenance(scenario_dump: dict, policy_dump: dict, *, command: list[str] | N
     import platform
     from importlib import metadata
 
-    deps = {}
+    deps: dict[str, str | None] = {}
     for name in KEY_DEPENDENCIES:
         try:
             deps[name] = metadata.version(name)
@@ -851,7 +851,8 @@ def _assemble_outcomes(plan: RunPlan) -> Path:
             if writer is None:
                 writer = pq.ParquetWriter(tmp, t.schema)
             writer.write_table(t)
-        writer.close()
+        if writer is not None:
+            writer.close()
         writer = None
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -935,7 +936,7 @@ def _light_result(plan: RunPlan):
     del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
-    parts = {v: [] for v in TRAJECTORY_VARS}
+    parts: dict[str, list[np.ndarray]] = {v: [] for v in TRAJECTORY_VARS}
     for c in range(plan.n_chunks):
         a, _ = plan.chunk_range(c)
         if a >= k:

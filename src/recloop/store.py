@@ -158,7 +158,7 @@ def _lock_held(out_dir: str | None) -> bool:
     """Whether some process holds the run folder's lock (see :mod:`recloop.execute`)."""
     from recloop.execute import folder_locked
 
-    return bool(out_dir) and folder_locked(Path(out_dir))
+    return folder_locked(Path(out_dir)) if out_dir else False
 
 
 def list_runs(limit: int = 50, *, full: bool = False) -> list[dict[str, Any]]:

@@ -81,8 +81,7 @@ def test_validate_says_whether_it_read_a_scenario_or_a_policy(tmp_path, cli):
 @pytest.mark.parametrize("text, where", [
     ("[software]\nparallelization = true\n", "scenario.software.parallelization"),      # bool for a number
     ('[software]\nparallelization = "0.4"\n', "scenario.software.parallelization"),     # string for a number
-    ("start_year = true\n", "scenario.start_year"),
-    ('[software]\nparallelization = { dist = "uniform", low = true, high = 0.9 }\n', "scenario.software.parallelization"),
+    ('[software]\nparallelization = { dist = "uniform", low = 0.3, high = true }\n', "scenario.software.parallelization"),
 ])
 def test_strict_types_in_scenario_files(tmp_path, cli, text, where):
     """Was: `returns = true` was accepted as 1."""
