@@ -90,10 +90,10 @@ def _answer(s: socket.socket) -> bytes:
 
 def test_partial_headers_are_answered_408_and_closed(live):
     """Was: partial headers were held open indefinitely (400 held connections for 65 s)."""
-    n = 50
+    n = 400  # as the issue's 400 held connections
     t0 = time.perf_counter()
     socks = [_open(live, b"POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl") for _ in range(n)]
-    socks += [_open(live, b"") for _ in range(10)]  # connected, silent
+    socks += [_open(live, b"") for _ in range(20)]  # connected, silent
     closed = []
     for s in socks:
         got = _answer(s)
@@ -188,3 +188,32 @@ def test_an_overtime_run_frees_its_worker_at_the_next_check(monkeypatch):
         assert ok.status_code == 200
     print(f"\n504 after {t_504:.2f} s (limit 0.3 s); worker free {(t_free - t_504) * 1000:.0f} ms after the 504, "
           f"having run {calls['chunks']} of 200 chunks")
+
+
+def test_a_client_trickling_its_headers_is_closed_at_the_header_timeout(live):
+    """A slowloris: one byte every 50 ms never completes its headers; the clock runs from the first
+    byte, so trickling does not keep the connection open."""
+    s = socket.create_connection((live.host, live.port), timeout=30)
+    request = b"GET /api/meta HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 400
+    t0 = time.perf_counter()
+    sent = 0
+    closed = False
+    for byte in request:  # bounded: 460 bytes at most
+        try:
+            s.sendall(bytes([byte]))
+        except OSError:
+            closed = True
+            break
+        sent += 1
+        s.settimeout(0.05)
+        try:
+            data = s.recv(4096)  # anything before the headers are done is the server giving up
+        except socket.timeout:
+            continue
+        assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:80]
+        closed = True
+        break
+    took = time.perf_counter() - t0
+    s.close()
+    assert closed and sent < len(request), "the server closed the connection before the headers were done"
+    print(f"\ntrickling client closed after {sent} bytes, {took:.2f} s (header timeout 0.5 s)")
