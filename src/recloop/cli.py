@@ -50,9 +50,29 @@ def _register_all() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:  # typer >= 0.2x parses with its own copy of click
+        from typer._click import exceptions as cx
+    except ImportError:  # pragma: no cover
+        from click import exceptions as cx
+    no_args = getattr(cx, "NoArgsIsHelpError", ())
+
     _register_all()
     try:
-        app(args=argv, standalone_mode=True)
+        rv = app(args=argv, standalone_mode=False)
+        if isinstance(rv, int) and rv:  # pragma: no cover - commands exit through typer.Exit
+            sys.exit(rv)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C outside a run (a run says how to resume)
+        typer.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except no_args as err:  # `recloop` alone: the help
+        err.show()
+        sys.exit(err.exit_code)
+    except cx.ClickException as err:  # a bad argument or option: one line, as for bad input
+        cmd = f" {err.ctx.command_path}" if getattr(err, "ctx", None) is not None else ""
+        typer.echo(f"error: {err.format_message()} (see `{cmd.strip() or 'recloop'} --help`)", err=True)
+        sys.exit(err.exit_code)
     except RecloopInputError as err:
         for line in err.problems:
             typer.echo(f"error: {line}", err=True)

@@ -251,3 +251,18 @@ def test_the_step_budget_is_validated_and_reaches_an_engine_that_takes_it(home, 
                                              out=home / "b", progress=False, max_steps_per_sample=5000)
     assert seen == [5000, 5000] and execute.load_plan(out).max_steps_per_sample == 5000
     assert sum(summary["status_counts"].values()) == 10
+
+
+@pytest.mark.parametrize("args, start", [
+    (("run", "--samples", "abc"), "error: Invalid value for '--samples'"),
+    (("run", "--no-such-option"), "error: No such option: --no-such-option"),
+    (("validate",), "error: Missing argument 'file'."),
+    (("run", "--samples", 10, "--years", 1, "--trajectory-samples", -1), "error: fan_samples: must be an integer"),
+    (("run", "--samples", 10, "--years", 1, "--max-steps", 5), "error: max_steps_per_sample: must be an integer"),
+    (("run", "--samples", 10, "--years", 1e9), "error: years: must be a number in (0, 200]"),
+    (("runs", "--limit", 0), "error: --limit: must be in [1, 1,000,000]"),
+])
+def test_every_bad_argument_is_one_line(home, cli, args, start):
+    """Was: typer's boxed usage errors (several lines) for arguments it parses itself."""
+    code, _, err = cli(*args)
+    assert code == 2 and err.startswith(start) and len(err.strip().splitlines()) == 1, err
