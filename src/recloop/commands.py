@@ -28,6 +28,16 @@ def _check_samples(samples: int) -> None:
         raise RecloopInputError([f"--samples: must be an integer in [1, {MAX_SAMPLES:,}], got {samples}"])
 
 
+_OPTIONS = {"samples": "--samples", "seed": "--seed", "years": "--years", "chunk_size": "--chunk-size",
+            "fan_samples": "--trajectory-samples", "max_steps_per_sample": "--max-steps"}
+
+
+def _as_option(problem: str) -> str:
+    """``samples: ...`` -> ``--samples: ...`` (a run option's problem, named as on the command line)."""
+    field, sep, rest = problem.partition(":")
+    return f"{_OPTIONS[field]}{sep}{rest}" if field in _OPTIONS else problem
+
+
 class RunInterrupted(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM) during a run: the run is marked ``interrupted``; ``hint`` says how to
     finish it."""
@@ -199,6 +209,8 @@ def register(app: typer.Typer) -> None:
         except RunInterrupted as err:
             typer.echo(f"interrupted: {err.hint}", err=True)
             raise typer.Exit(130) from None
+        except RecloopInputError as err:  # name the options as they were typed
+            raise RecloopInputError([_as_option(p) for p in err.problems]) from None
         finally:
             signal.signal(signal.SIGTERM, old)
         if as_json:

@@ -237,7 +237,7 @@ def test_a_refused_run_leaves_nothing_behind(home, cli):
     """Was: a refused run left an empty folder (and a 'running' record)."""
     out = home / "never"
     code, _, err = cli("run", "--samples", 0, "--out", out)
-    assert code == 2 and "error: samples: must be an integer" in err
+    assert code == 2 and "error: --samples: must be an integer" in err
     code, _, err = cli("run", "--policy", "no-such-policy", "--seed", -1, "--out", out)
     assert code == 2 and len(err.strip().splitlines()) == 2
     assert not out.exists() and store.list_runs() == []
@@ -361,7 +361,7 @@ def test_unwritable_or_file_out_gives_one_line(home, monkeypatch, cli):
 def test_a_seed_beyond_64_bits_is_refused_not_reduced(home, cli):
     """Was: a seed of 10^23 gave a DuckDB overflow traceback; run.json stored it mod 2^64."""
     code, _, err = cli("run", "--samples", 10, "--years", 2, "--seed", 10**23, "--out", home / "s")
-    assert code == 2 and "seed: must be an integer in [0, 9,223,372,036,854,775,807], got 100000000000000000000000" in err
+    assert code == 2 and "--seed: must be an integer in [0, 9,223,372,036,854,775,807], got 100000000000000000000000" in err
     with pytest.raises(RecloopInputError, match=r"seed: must be an integer in \[0, 2\*\*63 - 1\]"):
         simulate(load_scenario("baseline"), samples=2, years=1, seed=2**63)
     assert not (home / "s").exists()

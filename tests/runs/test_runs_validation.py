@@ -257,9 +257,9 @@ def test_the_step_budget_is_validated_and_reaches_an_engine_that_takes_it(home, 
     (("run", "--samples", "abc"), "error: Invalid value for '--samples'"),
     (("run", "--no-such-option"), "error: No such option: --no-such-option"),
     (("validate",), "error: Missing argument 'file'."),
-    (("run", "--samples", 10, "--years", 1, "--trajectory-samples", -1), "error: fan_samples: must be an integer"),
-    (("run", "--samples", 10, "--years", 1, "--max-steps", 5), "error: max_steps_per_sample: must be an integer"),
-    (("run", "--samples", 10, "--years", 1e9), "error: years: must be a number in (0, 200]"),
+    (("run", "--samples", 10, "--years", 1, "--trajectory-samples", -1), "error: --trajectory-samples: must be an integer"),
+    (("run", "--samples", 10, "--years", 1, "--max-steps", 5), "error: --max-steps: must be an integer"),
+    (("run", "--samples", 10, "--years", 1e9), "error: --years: must be a number in (0, 200]"),
     (("runs", "--limit", 0), "error: --limit: must be in [1, 1,000,000]"),
 ])
 def test_every_bad_argument_is_one_line(home, cli, args, start):
