@@ -238,7 +238,7 @@ def register(app: typer.Typer) -> None:
                 p = parse_policy(data)
                 said.append(f"policy '{p.name}' ({len(p.tripwires)} tripwires)")
             else:
-                s = parse_scenario(data)
+                s = parse_scenario(data, extends=True)
                 base = data.get("extends", DEFAULT_BASE)
                 said.append(f"scenario '{s.name}' (extends {base}; {len(s.uncertain_paths())} uncertain parameters)")
         if len(said) == 2:

@@ -627,12 +627,15 @@ def file_paths(data: dict[str, Any]) -> set[str]:
     return out
 
 
-def parse_scenario(data: dict[str, Any], *, where: str = "scenario", extends: bool = True) -> Scenario:
-    """Validate a mapping (a scenario file's) into a Scenario; all problems at once, one line each.
+def parse_scenario(data: dict[str, Any], *, where: str = "scenario", extends: bool = False) -> Scenario:
+    """Validate a mapping into a Scenario; all problems at once, one line each.
 
-    The mapping extends its base first (see :func:`resolve_extends`); ``extends=False`` takes it
-    as complete (a scenario's own ``model_dump``)."""
-    if extends:
+    A mapping that names its base (``extends = ...``) is laid over it first (see
+    :func:`resolve_extends`). ``extends=True`` reads the mapping as a scenario *file* does: one
+    that names no base extends the baseline (:func:`load_scenario`, ``recloop validate`` and the
+    playground's uploads do this). Otherwise a field not given takes its declared default, as in
+    ``Scenario(...)``."""
+    if extends or (isinstance(data, dict) and "extends" in data):
         data = resolve_extends(data, where=where)
     try:
         return Scenario.model_validate(data)
@@ -762,7 +765,7 @@ def load_scenario(spec: str | Path | None = None) -> Scenario:
     data = read_toml(path)
     if classify(data, where=str(path)) == ["policy"]:
         raise RecloopInputError([f"scenario: {path} is a policy file (it sets policy fields); pass it with --policy"])
-    return parse_scenario(data, where="scenario")
+    return parse_scenario(data, where="scenario", extends=True)
 
 
 # A scenario block may cite a distribution helper for LogNormal/LogUniform in Python code.

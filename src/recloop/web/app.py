@@ -683,7 +683,7 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             from recloop.scenario import parse_toml_text
 
             data = parse_toml_text(req.toml, where=name)
-        scenario = parse_scenario(data, where="scenario")
+        scenario = parse_scenario(data, where="scenario", extends=True)  # as a file is read
         return JSONResponse(_clean({"scenario": scenario.model_dump(mode="json"), "name": scenario.name,
                                     "values": slider_values(scenario), "toml": scenario.to_toml()}))
 
