@@ -359,10 +359,11 @@ def input_hash(model_dump: dict) -> str:
     return hashlib.sha256(json.dumps(model_dump, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def provenance(scenario_dump: dict, policy_dump: dict, *, command: list[str] | None = None) -> dict[str, Any]:
+def provenance(scenario_dump: dict | None = None, policy_dump: dict | None = None, *,
+               command: list[str] | None = None) -> dict[str, Any]:
     """What made a run: code (see :func:`code_fingerprint`), Python and key dependency versions,
-    scenario and policy hashes, the command line. Stored in ``run.json``, every Parquet file's
-    metadata and the catalog."""
+    scenario and policy hashes (when given), the command line. Stored in ``run.json``, every
+    Parquet file's metadata and the catalog (every kind of run: studies, games, the lab)."""
     import platform
     from importlib import metadata
 
@@ -373,7 +374,9 @@ def provenance(scenario_dump: dict, policy_dump: dict, *, command: list[str] | N
         except metadata.PackageNotFoundError:
             deps[name] = None
     return {**code_fingerprint(), "python": platform.python_version(), "platform": platform.platform(terse=True),
-            "dependencies": deps, "scenario_sha256": input_hash(scenario_dump), "policy_sha256": input_hash(policy_dump),
+            "dependencies": deps,
+            "scenario_sha256": None if scenario_dump is None else input_hash(scenario_dump),
+            "policy_sha256": None if policy_dump is None else input_hash(policy_dump),
             "command": list(sys.argv if command is None else command),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
 

@@ -129,6 +129,10 @@ def record_run(
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}, got {status!r}")  # programmer error
     old = get_run(run_id) or {}
+    if provenance is None and not old.get("provenance"):
+        from recloop.execute import provenance as _code_provenance  # the code, Python and dependencies
+
+        provenance = _code_provenance()
     _write({
         "run_id": run_id, "kind": kind, "name": name, "policy": policy,
         "created": old.get("created") or _now(), "updated": _now(), "status": status, "reason": reason,
