@@ -243,6 +243,26 @@ def test_a_refused_run_leaves_nothing_behind(home, cli):
     assert not out.exists() and store.list_runs() == []
 
 
+def test_input_refused_once_running_is_recorded_refused_and_its_folder_removed(home, monkeypatch):
+    import recloop.engine as engine
+
+    real, calls = engine.simulate_chunk, []
+
+    def refuses_later(*a, **kw):  # the engine's own checks can refuse what validation let through
+        calls.append(1)
+        if len(calls) == 2:
+            raise RecloopInputError(["policy: refused by the engine"])
+        return real(*a, **kw)
+
+    monkeypatch.setattr(engine, "simulate_chunk", refuses_later)
+    out = home / "refused"
+    with pytest.raises(RecloopInputError, match="refused by the engine"):
+        _run(out)
+    assert not out.exists()
+    rec = store.list_runs()[0]
+    assert rec["status"] == "refused" and rec["reason"] == "policy: refused by the engine"
+
+
 def test_a_run_killed_with_sigkill_is_listed_interrupted(home):
     """Was: interrupted runs stayed 'running' forever."""
     plan = _crashed_run(home / "dead")  # 'running', and no process holds its folder
