@@ -42,6 +42,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -427,9 +428,14 @@ def run_lock(out_dir: str | Path):
         f = open(out / _LOCK_NAME, "a+")
     except OSError as err:
         raise RecloopInputError([_os_problem("--out", out, err)]) from None
-    try:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    for attempt in range(10):  # a few tries: `recloop runs` probes locks for an instant (folder_locked)
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError:
+            if attempt < 9:
+                time.sleep(0.02)
+    else:
         f.close()
         raise RecloopInputError([f"--out: {out} is in use by another recloop process (its lock {out / _LOCK_NAME} "
                                  "is held); wait for it or choose another folder"]) from None
@@ -460,8 +466,8 @@ def folder_locked(out_dir: Path) -> bool:
         return False
     try:
         with open(lock, "a+") as f:
-            try:
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:  # shared: enough to tell whether an exclusive lock is held
+                fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
             except OSError:
                 return True
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
