@@ -405,7 +405,7 @@ def _os_problem(what: str, path: Path, err: OSError) -> str:
 
 
 @contextmanager
-def run_lock(out_dir: str | Path):
+def run_lock(out_dir: str | Path, *, what: str = "--out"):
     """Hold the run folder's exclusive lock (``DIR/.lock``, ``flock``; released by the kernel when
     the process dies, even by ``kill -9``). Re-entrant within a process; another process that
     holds it gets a one-line refusal naming the folder."""
@@ -427,7 +427,7 @@ def run_lock(out_dir: str | Path):
     try:
         f = open(out / _LOCK_NAME, "a+")
     except OSError as err:
-        raise RecloopInputError([_os_problem("--out", out, err)]) from None
+        raise RecloopInputError([_os_problem(what, out, err)]) from None
     for attempt in range(10):  # a few tries: `recloop runs` probes locks for an instant (folder_locked)
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -437,7 +437,7 @@ def run_lock(out_dir: str | Path):
                 time.sleep(0.02)
     else:
         f.close()
-        raise RecloopInputError([f"--out: {out} is in use by another recloop process (its lock {out / _LOCK_NAME} "
+        raise RecloopInputError([f"{what}: {out} is in use by another recloop process (its lock {out / _LOCK_NAME} "
                                  "is held); wait for it or choose another folder"]) from None
     with _HELD_GUARD:
         _HELD[key] = [f, 1]
@@ -1054,7 +1054,7 @@ def resume_run(run: str, executor: Executor | None = None, *, progress: Callable
     from recloop import store
 
     out = find_run_dir(run)
-    with run_lock(out):
+    with run_lock(out, what="resume"):
         plan = load_plan(out)
         if is_finished(out):  # nothing to run; the record says done (a kill after compaction left it running)
             summary = json.loads((out / "summary.json").read_text())
