@@ -16,7 +16,7 @@ app = typer.Typer(
     name="recloop",
     help="Model the AI recursion loop: takeoff, verified alignment, and development halts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # `recloop --install-completion` for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
 )
 
@@ -34,10 +34,19 @@ def fail(problems: list[str] | str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+_registered = False
+
+
 def _register_all() -> None:
-    from recloop import commands
+    """Add every front end's commands to ``app`` (once: tests and ``main`` may call it again)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from recloop import commands, export
     from recloop.analysis import cli as analysis_cli
     from recloop.claims import cli as claims_cli
+    from recloop.data import cli as data_cli
     from recloop.games import cli as games_cli
     from recloop.lab import cli as lab_cli
     from recloop.reference import cli as reference_cli
@@ -45,7 +54,8 @@ def _register_all() -> None:
 
     from recloop.governance import cli as governance_cli
 
-    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli):
+    for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
+                   data_cli):
         module.register(app)
 
 
@@ -58,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
 
     _register_all()
     try:
-        rv = app(args=argv, standalone_mode=False)
+        rv = app(args=argv, prog_name="recloop", standalone_mode=False)  # `python -m recloop` reads as `recloop`
         if isinstance(rv, int) and rv:  # pragma: no cover - commands exit through typer.Exit
             sys.exit(rv)
     except typer.Exit as e:

@@ -250,6 +250,8 @@ def register(app: typer.Typer) -> None:
     def params(
         scenario: Optional[str] = typer.Option(None, "--scenario", help=_SCENARIO_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+        salib: bool = typer.Option(False, "--salib", help="Print SALib's problem dict (JSON) of the scenario's "
+                                   "uncertain parameters, as `recloop sensitivity` samples them."),
     ):
         """Every parameter with its value in the scenario, unit, bounds and source."""
         from recloop.policy import policy_specs
@@ -257,6 +259,11 @@ def register(app: typer.Typer) -> None:
                                       read_toml, scenario_specs)
 
         s = load_scenario(scenario)
+        if salib:
+            from recloop.ema import salib_problem
+
+            typer.echo(json.dumps(salib_problem(s), indent=2))
+            return
         if scenario is not None and str(scenario) not in bundled_scenarios():
             data = read_toml(scenario)
             base, own = str(data.get("extends", DEFAULT_BASE)), file_paths(data)

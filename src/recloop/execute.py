@@ -945,6 +945,15 @@ def _light_result(plan: RunPlan):
     del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
+    if k and not _traj_path(out, 0).exists() and (out / "trajectories.parquet").exists():
+        # a finished run: parts/ is compacted; its trajectories are in trajectories.parquet
+        tt = pq.read_table(out / "trajectories.parquet")
+        n = tt.num_rows // max(1, times.size)
+        traj = {v: tt.column(v).to_numpy().astype(np.float32).reshape(n, times.size)
+                for v in tt.column_names if v not in ("sample", "year")}
+        return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
+                         meta={"report_every": plan.report_every, "method": plan.method,
+                               "chunk_size": plan.chunk_size, "fan_samples": n})
     parts: dict[str, list[np.ndarray]] = {v: [] for v in TRAJECTORY_VARS}
     for c in range(plan.n_chunks):
         a, _ = plan.chunk_range(c)
