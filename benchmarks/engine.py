@@ -1,11 +1,15 @@
 """Engine benchmark: samples per second and peak memory for the baseline.
 
 Target (issue 2): 100,000 samples x 30 years in at most 15 s and 2 GiB on one core.
-Run: python benchmarks/engine.py [--samples N] [--profile] [--accuracy] [--vs COMMIT [--rounds R]]
+Run: python benchmarks/engine.py [--samples N] [--engine compiled|numpy] [--profile] [--accuracy]
+                                 [--vs COMMIT [--rounds R]]
 Prints wall time, samples/s, peak RSS, and with --profile the top functions by cumulative time.
+``--engine`` picks the core (RECLOOP_ENGINE; default: compiled where numba is installed).
 With --vs COMMIT it times the same benchmark on a checkout of COMMIT (a temporary git worktree,
-removed afterwards) and on this tree, each in a fresh process, alternately for R rounds (so both
-see the same machine load), and prints the best of each and the ratio.
+removed afterwards) and on this tree with each core (compiled, numpy), each in a fresh process,
+alternately for R rounds (so all see the same machine load), and prints the best of each and the
+ratios. The child warms up on 256 samples first, so the compiled core's one-off compile (cached
+on disk) and imports are not timed.
 With --accuracy it prints instead how far milestone dates move with the step size (the same
 worlds at max_step_oom 0.05, 0.1 (the default) and 0.2 against 0.0125): the price of a step.
 """
@@ -29,7 +33,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from recloop.engine import simulate  # noqa: E402
+from recloop.engine import engine_choice, simulate  # noqa: E402
 from recloop.scenario import load_scenario  # noqa: E402
 
 TARGET_S = 15.0  # issue 2: 100,000 samples x 30 years on one core
@@ -75,8 +79,10 @@ print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() -
 """
 
 
-def _time_tree(src: Path, a) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def _time_tree(src: Path, a, engine: str | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RECLOOP_ENGINE")}
+    if engine is not None:
+        env["RECLOOP_ENGINE"] = engine
     out = subprocess.run([sys.executable, "-c", _CHILD, str(src), a.scenario, str(a.samples), str(a.years)],
                          capture_output=True, text=True, env=env, check=False)
     if out.returncode != 0:
@@ -99,22 +105,25 @@ def versus(a) -> None:
         subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", "--quiet", str(tree), commit],
                        check=True)
         try:
-            best = {"then": None, "now": None}
+            runs = (("then", tree / "src", None), ("now", here, "compiled"), ("numpy", here, "numpy"))
+            best: dict = {key: None for key, _, _ in runs}
             for r in range(a.rounds):
-                for key, src in (("then", tree / "src"), ("now", here)):
-                    res = _time_tree(src, a)
+                for key, src, engine in runs:
+                    res = _time_tree(src, a, engine)
                     print(f"round {r + 1} {key:>4}: wall {res['wall']:.2f} s  cpu {res['cpu']:.2f} s  "
                           f"peak {res['peak_gib']:.2f} GiB", flush=True)
                     # best of the rounds, each measure on its own (wall time suffers most from a shared machine)
                     best[key] = res if best[key] is None else {f: min(best[key][f], res[f]) for f in res}
         finally:
             subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], check=False)
-    then, now = best["then"], best["now"]
+    then = best["then"]
     print(f"scenario {a.scenario}: {a.samples:,} samples x {a.years:g} years, best of {a.rounds} alternating rounds")
-    print(f"{commit[:7]} (--vs {a.vs}): wall {then['wall']:.2f} s  cpu {then['cpu']:.2f} s  peak {then['peak_gib']:.2f} GiB")
-    print(f"this tree:         wall {now['wall']:.2f} s  cpu {now['cpu']:.2f} s  peak {now['peak_gib']:.2f} GiB")
-    print(f"speed-up (then / now): wall {then['wall'] / now['wall']:.2f}x  cpu {then['cpu'] / now['cpu']:.2f}x  "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{commit[:7]} (--vs {a.vs}):  wall {then['wall']:.2f} s  cpu {then['cpu']:.2f} s  peak {then['peak_gib']:.2f} GiB")
+    for key, label in (("now", "this tree, compiled"), ("numpy", "this tree, numpy   ")):
+        now = best[key]
+        print(f"{label}: wall {now['wall']:.2f} s  cpu {now['cpu']:.2f} s  peak {now['peak_gib']:.2f} GiB  "
+              f"speed-up (then / this): wall {then['wall'] / now['wall']:.2f}x  cpu {then['cpu'] / now['cpu']:.2f}x")
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} cores")
 
 
 def main() -> None:
@@ -122,6 +131,8 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=100_000)
     ap.add_argument("--years", type=float, default=30.0)
     ap.add_argument("--scenario", default="baseline")
+    ap.add_argument("--engine", choices=("compiled", "numpy"), default=None,
+                    help="the core to time (RECLOOP_ENGINE); default: compiled where numba is installed")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--accuracy", action="store_true")
     ap.add_argument("--vs", metavar="COMMIT", default=None,
@@ -131,6 +142,8 @@ def main() -> None:
     if a.vs is not None:
         versus(a)
         return
+    if a.engine is not None:
+        os.environ["RECLOOP_ENGINE"] = a.engine
     sc = load_scenario(a.scenario)
     if a.accuracy:
         accuracy(sc, min(a.samples, 2000), a.years)
@@ -147,7 +160,7 @@ def main() -> None:
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"scenario {a.scenario}: {a.samples:,} samples x {a.years:g} years")
+    print(f"scenario {a.scenario}: {a.samples:,} samples x {a.years:g} years, engine {engine_choice(None, sc)}")
     print(f"wall {wall:.2f} s  ({a.samples / wall:,.0f} samples/s)  target {TARGET_S:g} s: ratio {wall / TARGET_S:.2f}")
     print(f"cpu  {cpu:.2f} s  ({a.samples / cpu:,.0f} samples/s per core; wall exceeds cpu when the machine is shared)"
           f"  load average {os.getloadavg()[0]:.1f}")

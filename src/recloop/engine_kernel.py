@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 # ---------------------------------------------------------------------------- parameter rows
 #: scenario parameters the kernel reads, in the order of the rows of its parameter matrix
@@ -301,6 +301,23 @@ def _cap_cache(absolute, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_
     else:
         hz_level = 0.0
     return f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, (f_d + f_a + f_c) / 3.0
+
+
+@njit(cache=True)
+def _capability_at_automation(lo, hi, level, k0, lmid_d, lmid_a, lmid_c, width):
+    """engine._capability_at_automation for one row: the capability in [lo, hi] where mean
+    automation equals ``level`` (40 bisection steps)."""
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        e = k0 + mid
+        f = (0.5 * (1.0 + math.tanh(0.5 * ((e - lmid_d) / width)))
+             + 0.5 * (1.0 + math.tanh(0.5 * ((e - lmid_a) / width)))
+             + 0.5 * (1.0 + math.tanh(0.5 * ((e - lmid_c) / width)))) / 3.0
+        if f < level:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 # ---------------------------------------------------------------------------- the chunk
@@ -715,9 +732,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         fpw_new = fpw0 * _mn(eff_pow, eff_max)
         x_new = _mn(x, watts_new * fpw_new)
         ratio_new = x_new / x_ref
-        # verification capacity at the new time at research multiplier 1 (what milestones,
-        # releases, pause ends and the report read): the boost 1 ** b is 1 exactly
-        V1 = (h0 + hr_safety * t) + vc_share * ratio_new * p10bs
+        # verification capacity at the new time with the step's research input (what milestones,
+        # releases, pause ends and the report read: AI-assisted alignment everywhere)
+        V1 = _capacity(t, ratio_new, m, h0, hr_safety, vc_share, vboost, p10bs)
 
         # ================= events at the new time
         if cumhaz >= exp_draw and out[O_T_CAT, i] != out[O_T_CAT, i]:
@@ -736,7 +753,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 _first(out, O_CAP0 + kc, i, cap >= c, _when(old_t, t, old_cap, cap, c))
             if _first(out, O_T_TAKEOFF, i, f_mean >= takeoff_auto, _when(old_t, t, old_fmean, f_mean, takeoff_auto)):
                 takeoff = True
-                out[O_CAP_TAKEOFF, i] = cap
+                out[O_CAP_TAKEOFF, i] = _capability_at_automation(old_cap, cap, takeoff_auto, K0, lmid_d, lmid_a,
+                                                                  lmid_c, width)
                 out[O_FID_TAKEOFF, i] = fid
                 out[O_GAP_TAKEOFF, i] = gap
             sup_level = out[O_CAP_TAKEOFF, i] + super_oom
@@ -753,7 +771,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             _first(out, O_HOR3, i, cap >= hor_level3, _when(old_t, t, old_cap, cap, hor_level3))
             _first(out, O_T_UNALIGNED, i, fid < unaligned_fid and cap >= danger, t)
 
-        # releases (engine._releases)
+        # releases (mechanisms.halts.releases)
         if cap >= rel_anchor + step_oom - 1e-12:
             cov_rel = V1 / req
             rollback = False
@@ -786,7 +804,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
                     K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
 
-        # tripwires (engine._fire_tripwires): the metric reads the step start's rate and V
+        # tripwires (mechanisms.halts.fire_tripwires): the metric reads the step start's rate and V
         for j in range(n_trips):
             if not (t >= tstate[i, j, 0] - _EPS):
                 continue
@@ -835,7 +853,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 pending_resp = resp
                 pending_years = trips[j, T_PAUSE_YEARS]
 
-        # halts taking effect (engine._apply_halts)
+        # halts taking effect (mechanisms.halts.apply_halts)
         if t >= pending_t - _EPS:
             if noc:
                 out[O_FAILED, i] += 1.0
@@ -854,7 +872,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                     restrict_end = t + pending_years
             pending_t = np.inf
 
-        # pauses ending (engine._end_pauses)
+        # pauses ending (mechanisms.halts.end_pauses)
         if paused:
             caught_up = V1 / math.pow(10.0, nu * _mx(pot, cap)) >= 1.0
             end = ((pause_kind == FIXED_PAUSE and t >= pause_end - _EPS)
@@ -867,7 +885,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         # report (engine._report, engine._record)
         if k_rep < n_rep and t >= times[min(k_rep, n_rep - 1)] - _EPS:
             k = k_rep
-            power = _mn(x_new / fpw_new, watts_new) / 1e9
+            power = x_new / fpw_new / 1e9  # the power the usable compute draws
             E = K0 + cap
             G[0][i, k] = E
             G[1][i, k] = K0 + math.log10(_mx(V1, 1e-300)) / nu
@@ -910,22 +928,21 @@ def run_serial(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G,
     return steps
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
-def run_parallel(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
-    steps = 0
-    for i in prange(idx.shape[0]):
-        steps += _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate)
-    return steps
-
 
 # ---------------------------------------------------------------------------- the Python side
+#: row-steps taken by the last chunk (benchmarks read it)
+STATS = {"row_steps": 0}
+
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", max_step_years=0.25,
-                   max_step_oom=0.1, params=None, grid_out=None, parallel=False):
+                   max_step_oom=0.1, params=None, grid_out=None):
     """:func:`recloop.engine.simulate_chunk` for a single developer (no ``[[actors]]``), compiled.
 
-    Same arguments and results; ``parallel`` runs rows on numba's threads (``numba.prange``)."""
+    Same arguments and results. Rows run on one thread: a chunk is a worker's unit, and the
+    executors (processes, Dask) spread chunks over cores (numba.prange over rows was measured on
+    the 2-core box under load and gained nothing; see docs/uncertainty.md)."""
     from recloop import engine
     from recloop.mechanisms import physical
+    from recloop.mechanisms.halts import RESPONSES
     from recloop.params import RecloopInputError
     from recloop.sampling import draw_parameters, stream_id, uniform as np_uniform
 
@@ -956,7 +973,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     streams = np.zeros((len(trips) + 1, 2), dtype=np.uint64)
     for j, w in enumerate(trips):
         tw[j] = (METRIC_CODES[w.metric], w.threshold, w.cadence_years, w.error_sd, w.lag_years,
-                 int(engine.RESPONSES[w.response]), w.pause_years)
+                 int(RESPONSES[w.response]), w.pause_years)
         streams[j] = (stream_id("tripwire:" + w.name), stream_id("stop:" + w.name))
     streams[len(trips), 0] = stream_id("detection")
 
@@ -983,12 +1000,10 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     if any(g is not G[k] for g, k in zip(grids, engine.TRAJECTORY_VARS)):  # pragma: no cover
         raise ValueError("grid_out: every grid must be a C-contiguous float32 array")
     tstate = np.zeros((n, max(1, len(trips)), 3))
-    run = run_parallel if parallel else run_serial
-    steps = run(Pm, np.ascontiguousarray(index, dtype=np.int64), x0, K0, exp_draw,
+    steps = run_serial(Pm, np.ascontiguousarray(index, dtype=np.int64), x0, K0, exp_draw,
                 np.ascontiguousarray(times, dtype=float), lev, tw, streams, int(seed), out, grids, tstate)
     for k, name in enumerate(OUTCOMES):
         O[name] = out[k].astype(O[name].dtype)
     engine._finalize(O, G, times, {}, P)
-    O_steps = int(steps)
-    simulate_chunk.last_steps = O_steps  # row-steps of the last chunk (benchmarks read it)
+    STATS["row_steps"] = int(steps)
     return O, G

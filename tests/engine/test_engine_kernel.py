@@ -190,17 +190,6 @@ def test_engine_choice(monkeypatch):
         simulate(base, samples=3, engine="fast")
 
 
-def test_parallel_rows_identical():
-    s, p = load_scenario("baseline"), parse_policy(EVERY_RESPONSE)
-    index = np.arange(64, dtype=np.int64)
-    o1, g1 = ek.simulate_chunk(s, p, index, 9, years=30.0, times=TIMES)
-    o2, g2 = ek.simulate_chunk(s, p, index, 9, years=30.0, times=TIMES, parallel=True)
-    for k in o1:
-        assert np.array_equal(o1[k], o2[k], equal_nan=True), k
-    for k in g1:
-        assert np.array_equal(g1[k], g2[k], equal_nan=True), k
-
-
 def test_divergence_agrees():
     """A row whose state overflows is marked diverged at the same step; its unreached report
     times hold NaN (the compiled core writes them: its grids need no fill)."""
