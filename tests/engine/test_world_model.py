@@ -226,3 +226,14 @@ def test_air_gap_cuts_drift_and_costs_preparation_time():
     gap = _run({"containment": {"air_gap": 0.9}})
     assert gap["unaligned_capability"].mean() < NONE["unaligned_capability"].mean()
     assert np.nanmedian(gap["t_automation_90"]) > np.nanmedian(NONE["t_automation_90"])
+
+
+def test_a_sample_that_uses_its_step_budget_stops_with_its_status_and_the_run_goes_on():
+    from recloop.engine import STATUS
+
+    r = simulate(BASE, parse_policy({"name": "p"}), samples=20, seed=0, max_steps_per_sample=60)
+    status = r.outcomes["status"]
+    assert (status == STATUS.index("step_budget")).all()
+    assert np.isfinite(r.outcomes["t_diverged"]).all() and (r.outcomes["t_diverged"] < 30.0).all()
+    full = simulate(BASE, parse_policy({"name": "p"}), samples=20, seed=0)
+    assert (full.outcomes["status"] == 0).all()

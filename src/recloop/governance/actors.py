@@ -33,7 +33,7 @@ from types import SimpleNamespace
 
 from recloop.governance import costs, monitoring
 from recloop.hooks import ActorHook
-from recloop.mechanisms import physical, verification
+from recloop.mechanisms import verification
 from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
 
@@ -302,7 +302,7 @@ class MultiActor(ActorHook):
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
             p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], st["m"], p, compute_share=self.policy.verification.compute_share,
+            V = verification.capacity(t, x_u / st["x_ref"], st["s"], st["m"], p, compute_share=self.policy.verification.compute_share,
                                       safety_effort=self.safety(st, self.policy.verification.safety_effort))
             target = np.maximum(st["pot"], st["cap"])
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
