@@ -210,8 +210,8 @@ def test_deprecation_rolls_back_drifted_lineages():
 
 def test_false_positives_are_counted_and_cost_capability():
     clean = _run({"containment": {"detection_tpr": 0.0, "detection_fpr": 0.0, "deprecate_lineage": True}})
-    noisy = _run({"containment": {"detection_tpr": 0.0, "detection_fpr": 0.5, "deprecate_lineage": True}})
-    assert noisy["false_alarms"].sum() > 0 and clean["false_alarms"].sum() == 0
+    noisy = _run({"containment": {"detection_tpr": 0.5, "detection_fpr": 0.5, "deprecate_lineage": True}})
+    assert noisy["false_alarms"].sum() > 0 and clean["false_alarms"].sum() == 0  # flags on lineages with no hidden objective
     assert noisy["deprecations"].sum() > 0
     assert np.mean(noisy["final_effective_compute"]) < np.mean(clean["final_effective_compute"])
 
