@@ -592,9 +592,15 @@ def finish_run(plan: RunPlan):
     summary["run_id"] = plan.run_id
     summary["out_dir"] = str(out)
     summary["fan_samples"] = int(result.trajectories["paused"].shape[0])
+    # the pages' evidence (intervals, drivers over the first worlds' inputs, anchors): recloop.report.evidence
+    from recloop.report.charts import DRIVER_WORLDS
+    from recloop.report.evidence import compact, read_inputs
+
+    v = view(result, inputs=read_inputs(out / "outcomes.parquet", result.scenario.uncertain_paths(), rows=DRIVER_WORLDS))
+    summary["evidence"] = compact(v["evidence"])
     _atomic_write(out / "summary.json", json.dumps(summary, indent=2).encode())
     _atomic_write(out / "scenario.toml", result.scenario.to_toml().encode())
-    write_report(view(result), out / "report.html")
+    write_report(v, out / "report.html")
     store.update_run(plan.run_id, status="complete", summary=summary)
     return result, summary
 
