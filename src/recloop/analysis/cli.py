@@ -71,6 +71,16 @@ def register(app: typer.Typer) -> None:
         policy: Optional[str] = typer.Option(None, "--policy", help="Policy: bundled name or TOML file. Default: none."),
         params: Optional[str] = typer.Option(None, "--params", help="Comma-separated parameter paths to vary. "
                                                                     "Default: the scenario's uncertain parameters."),
+        space: str = typer.Option("distributions", "--space",
+                                  help="distributions: draw each uncertain parameter from the scenario's distribution "
+                                       "with its copula (default); bounds: over the declared bounds."),
+        structural: bool = typer.Option(False, "--structural",
+                                        help="Also vary the fixed structural choices and assumptions one at a time "
+                                             "on the same worlds (recloop.analysis.structural)."),
+        vary: Optional[list[str]] = typer.Option(None, "--vary",
+                                                 help="A structural choice to vary with --structural: PATH or PATH=a,b,c "
+                                                      "(scenario parameter, market.* or a policy lever; repeat)."),
+        worlds: int = typer.Option(400, "--worlds", help="Worlds per setting of the structural sweep."),
         years: float = typer.Option(30.0, "--years", help="Horizon in years."),
         seed: int = typer.Option(0, "--seed", help="Seed of the design and of the (common) event draws."),
         top: int = typer.Option(20, "--top", help="Rows shown in the table and the figure."),
@@ -92,12 +102,21 @@ def register(app: typer.Typer) -> None:
             ex = _executor(backend, scheduler, workers)
             try:
                 res = sens.scenario_sensitivity(sc, po, outcome, method=method, samples=samples, params=_split(params),
-                                                years=years, seed=seed, executor=ex)
+                                                years=years, seed=seed, executor=ex, space=space)
+                sweep = None
+                if structural or vary:
+                    from recloop.analysis import structural as st
+
+                    choices = st.parse_choices(vary, sc, po) if vary else st.structural_choices(sc, po)
+                    sweep = st.structural_sweep(sc, po, choices, st.outcome_metric(outcome, years=years),
+                                                samples=worlds, seed=seed, years=years, executor=ex)
             finally:
                 ex.close()
             run_id = store.new_run_id("sensitivity")
             d = _out_dir(out, run_id)
             data = res.to_dict() | {"run_id": run_id, "out_dir": str(d)}
+            if sweep is not None:
+                data["structural"] = sweep.to_dict()
             (d / "sensitivity.json").write_text(json.dumps(data, indent=2))
             fig = sens.plot(res, d / "sensitivity.png", top=top)
             _record(run_id, "sensitivity", sc.name, po.name, d, res.evaluations, seed,
@@ -107,6 +126,8 @@ def register(app: typer.Typer) -> None:
                 typer.echo(json.dumps(data, indent=2))
                 return
             _print_sensitivity(res, top)
+            if sweep is not None:
+                _print_structural(sweep, top)
             typer.echo(f"figure {fig}; table {d / 'sensitivity.json'}")
 
     @app.command()
@@ -124,6 +145,10 @@ def register(app: typer.Typer) -> None:
         min_mass: float = typer.Option(0.05, "--min-mass", help="Smallest share of worlds a box may hold."),
         peel_alpha: float = typer.Option(0.05, "--peel-alpha", help="Share of the box peeled per step."),
         boxes: int = typer.Option(1, "--boxes", help="Boxes to find (covering: each on the worlds not yet boxed)."),
+        vary: Optional[list[str]] = typer.Option(None, "--vary",
+                                                 help="A fixed structural choice each world draws a setting of, so "
+                                                      "boxes can restrict it: PATH or PATH=a,b,c (repeat), or 'all' "
+                                                      "for recloop.analysis.structural's default list."),
         backend: str = typer.Option("local", "--backend", help=_BACKEND_HELP),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP),
         workers: Optional[int] = typer.Option(None, "--workers", help=_WORKERS_HELP),
@@ -152,8 +177,17 @@ def register(app: typer.Typer) -> None:
                     raise RecloopInputError(["scenario: no uncertain parameters to discover boxes in"])
                 ex = _executor(backend, scheduler, workers)
                 try:
-                    cols = sample_worlds(sc, po, samples=samples, seed=seed, years=years,
-                                         columns=["in:" + p for p in names] + [crit.name], executor=ex)
+                    if vary:
+                        from recloop.analysis import structural as st
+
+                        choices = (st.structural_choices(sc, po) if vary == ["all"] else st.parse_choices(vary, sc, po))
+                        cols = st.structural_worlds(sc, po, choices, samples=samples, seed=seed, years=years,
+                                                    columns=[crit.name], executor=ex)
+                        cols.update({"in:" + c.path: cols.pop("as:" + c.path) for c in choices})
+                        names = list(dict.fromkeys(names + [c.path for c in choices]))
+                    else:
+                        cols = sample_worlds(sc, po, samples=samples, seed=seed, years=years,
+                                             columns=["in:" + p for p in names] + [crit.name], executor=ex)
                 finally:
                     ex.close()
                 X = np.column_stack([cols["in:" + p] for p in names])
@@ -279,20 +313,49 @@ def _print_sensitivity(res, top):
     from rich.console import Console
     from rich.table import Table
 
+    from recloop.report.evidence import pct, readable
+
     c = Console(width=140)
-    title = (f"{res.method} sensitivity of {res.outcome}: {res.evaluations:,} runs"
-             + (f", censored at the horizon {res.info.get('censored', 0):.0%}" if res.info.get("censored") else ""))
+    cens = res.info.get("censored", 0.0)
+    title = (f"{res.method} sensitivity of {readable(res.outcome)} ({res.outcome}): {res.evaluations:,} runs, "
+             f"{res.info.get('censored_runs', 0):,} censored at the {res.info.get('years', 30):g}-year horizon "
+             f"({pct(cens) if cens else '0%'}); inputs from "
+             + ("the scenario's distributions" + (" with its copula" if res.info.get("copula") else "")
+                if res.info.get("space") == "distributions" else "their declared bounds"))
     if res.method == "sobol":
         t = Table("rank", "parameter", "ST", "±", "S1", "±", "range", title=title)
         for i, r in enumerate(res.rows[:top], 1):
             t.add_row(str(i), r["factor"], f"{r['ST']:.3f}", f"{r['ST_conf']:.3f}", f"{r['S1']:.3f}",
-                      f"{r['S1_conf']:.3f}", f"[{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else ""))
+                      f"{r['S1_conf']:.3f}", _range(r))
     else:
         t = Table("rank", "parameter", "mu*", "±", "sigma", "range", title=title)
         for i, r in enumerate(res.rows[:top], 1):
             t.add_row(str(i), r["factor"], f"{r['mu_star']:.4g}", f"{r['mu_star_conf']:.3g}", f"{r['sigma']:.4g}",
-                      f"[{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else ""))
+                      _range(r))
     c.print(t)
+
+
+def _range(r) -> str:
+    if r.get("space") == "distribution":
+        return "scenario distribution"
+    return f"declared bounds [{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else "")
+
+
+def _print_structural(sweep, top):
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console(width=160)
+    t = Table("structural choice", "basis", "setting", "value (95% CI)", "change vs as declared",
+              title=f"structural choices, one at a time on the same {sweep.worlds:,} worlds: {sweep.metric}")
+    for row in sweep.rows[:top]:
+        for k, st in enumerate(row["settings"]):
+            t.add_row(row["path"] if k == 0 else "", row["kind"] if k == 0 else "",
+                      str(st["setting"]) + (" (as declared)" if st["base"] else ""), st["text"],
+                      "" if st["base"] else f"{st['delta']:+.4g}")
+    c.print(t)
+    c.print(f"base ({sweep.base_text}); ranked by the largest change; "
+            f"{sweep.censored_runs:,} of {sweep.runs:,} runs censored at the horizon", highlight=False)
 
 
 def _print_robust(res, scenario):
