@@ -1,0 +1,92 @@
+"""Structural sensitivity: fixed choices applied, swept on common worlds, and boxed by PRIM.
+
+Closed forms (a constructed evaluate whose verdict flips at a known setting), directions (the
+release gate and verification's automation boost never raise unverified takeoff on the same
+worlds) and invariances (a world's sampled parameters do not depend on the structural design)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recloop.analysis import structural as st
+from recloop.params import RecloopInputError
+from recloop.policy import load_policy
+from recloop.sampling import draw_parameters
+from recloop.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_scenario("baseline"), load_policy("none")
+
+
+def test_default_choices_are_the_fixed_assumptions_structural_choices_and_switches(base):
+    sc, po = base
+    ch = {c.path: c for c in st.structural_choices(sc, po)}
+    assert {"generations.step_oom", "verification.automation_boost"} <= set(ch)
+    assert ch["verification.release_requires_verification"].settings == (False, True)
+    assert not any(p in ch for p in sc.uncertain_paths())  # sampled parameters are PRIM's and Sobol's already
+    assert not any(p.startswith("market.") for p in ch)  # one developer: no market rules
+    for c in ch.values():
+        assert c.base in c.settings
+    cast = load_scenario("essay-cast")
+    assert "market.exit_share" in {c.path for c in st.structural_choices(cast, po)}
+
+
+def test_apply_choice_pins_a_point_value_and_leaves_the_rest(base):
+    sc, po = base
+    sc2, po2 = st.apply_choice(sc, po, st.Choice("software.returns", "scenario", None, ()), 2.0)
+    assert sc2.value("software.returns") == 2.0 and "software.returns" not in sc2.uncertain_paths()
+    assert sc2.value("risk.base_hazard") == sc.value("risk.base_hazard") and po2 == po
+    _, po3 = st.apply_choice(sc, po, st.Choice("verification.release_requires_verification", "policy", False, ()), True)
+    assert po3.verification.release_requires_verification is True
+
+
+def test_parse_choices_refuses_unknown_paths_and_settings_out_of_bounds(base):
+    sc, po = base
+    with pytest.raises(RecloopInputError, match=r"--vary: unknown parameter or lever 'generations.step_om' \(did you mean"):
+        st.parse_choices(["generations.step_om"], sc, po)
+    with pytest.raises(RecloopInputError, match=r"--vary: generations.step_oom: settings must be in \[0.1, 4\]"):
+        st.parse_choices(["generations.step_oom=0.5,9"], sc, po)
+    (c,) = st.parse_choices(["market.exit_share=0,0.05"], sc, po)
+    assert c.where == "market" and c.settings == (0.0, 0.05)
+
+
+def test_assumption_flips_names_the_setting_where_a_constructed_verdict_changes(base):
+    sc, po = base
+    choice = st.Choice("generations.step_oom", "scenario", 1.0, (0.5, 1.0, 3.0))
+
+    def evaluate(s, p):  # a "share" that is a known function of the choice
+        return s.value("generations.step_oom") / 4.0
+
+    flips = st.assumption_flips(evaluate, sc, po, [choice], lambda x: "holds" if x <= 0.5 else "fails")
+    assert [(f["setting"], f["base_verdict"], f["verdict"]) for f in flips] == [(3.0, "holds", "fails")]
+    assert "holds -> fails when generations.step_oom = 3.0" in flips[0]["text"]
+
+
+def test_sweep_directions_on_common_worlds(base):
+    sc, po = base
+    choices = [st.Choice("verification.release_requires_verification", "policy", False, (False, True)),
+               st.Choice("verification.automation_boost", "scenario", 0.0, (0.0, 0.75))]
+    res = st.structural_sweep(sc, po, choices, st.outcome_metric("unverified_takeoff", years=30.0), samples=300, seed=2)
+    by = {r["path"]: {s["setting"]: s for s in r["settings"]} for r in res.rows}
+    gate = by["verification.release_requires_verification"]
+    assert gate[True]["value"] == 0.0  # a release gate: no unverified deployment reaches superhuman
+    boost = by["verification.automation_boost"]
+    assert boost[0.75]["value"] <= boost[0.0]["value"]  # same worlds: more verification never adds takeoffs
+    assert boost[0.0]["value"] == res.base["value"] and res.runs == 300 * 3
+    assert res.rows[0]["swing"] >= res.rows[-1]["swing"]
+
+
+def test_structural_worlds_keep_each_worlds_sampled_parameters_and_record_the_settings(base):
+    sc, po = base
+    choices = [st.Choice("verification.release_requires_verification", "policy", False, (False, True)),
+               st.Choice("generations.step_oom", "scenario", 1.0, (0.5, 1.0, 2.0))]
+    cols = st.structural_worlds(sc, po, choices, samples=240, seed=4, years=30.0, columns=["unverified_takeoff"])
+    drawn = draw_parameters(sc, np.arange(240), 4)
+    for p in sc.uncertain_paths():
+        assert np.array_equal(cols["in:" + p], drawn[p])
+    assert set(np.unique(cols["as:generations.step_oom"])) == {0.5, 1.0, 2.0}
+    gated = cols["as:verification.release_requires_verification"] == 1.0
+    assert 0 < gated.sum() < 240 and not cols["unverified_takeoff"][gated].any()
