@@ -349,7 +349,9 @@ def _add_anchors(fig: dict[str, Any], anchors: list[dict[str, Any]], v: dict[str
         c = _ANCHOR_COLORS.get(a["kind"], _GREY)
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": a["y"], "y1": a["y"],
                        "line": {"dash": "dash" if a["kind"] != "threshold" else "dot", "width": 1, "color": c}})
-        notes.append({"xref": "paper", "x": 0.005, "y": a["y"], "xanchor": "left", "yanchor": "bottom",
+        right = a["kind"] in ("threshold", "horizon")  # governance thresholds and METR horizons label on the right
+        notes.append({"xref": "paper", "x": 0.995 if right else 0.005, "y": a["y"],
+                      "xanchor": "right" if right else "left", "yanchor": "bottom",
                       "text": f"{a['label']} ({a['y']:.1f})", "showarrow": False, "font": {"size": 10, "color": c}})
     fig["layout"]["shapes"] = fig["layout"].get("shapes", []) + shapes
     fig["layout"]["annotations"] = fig["layout"].get("annotations", []) + notes

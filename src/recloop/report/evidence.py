@@ -167,10 +167,15 @@ def fmt_share(iv: dict[str, Any] | None, nd: int = 0) -> str:
     s = pct(v, nd)
     if lo is not None and hi is not None:
         k = nd
-        while k < nd + 2 and pct(lo, k) == pct(hi, k):  # an interval narrower than the rounding
+        # one more decimal where the interval is narrower than the rounding, or its top under 1%
+        while k < nd + 2 and (_bound(lo, k) == _bound(hi, k) or (k == nd and 100 * hi < 1)):
             k += 1
-        s += f" (95% CI {pct(lo, k, sign=False)}-{pct(hi, k)})"
+        s += f" (95% CI {_bound(lo, k)}-{_bound(hi, k)}%)"
     return s
+
+
+def _bound(x: float, nd: int) -> str:
+    return f"{100 * x:.{nd}f}"
 
 
 def pct(x: float, nd: int = 0, sign: bool = True) -> str:
