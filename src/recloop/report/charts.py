@@ -122,7 +122,16 @@ def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = N
     shown = min(n, shown or n)
     fan_worlds = int(result.trajectories["paused"].shape[0]) if "paused" in result.trajectories else n
     td = np.asarray(O["takeoff_days"][:shown], dtype=np.float64)
+    notes = []
+    gate = bool(getattr(result.policy.verification, "release_requires_verification", False))
+    if gate:
+        notes.append("Under this policy a generation is released only once verified: an unverified takeoff is "
+                     "ruled out by construction for every developer that follows the gate, so its share measures "
+                     "the gate's reach (who defects or stays outside), not the simulation; read the policy by "
+                     "what it costs.")
     return {
+        "notes": notes,
+        "release_gate": gate,
         "intervals": E.headline_intervals(O, result.scenario.start_year),
         "inputs": kinds,
         "drivers": E.drivers(sub, inputs, years=result.years),
@@ -495,7 +504,7 @@ def compare_costs(views: list[dict[str, Any]], *, reference: int = 0) -> list[di
 
     ref = views[reference]["paired"]
     out = []
-    for v in views:
+    for i, v in enumerate(views):
         p = v["paired"]
         if p["sample"] != ref["sample"]:
             raise ValueError("compare_costs: the views were not run on the same worlds")
@@ -504,7 +513,8 @@ def compare_costs(views: list[dict[str, Any]], *, reference: int = 0) -> list[di
         delay = E.median_interval(np.where(both, b - a, np.nan))
         held = E.share_interval(int(np.sum(np.isfinite(a) & ~np.isfinite(b))), int(np.isfinite(a).sum()))
         forgone = E.median_interval(_arr(ref["final_effective_compute"]) - _arr(p["final_effective_compute"]))
-        row = {"policy": v["policy"], "reference": views[reference]["policy"], "worlds": len(p["sample"]),
+        row = {"policy": v["policy"], "reference": views[reference]["policy"], "is_reference": i == reference,
+               "worlds": len(p["sample"]),
                "delay_years": delay, "held_past_horizon": held, "forgone_oom": forgone,
                "years_halted": E.mean_interval(_arr(p["years_halted"])),
                "output_lost": E.mean_interval(_arr(p["output_lost"])) if p.get("output_lost") else None}
@@ -524,12 +534,13 @@ def compare_rows(views: list[dict[str, Any]], *, reference: int = 0) -> list[dic
         for t in ("unverified_takeoff", "p_catastrophe"):
             r = (drv.get(t) or {}).get("rows") or []
             top[t] = r[0] if r else None
+        by_construction = bool(v["evidence"].get("release_gate")) and not top["unverified_takeoff"]
         rows.append({"policy": v["policy"], "worlds": v["samples"],
                      "unverified_takeoff": iv.get("share:unverified_takeoff"),
                      "unaligned_capability": iv.get("share:unaligned_capability"),
                      "p_catastrophe": iv.get("mean:p_catastrophe"),
                      "superhuman_reached": iv.get("reached:t_superhuman"),
-                     "costs": c, "top_driver": top})
+                     "costs": c, "top_driver": top, "gate_by_construction": by_construction})
     return rows
 
 

@@ -55,6 +55,7 @@ def _headline(s: dict[str, Any], actors: list[dict[str, Any]] | None = None,
     ]
     if actors:
         lines.append(_who_leads(actors))
+    lines.extend(ev.get("notes", []))
     return lines
 
 
@@ -205,11 +206,17 @@ def compare_cells(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     for r in rows:
         c = r["costs"]
         d = r["top_driver"]["unverified_takeoff"]
-        out.append({"policy": r["policy"], "unverified_takeoff": fmt_share(r["unverified_takeoff"]),
-                    "p_catastrophe": fmt_share(r["p_catastrophe"], 1), "delay": fmt_interval(c["delay_years"], 2),
-                    "held": fmt_share(c["held_past_horizon"]), "forgone": fmt_interval(c["forgone_oom"], 1),
+        ref = c.get("is_reference")
+        out.append({"policy": r["policy"] + (" (reference)" if ref else ""),
+                    "unverified_takeoff": fmt_share(r["unverified_takeoff"]),
+                    "p_catastrophe": fmt_share(r["p_catastrophe"], 1),
+                    "delay": "-" if ref else fmt_interval(c["delay_years"], 2),
+                    "held": "-" if ref else fmt_share(c["held_past_horizon"]),
+                    "forgone": "-" if ref else fmt_interval(c["forgone_oom"], 1),
                     "halted": fmt_interval(c["years_halted"], 2),
-                    "driver": f"{readable(d['path'])} ({d['rho']:+.2f})" if d else "none (does not vary)"})
+                    "driver": f"{readable(d['path'])} ({d['rho']:+.2f})" if d else
+                    "none: the release gate rules it out by construction" if r.get("gate_by_construction")
+                    else "none (does not vary)"})
     return out
 
 
