@@ -164,6 +164,9 @@ def register(app: typer.Typer) -> None:
             from recloop.analysis.common import parse_criterion, sample_worlds
 
             crit = parse_criterion(fail_when, field="--fail")
+            choices = []
+            if run and vary:
+                raise RecloopInputError(["--vary: structural choices need fresh worlds; drop --run"])
             if run:
                 X, names, yc, name, pol, n = _from_run(run, crit.name)
             else:
@@ -180,7 +183,8 @@ def register(app: typer.Typer) -> None:
                     if vary:
                         from recloop.analysis import structural as st
 
-                        choices = (st.structural_choices(sc, po) if vary == ["all"] else st.parse_choices(vary, sc, po))
+                        choices = (st.structural_choices(sc, po, market=st.PRIM_MARKET_RULES) if vary == ["all"]
+                                   else st.parse_choices(vary, sc, po))
                         cols = st.structural_worlds(sc, po, choices, samples=samples, seed=seed, years=years,
                                                     columns=[crit.name], executor=ex)
                         cols.update({"in:" + c.path: cols.pop("as:" + c.path) for c in choices})
@@ -198,7 +202,8 @@ def register(app: typer.Typer) -> None:
             run_id = store.new_run_id("discover")
             d = _out_dir(out, run_id)
             data = {"run_id": run_id, "scenario": name, "policy": pol, "fail": fail_when, "worlds": int(n),
-                    "failure_share": float(y.mean()), "boxes": [r.to_dict() for r in found], "out_dir": str(d)}
+                    "failure_share": float(y.mean()), "boxes": [r.to_dict() for r in found], "out_dir": str(d),
+                    "structural": [c.to_dict() for c in choices]}
             (d / "discover.json").write_text(json.dumps(data, indent=2))
             fig = _plot_prim(found[0], d / "discover.png", fail_when)
             _record(run_id, "discover", name, pol, d, int(n), seed, {"fail": fail_when, "run": run, "threshold": threshold},
@@ -210,12 +215,19 @@ def register(app: typer.Typer) -> None:
             for i, r in enumerate(found, 1):
                 b = r.box
                 typer.echo(f"box {i}: coverage {b.coverage:.0%}, density {b.density:.0%}, mass {b.mass:.1%} ({b.n:,} worlds)")
+                kinds = {c.path: c for c in choices}
                 for k in b.restricted:
                     lo, hi = b.limits[k]
                     full_lo, full_hi = X[:, names.index(k)].min(), X[:, names.index(k)].max()
+                    ch = kinds.get(k)
+                    if ch is not None and isinstance(ch.base, bool):
+                        typer.echo(f"    {k} = {'on' if lo > 0.5 else 'off'} (fixed choice, {ch.kind}; "
+                                   f"declared {'on' if ch.base else 'off'})")
+                        continue
                     lo_s = "" if lo == full_lo else f"{lo:.4g} <= "
                     hi_s = "" if hi == full_hi else f" <= {hi:.4g}"
-                    typer.echo(f"    {lo_s}{k}{hi_s}")
+                    tag = f" (fixed choice, {ch.kind}; declared {ch.base:g})" if ch is not None else ""
+                    typer.echo(f"    {lo_s}{k}{hi_s}{tag}")
             typer.echo(f"figure {fig}")
 
     @app.command()

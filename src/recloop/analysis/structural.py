@@ -37,14 +37,15 @@ import numpy as np
 
 from recloop.params import RecloopInputError
 
-__all__ = ["STRUCTURAL", "Choice", "structural_choices", "parse_choices", "apply_choice", "apply_settings",
+__all__ = ["STRUCTURAL", "PRIM_MARKET_RULES", "Choice", "structural_choices", "parse_choices", "apply_choice", "apply_settings",
            "Metric", "outcome_metric", "StructuralResult", "structural_sweep", "assumption_flips",
            "structural_worlds"]
 
 #: fixed choices of the model's structure, varied even when their source is not "assumption"
 STRUCTURAL = ("generations.step_oom", "verification.automation_boost")
-#: at most this many combinations of market rules and levers in one structural_worlds design
-MAX_GROUPS = 64
+#: at most this many combinations of market rules and levers in one structural_worlds design (each
+#: combination runs as its own engine call, so many small groups cost call overhead, not accuracy)
+MAX_GROUPS = 1024
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,14 @@ def _halfway(spec, v: float) -> tuple:
     return tuple(pts)
 
 
-def structural_choices(scenario, policy, *, switches: bool = True) -> list[Choice]:
-    """The fixed choices of a scenario and policy worth varying (module docstring)."""
+#: the market rule a PRIM design varies by default (every combination of rules and switches is
+#: its own engine call; the one-at-a-time sweep varies them all)
+PRIM_MARKET_RULES = ("market.exit_share",)
+
+
+def structural_choices(scenario, policy, *, switches: bool = True, market: tuple[str, ...] | None = None) -> list[Choice]:
+    """The fixed choices of a scenario and policy worth varying (module docstring); ``market``
+    limits the market rules to those paths (default: all of them)."""
     from recloop.report.evidence import assumption_kind
 
     sspecs, mspecs, pspecs = _specs()
@@ -101,6 +108,8 @@ def structural_choices(scenario, policy, *, switches: bool = True) -> list[Choic
                               "structural" if path in STRUCTURAL else "assumption"))
     if scenario.actors:
         for path, sp in mspecs.items():
+            if market is not None and path not in market:
+                continue
             v = float(getattr(scenario.market, path.split(".", 1)[1]))
             out.append(Choice(path, "market", v, _halfway(sp, v), "market rule"))
     if switches:
