@@ -90,3 +90,38 @@ def test_structural_worlds_keep_each_worlds_sampled_parameters_and_record_the_se
     assert set(np.unique(cols["as:generations.step_oom"])) == {0.5, 1.0, 2.0}
     gated = cols["as:verification.release_requires_verification"] == 1.0
     assert 0 < gated.sum() < 240 and not cols["unverified_takeoff"][gated].any()
+
+
+def _cli(*args, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, RECLOOP_HOME=str(tmp_path))
+    r = subprocess.run([sys.executable, "-m", "recloop.cli", *args], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout) if "--json" in args else r.stdout
+
+
+def test_sensitivity_cli_varies_structural_choices_and_counts_censored_runs(tmp_path):
+    out = _cli("sensitivity", "--outcome", "t_superhuman", "--method", "morris", "--samples", "2", "--years", "4",
+               "--params", "software.returns", "--vary", "verification.automation_boost=0,0.75", "--worlds", "60",
+               "--json", tmp_path=tmp_path)
+    assert out["info"]["space"] == "distributions" and out["info"]["censored_runs"] > 0
+    (row,) = out["structural"]["rows"]
+    assert row["path"] == "verification.automation_boost" and [s["setting"] for s in row["settings"]] == [0.0, 0.75]
+    assert out["structural"]["runs"] == 120
+    text = _cli("sensitivity", "--outcome", "t_superhuman", "--method", "morris", "--samples", "2", "--years", "4",
+                "--params", "software.returns", tmp_path=tmp_path)
+    text = " ".join(text.split())  # rich wraps the title
+    assert "censored at the 4-year horizon" in text and "scenario's distributions" in text
+
+
+def test_discover_cli_boxes_a_structural_switch(tmp_path):
+    out = _cli("discover", "--fail", "unverified_takeoff", "--samples", "400", "--vary",
+               "verification.release_requires_verification", "--json", tmp_path=tmp_path)
+    assert out["structural"][0]["path"] == "verification.release_requires_verification"
+    # a gated world never takes off unverified, so every failure box keeps the gate off
+    lim = out["boxes"][0]["box"]["restricted"].get("verification.release_requires_verification")
+    assert lim is not None and lim[1] == 0.0
