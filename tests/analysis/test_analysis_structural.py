@@ -125,3 +125,22 @@ def test_discover_cli_boxes_a_structural_switch(tmp_path):
     # a gated world never takes off unverified, so every failure box keeps the gate off
     lim = out["boxes"][0]["box"]["restricted"].get("verification.release_requires_verification")
     assert lim is not None and lim[1] == 0.0
+
+
+def test_experiment_flips_reach_experiments_that_build_their_own_worlds(base):
+    """An experiment that passes its (scenario, policy) through in_force runs under the setting
+    being tried; outside the context nothing changes."""
+    sc, po = base
+
+    def experiment():
+        s, p = st.in_force(load_scenario("baseline"), load_policy("none"))
+        return 1.0 if p.verification.release_requires_verification else s.value("generations.step_oom") / 10
+
+    assert st.in_force(sc, po) == (sc, po)
+    choices = [st.Choice("verification.release_requires_verification", "policy", False, (False, True)),
+               st.Choice("generations.step_oom", "scenario", 1.0, (0.5, 1.0, 2.0)),
+               st.Choice("market.exit_share", "market", 0.01, (0.0, 0.01))]  # one developer: no market, no effect
+    out = st.experiment_flips(experiment, choices, lambda x: "holds" if x >= 0.8 else "fails")
+    assert out["verdict"] == "fails" and len(out["tried"]) == 4
+    assert [(f["path"], f["setting"]) for f in out["flips"]] == [("verification.release_requires_verification", True)]
+    assert st.current_settings() == {}

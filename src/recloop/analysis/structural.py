@@ -15,7 +15,10 @@ sampled worlds can still rest on one of those fixed choices. This module varies 
   reports the metric with its 95% interval and its change from the declared setting, largest first.
 * :func:`assumption_flips` is the claims' hook: given a function that evaluates a claim's share
   for a (scenario, policy) and the verdict rule, it names the settings under which the verdict
-  changes ("holds -> depends when market.exit_share = 0").
+  changes ("holds -> depends when market.exit_share = 0"). For experiments that build their own
+  scenarios, :func:`experiment_flips` runs the experiment under each setting inside
+  :func:`settings_in_force`; the experiment passes each (scenario, policy) through
+  :func:`in_force` before it simulates.
 * :func:`structural_worlds` draws a setting of every choice per world (scenario parameters per
   row through the explicit design; market rules and levers by grouping the worlds that drew the
   same combination), so that PRIM (``recloop discover --vary``) can box structural choices beside
@@ -28,8 +31,10 @@ switch means declaring it first.
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -39,7 +44,7 @@ from recloop.params import RecloopInputError
 
 __all__ = ["STRUCTURAL", "PRIM_MARKET_RULES", "Choice", "structural_choices", "parse_choices", "apply_choice", "apply_settings",
            "Metric", "outcome_metric", "StructuralResult", "structural_sweep", "assumption_flips",
-           "structural_worlds"]
+           "structural_worlds", "settings_in_force", "current_settings", "in_force", "experiment_flips"]
 
 #: fixed choices of the model's structure, varied even when their source is not "assumption"
 STRUCTURAL = ("generations.step_oom", "verification.automation_boost")
@@ -331,6 +336,64 @@ def assumption_flips(evaluate: Callable[[Any, Any], Any], scenario, policy, choi
                             "base_verdict": v0, "evidence": ev,
                             "text": f"{v0} -> {vv} when {ch.path} = {v} (declared {ch.base}; {ch.kind})"})
     return out
+
+
+# --------------------------------------------------------------------------- the claims' hook
+
+_ACTIVE = contextvars.ContextVar("recloop_structural_settings", default={})
+
+
+@contextmanager
+def settings_in_force(settings: dict[str, tuple[str, Any]]):
+    """Within the block, :func:`current_settings` returns ``settings`` (path -> (where, value)).
+
+    For experiments that build their own scenarios and policies (the claims): an experiment that
+    passes each (scenario, policy) through :func:`in_force` before it simulates runs under the
+    structural choice being tried, and :func:`experiment_flips` can vary the choice from outside.
+    """
+    token = _ACTIVE.set(dict(settings))
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def current_settings() -> dict[str, tuple[str, Any]]:
+    return dict(_ACTIVE.get())
+
+
+def in_force(scenario, policy):
+    """(scenario, policy) with the settings in force applied (unchanged outside
+    :func:`settings_in_force`); a market rule applies only to a scenario with actors."""
+    st = current_settings()
+    if not st:
+        return scenario, policy
+    if not scenario.actors:
+        st = {p: v for p, v in st.items() if v[0] != "market"}
+    return apply_settings(scenario, policy, st) if st else (scenario, policy)
+
+
+def experiment_flips(run: Callable[[], Any], choices: list[Choice], verdict: Callable[[Any], str]) -> dict[str, Any]:
+    """The settings under which an experiment's verdict changes, for experiments that build
+    their own worlds: ``run()`` is evaluated as declared and under each other setting of each
+    choice (inside :func:`settings_in_force`); ``verdict`` reads what it returns. Returns the
+    base verdict, the settings tried and the flips (same rows as :func:`assumption_flips`)."""
+    base = run()
+    v0 = verdict(base)
+    tried, flips = [], []
+    for ch in choices:
+        for v in ch.settings:
+            if v == ch.base:
+                continue
+            with settings_in_force({ch.path: (ch.where, v)}):
+                ev = run()
+            vv = verdict(ev)
+            tried.append({"path": ch.path, "setting": v, "verdict": vv})
+            if vv != v0:
+                flips.append({"path": ch.path, "where": ch.where, "setting": v, "declared": ch.base, "verdict": vv,
+                              "base_verdict": v0, "evidence": ev,
+                              "text": f"{v0} -> {vv} when {ch.path} = {v} (declared {ch.base}; {ch.kind})"})
+    return {"verdict": v0, "evidence": base, "tried": tried, "flips": flips}
 
 
 # --------------------------------------------------------------------------- a design for PRIM
