@@ -156,3 +156,16 @@ def test_report_and_cli_summary_show_intervals_drivers_assumptions_in_readable_n
     page = (tmp_path / "r" / "report.html").read_text()
     for text in ("95% CI", "What drives it", "What is sampled and what is assumed", "danger level"):
         assert text in page
+
+
+def test_pages_take_the_summarys_own_intervals_where_it_gives_them():
+    iv = E.headline_intervals({"unverified_takeoff": np.array([True, False, False, False])}, 2027.0)
+    summary = {"samples": 4, "alignment": {"p_unverified_takeoff": 0.25, "p_unverified_takeoff_ci": [0.05, 0.7],
+                                           "p_superhuman": 0.5, "p_unverified_given_superhuman": 0.5,
+                                           "p_unverified_given_superhuman_ci": [0.09, 0.91],
+                                           "unverified_undecided": 0.5}}
+    out = E.prefer_summary(iv, summary)
+    assert out["share:unverified_takeoff"]["low"] == 0.05 and out["share:unverified_takeoff"]["from"] == "summary"
+    assert out["share:unverified_given_superhuman"]["n"] == 2
+    assert out["undecided:unverified_takeoff"]["value"] == 0.5
+    assert E.prefer_summary(iv, {"samples": 4}) == iv  # a summary without intervals changes nothing

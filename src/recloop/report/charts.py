@@ -65,12 +65,13 @@ def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndar
     paused = result.trajectories["paused"].astype(float)
     with np.errstate(all="ignore"):
         share_paused = np.nanmean(paused, axis=0)
+    summary = summarize(result)
     return {
         "scenario": result.scenario.name,
         "policy": result.policy.name,
         "start_year": start,
         "horizon": start + result.years,
-        "summary": summarize(result),
+        "summary": summary,
         "fans": {v: fan(result, v) for v in ("effective_compute", "verified_capability", "fidelity",
                                             "synthetic_share", "data_deficit")},
         "paused_share": {"t": [round(start + float(t), 4) for t in result.times],
@@ -80,7 +81,7 @@ def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndar
         "samples": result.samples,
         "actors": _actors_view(result),
         "lead": _lead_view(result),
-        "evidence": evidence_view(result, inputs=inputs, shown=k),
+        "evidence": evidence_view(result, inputs=inputs, shown=k, summary=summary),
         "paired": _paired(result, k),
     }
 
@@ -104,8 +105,8 @@ def _paired(result: SimResult, k: int) -> dict[str, list[float | None]]:
             "output_lost": col("output_lost")}
 
 
-def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = None, shown: int | None = None
-                  ) -> dict[str, Any]:
+def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = None, shown: int | None = None,
+                  summary: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the run's pages say about their own certainty (see :mod:`recloop.report.evidence`):
     intervals of the headline figures, inputs sampled and assumed, top drivers, capability
     anchors, and the worlds each figure leaves out."""
@@ -132,7 +133,7 @@ def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = N
     return {
         "notes": notes,
         "release_gate": gate,
-        "intervals": E.headline_intervals(O, result.scenario.start_year),
+        "intervals": E.prefer_summary(E.headline_intervals(O, result.scenario.start_year), summary or {}),
         "inputs": kinds,
         "drivers": E.drivers(sub, inputs, years=result.years),
         "driver_worlds": int(m),

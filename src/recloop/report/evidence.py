@@ -159,6 +159,46 @@ def headline_intervals(outcomes: dict[str, np.ndarray], start_year: float) -> di
     return out
 
 
+#: interval keys of :func:`headline_intervals` -> (block, value key) of a summary that carries
+#: its own intervals as ``<value key>_ci`` (outcomes.summarize with per-outcome censoring)
+_SUMMARY_SHARES = {
+    "share:unverified_takeoff": ("alignment", "p_unverified_takeoff"),
+    "share:unaligned_capability": ("alignment", "p_unaligned_capability"),
+    "share:unverified_given_superhuman": ("alignment", "p_unverified_given_superhuman"),
+    "share:hard_takeoff": ("takeoff", "p_hard"),
+    "share:any_halt": ("halts", "p_any_halt"),
+    "reached:t_no_control": ("risk", "p_no_control"),
+    "mean:p_catastrophe": ("risk", "p_catastrophe_mean"),
+}
+
+
+def prefer_summary(iv: dict[str, dict[str, Any]], summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The intervals of ``iv``, replaced by the summary's own where it gives them (a summary
+    whose values carry ``<key>_ci``: the outcomes' declared censoring rules decide what a missing
+    value means there, so the pages say the same as the summary). Adds
+    ``share:unverified_given_superhuman`` and ``undecided:unverified_takeoff`` when present."""
+    out = dict(iv)
+    for key, (block, k) in _SUMMARY_SHARES.items():
+        b = summary.get(block) or {}
+        ci = b.get(k + "_ci")
+        if b.get(k) is None or not isinstance(ci, (list, tuple)) or len(ci) != 2:
+            continue
+        n = out.get(key, {}).get("n", summary.get("samples"))
+        if key == "share:unverified_given_superhuman":
+            sup = (summary.get("alignment") or {}).get("p_superhuman")
+            n = int(round(sup * summary["samples"])) if sup is not None else n
+        out[key] = {"value": b[k], "low": ci[0], "high": ci[1], "n": n, "from": "summary"}
+    for d, m in (summary.get("milestones") or {}).items():
+        ci = m.get("reached_ci")
+        if isinstance(ci, (list, tuple)) and len(ci) == 2 and f"reached:{d}" in out:
+            out[f"reached:{d}"] = {**out[f"reached:{d}"], "value": m["reached"], "low": ci[0], "high": ci[1],
+                                   "from": "summary"}
+    und = (summary.get("alignment") or {}).get("unverified_undecided")
+    if und is not None:
+        out["undecided:unverified_takeoff"] = {"value": und, "low": None, "high": None, "n": summary.get("samples")}
+    return out
+
+
 def fmt_share(iv: dict[str, Any] | None, nd: int = 0) -> str:
     """``12% (95% CI 10-14%)``, or ``n/a``."""
     if not iv or iv.get("value") is None:
