@@ -78,7 +78,7 @@ def _print_summary(summary: dict) -> None:
     from rich.table import Table
 
     from recloop.report.evidence import READABLE, fmt_interval, fmt_share, readable
-    from recloop.report.html import driver_lines, inputs_line
+    from recloop.report.html import driver_lines, inputs_line, unverified_text
 
     c = Console(width=140)
     s = summary
@@ -99,7 +99,7 @@ def _print_summary(summary: dict) -> None:
         c.print(f"takeoff (start -> vastly superhuman): median {fmt_interval(iv['median:takeoff_days'], 0, ' days')}; "
                 f"10-90% of worlds {d['p10'] and round(d['p10'])}-{d['p90'] and round(d['p90'])} days; "
                 f"hard takeoff in {fmt_share(iv['share:hard_takeoff'])} of worlds")
-        c.print(f"unverified takeoff {fmt_share(iv['share:unverified_takeoff'])}, unaligned capability "
+        c.print(f"unverified takeoff in {unverified_text(iv)}, unaligned capability "
                 f"{fmt_share(iv['share:unaligned_capability'])}, point of no control {fmt_share(iv['reached:t_no_control'])}, "
                 f"mean P(catastrophe) {fmt_share(iv['mean:p_catastrophe'], 1)}")
     else:

@@ -26,7 +26,7 @@ def _headline(s: dict[str, Any], actors: list[dict[str, Any]] | None = None,
               ev: dict[str, Any] | None = None) -> list[str]:
     """The run in a few sentences; with ``ev`` (a view's ``evidence``) every share and median
     carries its 95% Monte Carlo interval."""
-    from recloop.report.evidence import fmt_interval, fmt_share, pct
+    from recloop.report.evidence import fmt_interval, fmt_share
 
     m, t, a, r, h = s["milestones"], s["takeoff"], s["alignment"], s["risk"], s["halts"]
     if ev is None:
@@ -43,11 +43,7 @@ def _headline(s: dict[str, Any], actors: list[dict[str, Any]] | None = None,
         + f"; takeoff lasts a median {fmt_interval(days, 0, ' days')} (10-90% of worlds: "
           f"{_r(t['days']['p10'])}-{_r(t['days']['p90'])} days); it is hard (under a year) in "
           f"{fmt_share(iv['share:hard_takeoff'])} of worlds.",
-        f"Takeoff is unverified in {fmt_share(iv['share:unverified_takeoff'])} of worlds"
-        + (f" ({fmt_share(iv['share:unverified_given_superhuman'])} of the worlds that reach vastly superhuman "
-           f"capability; undecided in the {pct(iv['undecided:unverified_takeoff']['value'])} that do not)"
-           if "share:unverified_given_superhuman" in iv and "undecided:unverified_takeoff" in iv else "")
-        + "; unaligned capability "
+        f"Takeoff is unverified in {unverified_text(iv)}; unaligned capability "
         f"arises in {fmt_share(iv['share:unaligned_capability'])}; the point of no control is passed in "
         f"{fmt_share(iv['reached:t_no_control'])}.",
         f"Mean probability of catastrophe by the horizon: {fmt_share(iv['mean:p_catastrophe'], 1)} (a rough, "
@@ -61,6 +57,18 @@ def _headline(s: dict[str, Any], actors: list[dict[str, Any]] | None = None,
         lines.append(_who_leads(actors))
     lines.extend(ev.get("notes", []))
     return lines
+
+
+def unverified_text(iv: dict[str, Any]) -> str:
+    """``69% (95% CI 66-72%) of worlds``, and among the worlds that reach vastly superhuman
+    capability with the undecided share when the summary gives them."""
+    from recloop.report.evidence import fmt_share, pct
+
+    out = f"{fmt_share(iv['share:unverified_takeoff'])} of worlds"
+    if "share:unverified_given_superhuman" in iv and "undecided:unverified_takeoff" in iv:
+        out += (f" ({fmt_share(iv['share:unverified_given_superhuman'])} of the worlds that reach vastly superhuman "
+                f"capability; undecided in the {pct(iv['undecided:unverified_takeoff']['value'])} that do not)")
+    return out
 
 
 def _who_leads(actors):
