@@ -68,14 +68,19 @@ def test_assumption_flips_names_the_setting_where_a_constructed_verdict_changes(
 def test_sweep_directions_on_common_worlds(base):
     sc, po = base
     choices = [st.Choice("verification.release_requires_verification", "policy", False, (False, True)),
-               st.Choice("verification.automation_boost", "scenario", 0.0, (0.0, 0.75))]
+               st.Choice("verification.automation_boost", "scenario", 0.0, (0.0, 0.75)),
+               st.Choice("risk.max_multiplier", "scenario", 10.0, (10.0, 1000.0))]
     res = st.structural_sweep(sc, po, choices, st.outcome_metric("unverified_takeoff", years=30.0), samples=300, seed=2)
     by = {r["path"]: {s["setting"]: s for s in r["settings"]} for r in res.rows}
     gate = by["verification.release_requires_verification"]
     assert gate[True]["value"] == 0.0  # a release gate: no unverified deployment reaches superhuman
+    assert gate[True]["beyond_mc_error"] and gate[True]["delta_high"] < 0
+    # the hazard's cap is read by the hazard only: no world's unverified takeoff changes (paired: exactly 0)
+    cap = by["risk.max_multiplier"][1000.0]
+    assert cap["delta"] == 0.0 and cap["delta_low"] == 0.0 and cap["delta_high"] == 0.0 and not cap["beyond_mc_error"]
     boost = by["verification.automation_boost"]
     assert boost[0.75]["value"] <= boost[0.0]["value"]  # same worlds: more verification never adds takeoffs
-    assert boost[0.0]["value"] == res.base["value"] and res.runs == 300 * 3
+    assert boost[0.0]["value"] == res.base["value"] and res.runs == 300 * 4
     assert res.rows[0]["swing"] >= res.rows[-1]["swing"]
 
 

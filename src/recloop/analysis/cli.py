@@ -353,18 +353,27 @@ def _range(r) -> str:
     return f"declared bounds [{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else "")
 
 
+def _delta(st) -> str:
+    if st["delta_low"] is None:
+        return f"{st['delta']:+.3g}"
+    if st["delta"] == 0 and st["delta_low"] == 0 and st["delta_high"] == 0:
+        return "none (no world changes)"
+    mark = "" if st["beyond_mc_error"] else "  within MC error"
+    return f"{st['delta']:+.3g} ({st['delta_low']:+.3g} to {st['delta_high']:+.3g}){mark}"
+
+
 def _print_structural(sweep, top):
     from rich.console import Console
     from rich.table import Table
 
     c = Console(width=160)
-    t = Table("structural choice", "basis", "setting", "value (95% CI)", "change vs as declared",
+    t = Table("structural choice", "basis", "setting", "value (95% CI)", "change vs as declared (paired 95% CI)",
               title=f"structural choices, one at a time on the same {sweep.worlds:,} worlds: {sweep.metric}")
     for row in sweep.rows[:top]:
         for k, st in enumerate(row["settings"]):
             t.add_row(row["path"] if k == 0 else "", row["kind"] if k == 0 else "",
                       str(st["setting"]) + (" (as declared)" if st["base"] else ""), st["text"],
-                      "" if st["base"] else f"{st['delta']:+.4g}")
+                      "" if st["base"] else _delta(st))
     c.print(t)
     c.print(f"base ({sweep.base_text}); ranked by the largest change; "
             f"{sweep.censored_runs:,} of {sweep.runs:,} runs censored at the horizon", highlight=False)

@@ -312,7 +312,12 @@ def plot(res: SensitivityResult, path: str | Path, *, top: int = 15) -> Path:
         ax.set_xlabel(f"elementary effect on {res.outcome}")
     ax.set_yticks(y, names, fontsize=8)
     ax.legend(loc="lower right")
-    ax.set_title(f"Sensitivity of {res.outcome} ({res.method}, {res.evaluations:,} runs)")
+    space = ("scenario distributions" if res.info.get("space") == "distributions"
+             else "declared bounds" if res.info.get("space") == "bounds" else "")
+    cens = res.info.get("censored_runs")
+    sub = ", ".join(x for x in (space, f"{cens:,} censored at the horizon" if cens is not None else "") if x)
+    ax.set_title(f"Sensitivity of {res.outcome} ({res.method}, {res.evaluations:,} runs)" + (f"\n{sub}" if sub else ""),
+                 fontsize=10)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,9 @@ sampled worlds can still rest on one of those fixed choices. This module varies 
   space for log parameters) to each declared bound; a switch at both values.
 * :func:`structural_sweep` runs each setting, one at a time, on the *same* worlds (sample i depends
   only on (seed, i), and pinning one parameter leaves every other parameter's draw unchanged), and
-  reports the metric with its 95% interval and its change from the declared setting, largest first.
+  reports the metric with its 95% interval and its change from the declared setting, largest first;
+  the change carries a paired interval (mean of the world-by-world differences), and
+  ``beyond_mc_error`` says whether it excludes zero.
 * :func:`assumption_flips` is the claims' hook: given a function that evaluates a claim's share
   for a (scenario, policy) and the verdict rule, it names the settings under which the verdict
   changes ("holds -> depends when market.exit_share = 0"). For experiments that build their own
@@ -210,11 +212,13 @@ def apply_choice(scenario, policy, choice: Choice, value):
 @dataclass(frozen=True)
 class Metric:
     """What a sweep measures: the outcome columns it needs and a function of them returning
-    ``{"value", "low", "high", "censored"}``."""
+    ``{"value", "low", "high", "censored"}``; ``per_world`` (optional) gives the per-world values
+    whose mean the metric is, so that a change can be measured paired, world by world."""
 
     name: str
     columns: tuple[str, ...]
     fn: Callable[[dict[str, np.ndarray]], dict[str, Any]] = field(compare=False)
+    per_world: Callable[[dict[str, np.ndarray]], np.ndarray] | None = field(default=None, compare=False)
 
     def __call__(self, cols):
         return self.fn(cols)
@@ -228,19 +232,26 @@ def outcome_metric(outcome: str, *, years: float) -> Metric:
 
     check_outcome(outcome)
 
-    def fn(cols):
+    def per_world(cols):
         y = np.asarray(cols[outcome])
         if y.dtype == bool:
-            return {**share_interval(int(y.sum()), y.size), "censored": 0.0}
+            return y.astype(np.float64)
         y = y.astype(np.float64)
         miss = ~np.isfinite(y)
         if miss.any() and _censorable(outcome):
             y = np.where(miss, years * 365.25 if outcome.endswith("_days") else years, y)
-        return {**mean_interval(y), "censored": float(miss.mean())}
+        return y
+
+    def fn(cols):
+        y = np.asarray(cols[outcome])
+        if y.dtype == bool:
+            return {**share_interval(int(y.sum()), y.size), "censored": 0.0}
+        miss = ~np.isfinite(y.astype(np.float64))
+        return {**mean_interval(per_world(cols)), "censored": float(miss.mean())}
 
     return Metric(("share of worlds with " if outcome in ("unverified_takeoff", "unaligned_capability",
                                                           "hard_takeoff", "catastrophe") else "mean ") + outcome,
-                  (outcome,), fn)
+                  (outcome,), fn, per_world)
 
 
 # --------------------------------------------------------------------------- the sweep
@@ -278,7 +289,20 @@ def _measure(scenario, policy, metric: Metric, *, samples, seed, years, executor
 
     cols = sample_worlds(scenario, policy, samples=samples, seed=seed, years=years, columns=list(metric.columns),
                          executor=executor)
-    return metric(cols)
+    return metric(cols), (metric.per_world(cols) if metric.per_world is not None else None)
+
+
+def _paired(v, v0) -> dict[str, Any]:
+    """The change world by world (same worlds): mean of the differences with a normal interval,
+    much tighter than two separate intervals when the worlds are shared."""
+    from recloop.report.evidence import mean_interval
+
+    if v is None or v0 is None or len(v) != len(v0):
+        return {"value": None, "low": None, "high": None}
+    d = mean_interval(np.asarray(v) - np.asarray(v0))
+    if d["value"] is not None and d["low"] is None:  # one world: no spread to measure
+        d["low"] = d["high"] = None
+    return d
 
 
 def structural_sweep(scenario, policy, choices: list[Choice], metric: Metric, *, samples: int = 400, seed: int = 0,
@@ -287,27 +311,32 @@ def structural_sweep(scenario, policy, choices: list[Choice], metric: Metric, *,
     if not choices:
         raise RecloopInputError(["--vary: no structural choice to vary (the scenario fixes no assumption and "
                                  "the policy has no switch); name one with --vary PATH=a,b"])
-    base = _measure(scenario, policy, metric, samples=samples, seed=seed, years=years, executor=executor)
+    base, base_w = _measure(scenario, policy, metric, samples=samples, seed=seed, years=years, executor=executor)
     runs, cens = samples, base.get("censored", 0.0) * samples
     rows = []
     for ch in choices:
         sts = []
         for v in ch.settings:
             if v == ch.base:
-                m = base
+                m, w = base, base_w
             else:
                 sc, po = apply_choice(scenario, policy, ch, v)
-                m = _measure(sc, po, metric, samples=samples, seed=seed, years=years, executor=executor)
+                m, w = _measure(sc, po, metric, samples=samples, seed=seed, years=years, executor=executor)
                 runs += samples
                 cens += m.get("censored", 0.0) * samples
             delta = (m["value"] - base["value"]) if m.get("value") is not None and base.get("value") is not None else 0.0
+            pd = _paired(w, base_w) if v != ch.base else {"value": 0.0, "low": 0.0, "high": 0.0}
+            beyond = pd["low"] is not None and (pd["low"] > 0 or pd["high"] < 0)
             sts.append({"setting": v, "base": v == ch.base, "value": m.get("value"), "low": m.get("low"),
-                        "high": m.get("high"), "censored": m.get("censored", 0.0), "delta": delta, "text": _text(m)})
+                        "high": m.get("high"), "censored": m.get("censored", 0.0), "delta": delta,
+                        "delta_low": pd["low"], "delta_high": pd["high"], "beyond_mc_error": bool(beyond),
+                        "text": _text(m)})
         if not any(s["base"] for s in sts):  # the declared value is not among the settings: show it first
             sts.insert(0, {"setting": ch.base, "base": True, "value": base.get("value"), "low": base.get("low"),
                            "high": base.get("high"), "censored": base.get("censored", 0.0), "delta": 0.0,
-                           "text": _text(base)})
-        rows.append({**ch.to_dict(), "settings": sts, "swing": max(abs(s["delta"]) for s in sts)})
+                           "delta_low": 0.0, "delta_high": 0.0, "beyond_mc_error": False, "text": _text(base)})
+        rows.append({**ch.to_dict(), "settings": sts, "swing": max(abs(s["delta"]) for s in sts),
+                     "changes": any(s["beyond_mc_error"] for s in sts)})
     rows.sort(key=lambda r: -r["swing"])
     return StructuralResult(metric.name, samples, base, rows, runs, int(round(cens)))
 
