@@ -362,7 +362,8 @@ def _add_anchors(fig: dict[str, Any], anchors: list[dict[str, Any]], v: dict[str
         right = a["kind"] in ("threshold", "horizon")  # governance thresholds and METR horizons label on the right
         notes.append({"xref": "paper", "x": 0.995 if right else 0.005, "y": a["y"],
                       "xanchor": "right" if right else "left", "yanchor": "bottom",
-                      "text": f"{a['label']} ({a['y']:.1f})", "showarrow": False, "font": {"size": 10, "color": c}})
+                      "text": f"{a['label']} ({a['y']:.1f})", "showarrow": False, "font": {"size": 10, "color": c},
+                      "bgcolor": "rgba(255,255,255,0.75)", "borderpad": 1})
     fig["layout"]["shapes"] = fig["layout"].get("shapes", []) + shapes
     fig["layout"]["annotations"] = fig["layout"].get("annotations", []) + notes
 

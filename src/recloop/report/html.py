@@ -166,7 +166,7 @@ def render_report(v: dict[str, Any], *, title: str | None = None) -> str:
         parts.append(f"<div class='fig'><div id='fig-{key}'></div><p class='cap'>{html.escape(caps[key])}</p></div>")
         parts.append(f"<script>Plotly.newPlot('fig-{key}', {json.dumps(fig['data'])}, {json.dumps(fig['layout'])}, "
                      "{responsive:true,displaylogo:false});</script>")
-    parts.append("<h2>Milestones (calendar year)</h2><table><tr><th style='text-align:left'>milestone</th><th>reached</th><th>p10</th><th>p50</th><th>p90</th></tr>")
+    parts.append("<h2>Milestones (calendar year)</h2><table><tr><th style='text-align:left'>milestone</th><th>worlds reached (95% CI)</th><th>p10</th><th>median (95% CI)</th><th>p90</th></tr>")
     iv = ev["intervals"] if ev else {}
     from recloop.report.evidence import fmt_interval, fmt_share
 
