@@ -130,6 +130,12 @@ def test_run_view_says_what_it_knows(page, live_server):
     labels = page.evaluate("document.getElementById('fig-capability').layout.annotations.map(a => a.text)")
     assert any(t.startswith("danger level") for t in labels) and any("vastly superhuman" in t for t in labels)
     assert "Leaves out" in page.locator("figure[data-key=takeoff] figcaption").inner_text()
+    # every slider of an unsourced assumption carries the mark, and no other does
+    from recloop.report.evidence import assumption_kind
+
+    marked = [s.path for s in scenario_specs() + policy_specs()
+              if (s.bounds is not None or isinstance(s.default, bool)) and assumption_kind(s.source) == "assumption"]
+    assert page.locator(".param .assumed").count() == len(marked) > 0
 
 
 def test_broken_toml_upload_shows_the_field_and_good_upload_loads(page, live_server, tmp_path):

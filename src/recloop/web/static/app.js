@@ -117,7 +117,10 @@ function groupsOf(specs) {
 function makeControl(spec, kind) {
   const id = `${kind}-${slug(spec.path)}`;
   const row = el("div", { class: "param", "data-path": spec.path, "data-kind": kind, title: tooltip(spec) });
-  const name = el("label", { class: "name", for: id }, pretty(spec.path) + " ", el("span", { class: "unit", text: spec.unit }));
+  // an unsourced assumption (its declared source starts with "assumption") says so beside its name
+  const assumed = /^\s*assumption/i.test(spec.source || "") || !(spec.source || "").trim();
+  const name = el("label", { class: "name", for: id }, pretty(spec.path) + " ", el("span", { class: "unit", text: spec.unit }),
+    assumed ? el("span", { class: "assumed", title: "unsourced assumption: " + spec.source, text: "assumption" }) : null);
   const out = el("output", { for: id });
   const reset = el("button", { class: "reset", type: "button", title: "back to the preset's value", "aria-label": "reset " + spec.path, text: "↺" });
   let input;
