@@ -107,7 +107,8 @@ def scenario_factors(scenario, params: list[str] | None = None, *, space: str = 
     for n in names:
         v = scenario.value(n)
         dist = None if (space == "bounds" or isinstance(v, (int, float))) else v
-        out.append(Factor(n, tuple(specs[n].bounds), specs[n].log, dist))
+        lo, hi = specs[n].bounds or (math.nan, math.nan)  # every named parameter has bounds (checked above)
+        out.append(Factor(n, (float(lo), float(hi)), specs[n].log, dist))
     return out
 
 
@@ -202,7 +203,7 @@ def sobol_analysis(model: Model, factors: list[Factor], *, samples: int = 1024, 
                                  "no sensitivity to apportion"])
     Si = sobol_an.analyze(problem, y, calc_second_order=False, conf_level=conf_level,
                           num_resamples=num_resamples, seed=seed)
-    rows = [{"factor": f.name, "S1": float(Si["S1"][j]), "S1_conf": float(Si["S1_conf"][j]),
+    rows: list[dict[str, Any]] = [{"factor": f.name, "S1": float(Si["S1"][j]), "S1_conf": float(Si["S1_conf"][j]),
              "ST": float(Si["ST"][j]), "ST_conf": float(Si["ST_conf"][j]), "low": f.bounds[0], "high": f.bounds[1],
              "log": f.log, "space": f.space} for j, f in enumerate(factors)]
     rows.sort(key=lambda r: -r["ST"])
@@ -225,7 +226,7 @@ def morris_analysis(model: Model, factors: list[Factor], *, samples: int = 50, l
     y = _check_model_output(model(_values(X, factors, corr)), X.shape[0])
     Si = morris_an.analyze(problem, X, y, num_resamples=num_resamples, conf_level=conf_level, num_levels=levels,
                            seed=seed)
-    rows = [{"factor": f.name, "mu_star": float(Si["mu_star"][j]), "mu_star_conf": float(Si["mu_star_conf"][j]),
+    rows: list[dict[str, Any]] = [{"factor": f.name, "mu_star": float(Si["mu_star"][j]), "mu_star_conf": float(Si["mu_star_conf"][j]),
              "mu": float(Si["mu"][j]), "sigma": float(Si["sigma"][j]), "low": f.bounds[0], "high": f.bounds[1],
              "log": f.log, "space": f.space} for j, f in enumerate(factors)]
     rows.sort(key=lambda r: -r["mu_star"])

@@ -120,7 +120,7 @@ def structural_choices(scenario, policy, *, switches: bool = True, market: tuple
             v = float(getattr(scenario.market, path.split(".", 1)[1]))
             out.append(Choice(path, "market", v, _halfway(sp, v), "market rule"))
     if switches:
-        for path, sp in pspecs.items():
+        for path in pspecs:
             v = _lever_value(policy, path)
             if isinstance(v, bool):
                 out.append(Choice(path, "policy", v, (False, True), "lever switch"))
@@ -369,7 +369,7 @@ def assumption_flips(evaluate: Callable[[Any, Any], Any], scenario, policy, choi
 
 # --------------------------------------------------------------------------- the claims' hook
 
-_ACTIVE = contextvars.ContextVar("recloop_structural_settings", default={})
+_ACTIVE: contextvars.ContextVar[tuple] = contextvars.ContextVar("recloop_structural_settings", default=())
 
 
 @contextmanager
@@ -380,7 +380,7 @@ def settings_in_force(settings: dict[str, tuple[str, Any]]):
     passes each (scenario, policy) through :func:`in_force` before it simulates runs under the
     structural choice being tried, and :func:`experiment_flips` can vary the choice from outside.
     """
-    token = _ACTIVE.set(dict(settings))
+    token = _ACTIVE.set(tuple(settings.items()))
     try:
         yield
     finally:
@@ -488,14 +488,14 @@ def structural_worlds(scenario, policy, choices: list[Choice], *, samples: int, 
             tasks.append(_Task(sc, po, idx, P, seed, years, cols))
     parts = executor.map(_run, tasks)
     res: dict[str, np.ndarray] = {}
-    order = np.concatenate([p[0] for p in parts])
+    order = np.concatenate([part[0] for part in parts])
     inv = np.empty_like(order)
     inv[order] = np.arange(order.size)
-    for c in cols:
-        res[c] = np.concatenate([p[1][c] for p in parts])[inv]
+    for name in cols:
+        res[name] = np.concatenate([part[1][name] for part in parts])[inv]
     drawn = draw_parameters(scenario, index, seed)
-    for p in scenario.uncertain_paths():
-        res["in:" + p] = drawn[p]
+    for path in scenario.uncertain_paths():
+        res["in:" + path] = drawn[path]
     for ch in choices:
         vals = np.asarray([float(x) for x in ch.settings], dtype=np.float64)
         res["as:" + ch.path] = vals[picks[ch.path]]

@@ -196,7 +196,7 @@ def _actors_view(result: SimResult) -> list[dict[str, Any]] | None:
     strategies = getattr(result.policy, "strategies", {}) or {}
     out = []
     for a, actor in enumerate(actors):
-        col = lambda q: np.asarray(O[f"actor_{q}_{actor.name}"], dtype=float)  # noqa: E731
+        col = lambda q, name=actor.name: np.asarray(O[f"actor_{q}_{name}"], dtype=float)  # noqa: E731
         paused = col("years_paused")
         out.append({
             "name": actor.name, "kind": actor.kind, "jurisdiction": actor.jurisdiction,

@@ -83,7 +83,7 @@ def median_interval(x, level: float = LEVEL) -> dict[str, Any]:
     the values used; the rest are left out and counted in ``left_out``)."""
     x = np.asarray(x, dtype=np.float64)
     v = x[np.isfinite(x)]
-    out = {"value": None, "low": None, "high": None, "n": int(v.size), "left_out": int(x.size - v.size)}
+    out: dict[str, Any] = {"value": None, "low": None, "high": None, "n": int(v.size), "left_out": int(x.size - v.size)}
     if v.size == 0:
         return out
     out["value"] = float(np.median(v))
@@ -352,7 +352,7 @@ def drivers(outcomes: dict[str, np.ndarray], inputs: dict[str, np.ndarray] | Non
         ry = _ranks(y)
         ry = (ry - ry.mean()) / ry.std()
         se = 1.06 / math.sqrt(max(n - 3, 1))
-        rows = []
+        rows: list[dict[str, Any]] = []
         for k, rx in ranked_inputs.items():
             rxs = (rx - rx.mean()) / rx.std()
             rho = float(np.clip(np.mean(rxs * ry), -1.0, 1.0))
@@ -405,8 +405,8 @@ def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None) 
                 "label": "danger level (hazard applies above it)", "kind": "danger"})
     if outcomes is not None and "capability_at_takeoff_start" in outcomes:
         c = np.asarray(outcomes["capability_at_takeoff_start"], dtype=np.float64)
-        so = outcomes.get("in:milestones.superhuman_oom")
-        so = np.asarray(so, dtype=np.float64) if so is not None else None
+        col = outcomes.get("in:milestones.superhuman_oom")
+        so: Any = np.asarray(col, dtype=np.float64) if col is not None else None
         if so is None or so.size != c.size:  # inputs not at hand for every world: the median world's
             so = _median_of(scenario, outcomes, "milestones.superhuman_oom")
         sup = c + so
@@ -416,8 +416,10 @@ def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None) 
                         "kind": "superhuman"})
             out.append({"y": start + float(np.median(c[np.isfinite(c)])), "label": "takeoff starts (median world)",
                         "kind": "takeoff"})
-    try:
-        from recloop.mechanisms import horizon  # added by the data snapshot work; optional
+    import importlib
+
+    try:  # added by the data snapshot work; optional
+        horizon: Any = importlib.import_module("recloop.mechanisms.horizon")
     except ImportError:
         horizon = None
     fn = getattr(horizon, "capability_anchors", None) if horizon is not None else None

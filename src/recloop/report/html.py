@@ -28,7 +28,7 @@ def _headline(s: dict[str, Any], actors: list[dict[str, Any]] | None = None,
     carries its 95% Monte Carlo interval."""
     from recloop.report.evidence import fmt_interval, fmt_share
 
-    m, t, a, r, h = s["milestones"], s["takeoff"], s["alignment"], s["risk"], s["halts"]
+    t, h = s["takeoff"], s["halts"]
     if ev is None:
         return _headline_plain(s, actors)
     iv = ev["intervals"]
