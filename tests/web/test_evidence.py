@@ -169,3 +169,18 @@ def test_pages_take_the_summarys_own_intervals_where_it_gives_them():
     assert out["share:unverified_given_superhuman"]["n"] == 2
     assert out["undecided:unverified_takeoff"]["value"] == 0.5
     assert E.prefer_summary(iv, {"samples": 4}) == iv  # a summary without intervals changes nothing
+
+
+def test_compare_costs_carry_output_lost_when_the_worlds_have_actors():
+    from recloop.report.html import compare_cells
+
+    base = _paired_view("none", [1.0, 2.0], [40.0, 40.0], [0.0, 0.0])
+    pause = _paired_view("pause", [2.0, 3.0], [39.0, 39.0], [1.0, 1.0])
+    base["paired"]["output_lost"], pause["paired"]["output_lost"] = [0.0, 0.0], [0.5, 1.5]
+    c = compare_costs([base, pause])[1]
+    assert c["output_lost"]["value"] == pytest.approx(1.0)
+    one = compare_costs([_paired_view("none", [1.0], [40.0], [0.0]), _paired_view("p", [1.0], [40.0], [0.0])])[1]
+    assert one["output_lost"] is None
+    rows = [{"policy": "p", "unverified_takeoff": None, "p_catastrophe": None, "costs": {**one, "is_reference": False},
+             "top_driver": {"unverified_takeoff": None}}]
+    assert compare_cells(rows)[0]["lost"] == "- (one developer)"

@@ -578,13 +578,18 @@ def compare_figures(views: list[dict[str, Any]], *, reference: int = 0) -> dict[
                      "hovertemplate": "%{x}: %{y:.1%}<extra>" + label + " (bars: 95% interval)</extra>"})
     cost_bars = []
     ref_name = views[reference]["policy"]
-    for key, label in [("delay_years", f"median delay to vastly superhuman vs {ref_name}, years"),
-                       ("years_halted", "years halted (paused + releases held), mean")]:
+    summed = ", summed over actors" if any(v.get("actors") for v in views) else ""
+    cost_keys = [("delay_years", f"median delay to vastly superhuman vs {ref_name}, years"),
+                 ("years_halted", "years halted (paused + releases held), mean" + summed)]
+    if all(r["costs"].get("output_lost") for r in rows):  # several actors: market-share-years halted
+        cost_keys.append(("output_lost", "output lost, market-share-years halted (mean)"))
+    for key, label in cost_keys:
         ivs = [r["costs"][key] for r in rows]
         cost_bars.append({"x": names, "y": [None if i is None else i["value"] for i in ivs], "type": "bar",
                           "name": label, "error_y": _err(ivs)})
-    cost_lay = _layout(f"What each policy costs (same worlds, against {ref_name})", "policy", "years",
-                       barmode="group", yaxis={"title": {"text": "years"}, "automargin": True, "rangemode": "tozero"})
+    ytitle = "years (output lost: market-share-years)" if len(cost_keys) > 2 else "years"
+    cost_lay = _layout(f"What each policy costs (same worlds, against {ref_name})", "policy", ytitle,
+                       barmode="group", yaxis={"title": {"text": ytitle}, "automargin": True, "rangemode": "tozero"})
     return {
         "compare_capability": {"data": cap, "layout": _layout("Median capability (solid) and verified capability (dotted) by policy", "year", "log10 effective FLOP")},
         "compare_fidelity": {"data": fid, "layout": _layout("Median alignment fidelity by policy", "year", "fidelity")},

@@ -205,7 +205,9 @@ def write_report(v: dict[str, Any], path: str | Path) -> Path:
 COMPARE_COLUMNS = (
     ("policy", "policy"), ("unverified_takeoff", "P(unverified takeoff)"), ("p_catastrophe", "mean P(catastrophe)"),
     ("delay", "delay to vastly superhuman vs {ref} (median, years)"), ("held", "held past the horizon"),
-    ("forgone", "capability forgone at the horizon (median, OOM)"), ("halted", "years halted (mean)"),
+    ("forgone", "capability forgone at the horizon (median, OOM)"),
+    ("halted", "years halted (mean; with actors, summed over them)"),
+    ("lost", "output lost (market-share-years halted, mean; with actors)"),
     ("driver", "top driver of unverified takeoff"),
 )
 
@@ -226,6 +228,7 @@ def compare_cells(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
                     "held": "-" if ref else fmt_share(c["held_past_horizon"]),
                     "forgone": "-" if ref else fmt_interval(c["forgone_oom"], 1),
                     "halted": fmt_interval(c["years_halted"], 2),
+                    "lost": fmt_interval(c["output_lost"], 2) if c.get("output_lost") else "- (one developer)",
                     "driver": f"{readable(d['path'])} ({d['rho']:+.2f})" if d else
                     "none: the release gate rules it out by construction" if r.get("gate_by_construction")
                     else "none (does not vary)"})
