@@ -99,15 +99,17 @@ def register(app: typer.Typer) -> None:
 
             sc = load_scenario(scenario)
             po = load_policy(policy)
+            choices = None
+            if structural or vary:  # bad --vary is refused before anything runs
+                from recloop.analysis import structural as st
+
+                choices = st.parse_choices(vary, sc, po) if vary else st.structural_choices(sc, po)
             ex = _executor(backend, scheduler, workers)
             try:
                 res = sens.scenario_sensitivity(sc, po, outcome, method=method, samples=samples, params=_split(params),
                                                 years=years, seed=seed, executor=ex, space=space)
                 sweep = None
-                if structural or vary:
-                    from recloop.analysis import structural as st
-
-                    choices = st.parse_choices(vary, sc, po) if vary else st.structural_choices(sc, po)
+                if choices is not None:
                     sweep = st.structural_sweep(sc, po, choices, st.outcome_metric(outcome, years=years),
                                                 samples=worlds, seed=seed, years=years, executor=ex)
             finally:
