@@ -184,3 +184,15 @@ def test_compare_costs_carry_output_lost_when_the_worlds_have_actors():
     rows = [{"policy": "p", "unverified_takeoff": None, "p_catastrophe": None, "costs": {**one, "is_reference": False},
              "top_driver": {"unverified_takeoff": None}}]
     assert compare_cells(rows)[0]["lost"] == "- (one developer)"
+
+
+def test_inputs_line_names_the_fixed_unsourced_assumptions():
+    from recloop.report.html import inputs_line
+
+    sc = load_scenario("baseline")
+    ev = {"inputs": E.input_kinds(sc)}
+    fixed = [s.path for s in scenario_specs()
+             if s.source.lower().startswith("assumption") and s.path not in sc.uncertain_paths()]
+    line = inputs_line(ev)
+    assert fixed and all(p in line for p in fixed)
+    assert not any(p in line for p in sc.uncertain_paths())

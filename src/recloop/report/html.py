@@ -116,11 +116,18 @@ def driver_lines(ev: dict[str, Any], *, top: int = 3) -> list[str]:
 
 
 def inputs_line(ev: dict[str, Any]) -> str:
+    """Sampled against fixed inputs, and the fixed unsourced assumptions by name (a view's
+    evidence or its compact form in summary.json)."""
     k = ev["inputs"]
+    fixed = ev.get("assumptions_fixed")
+    if fixed is None:
+        fixed = [r["path"] for r in k.get("rows", []) if r["kind"] == "assumption" and not r["sampled"]]
+    named = f" ({', '.join(fixed)})" if fixed else ""
     return (f"Of {k['total']} inputs, {k['sampled']} are sampled from distributions and {k['fixed']} are fixed at one "
             f"value. {k['assumptions']} rest on an unsourced assumption (their declared source starts with "
-            f"\"assumption\"): {k['assumptions_sampled']} of them sampled, {k['assumptions_fixed']} fixed, so their "
-            f"uncertainty is not in the intervals; {k['partly']} more cite a source and add an assumption.")
+            f"\"assumption\"): {k['assumptions_sampled']} of them sampled, {k['assumptions_fixed']} fixed{named}, so "
+            f"the fixed ones' uncertainty is in no interval here (recloop sensitivity --structural varies them); "
+            f"{k['partly']} more cite a source and add an assumption.")
 
 
 #: reader's names of the milestone columns of the summary
