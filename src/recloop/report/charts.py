@@ -590,8 +590,13 @@ def compare_figures(views: list[dict[str, Any]], *, reference: int = 0) -> dict[
     ytitle = "years (output lost: market-share-years)" if len(cost_keys) > 2 else "years"
     cost_lay = _layout(f"What each policy costs (same worlds, against {ref_name})", "policy", ytitle,
                        barmode="group", yaxis={"title": {"text": ytitle}, "automargin": True, "rangemode": "tozero"})
+    cap_fig = {"data": cap, "layout": _layout("Median capability (solid) and verified capability (dotted) by policy",
+                                              "year", "capability: log10 effective training FLOP")}
+    # the same worlds under every policy: the first view's anchors hold for all (thresholds, start, danger)
+    _add_anchors(cap_fig, [a for a in (views[0].get("evidence") or {}).get("anchors", [])
+                           if a["kind"] in ("threshold", "start", "danger", "horizon")], views[0])
     return {
-        "compare_capability": {"data": cap, "layout": _layout("Median capability (solid) and verified capability (dotted) by policy", "year", "log10 effective FLOP")},
+        "compare_capability": cap_fig,
         "compare_fidelity": {"data": fid, "layout": _layout("Median alignment fidelity by policy", "year", "fidelity")},
         "compare_risk": {"data": bars, "layout": _layout("Risks by policy, same worlds (bars: 95% intervals)", "policy",
                                                           "probability", barmode="group",
