@@ -164,3 +164,19 @@ def test_a_bad_vary_is_one_line_naming_the_option_before_anything_runs(tmp_path)
     assert line.startswith("error: --vary: unknown parameter or lever 'generations.step_om' (did you mean "
                            "generations.step_oom")
     assert not list(tmp_path.glob("sensitivity-*"))  # refused before any run was recorded
+
+
+def test_prim_boxes_a_switch_and_a_setting_beside_a_sampled_parameter():
+    """Planted: failures exactly where the switch is off and u < 0.3, on a three-setting choice's
+    lowest setting; PRIM's quantile peeling handles the discrete columns (ties peel whole)."""
+    from recloop.analysis.prim import prim
+
+    rng = np.random.default_rng(5)
+    n = 6000
+    u, s, k = rng.uniform(size=n), rng.integers(0, 2, n).astype(float), rng.choice([0.5, 1.0, 2.0], n)
+    y = (s == 0) & (u < 0.3) & (k == 0.5)
+    r = prim(np.column_stack([u, s, k]), y, ["u", "switch", "step"], threshold=0.95, min_mass=0.01)
+    b = r.box
+    assert set(b.restricted) == {"u", "switch", "step"}
+    assert b.limits["switch"][1] == 0.0 and b.limits["step"][1] == 0.5
+    assert b.limits["u"][1] == pytest.approx(0.3, abs=0.02) and b.density >= 0.95 and b.coverage >= 0.9
