@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import sys
-import types
 
 import numpy as np
 import pytest
@@ -100,19 +99,25 @@ def test_input_kinds_agree_with_the_declarations(name):
 
 
 def test_capability_anchors_sit_where_the_declarations_put_them(monkeypatch):
-    sc = parse_scenario({"name": "t", "compute": {"initial_training_flop": 1e26}, "risk": {"danger_oom": 4.0}})
+    from recloop.mechanisms import horizon as H
+
+    sc = parse_scenario({"name": "t", "risk": {"danger_flop": 1e30},
+                         "horizon": {"oom_per_doubling": 0.5, "p50_hours_at_1e25": 1.0}})
     O = {"capability_at_takeoff_start": np.array([2.0, 3.0, np.nan]),
          "in:milestones.superhuman_oom": np.array([5.0, 5.0, 5.0])}
-    by = {a["kind"]: a["y"] for a in E.capability_anchors(sc, O)}
-    assert by["start"] == pytest.approx(26.0) and by["danger"] == pytest.approx(30.0)
-    assert by["takeoff"] == pytest.approx(26.0 + 2.5) and by["superhuman"] == pytest.approx(26.0 + 7.5)
-    assert [a["y"] for a in E.capability_anchors(sc, O) if a["kind"] == "threshold"] == [25.0, 26.0]
-    # the hook for the METR horizon mapping (recloop.mechanisms.horizon, added by the data work)
-    fake = types.ModuleType("recloop.mechanisms.horizon")
-    fake.capability_anchors = lambda scenario: [(29.5, "METR 50% horizon: 1 week")]
-    monkeypatch.setitem(sys.modules, "recloop.mechanisms.horizon", fake)
-    import recloop.mechanisms as mech
-    monkeypatch.setattr(mech, "horizon", fake, raising=False)
+    anchors = E.capability_anchors(sc, O, start=np.array([26.0, 27.0, 26.5]))
+    by = {a["kind"]: a["y"] for a in anchors if a["kind"] != "horizon"}
+    assert by["start"] == pytest.approx(26.5) and by["danger"] == pytest.approx(30.0)
+    # per world: takeoff at 28 and 30 (median 29), superhuman 5 OOM beyond (median 34)
+    assert by["takeoff"] == pytest.approx(29.0) and by["superhuman"] == pytest.approx(34.0)
+    assert [a["y"] for a in anchors if a["kind"] == "threshold"] == [25.0, 26.0]
+    # METR's 50% horizons: log2 h = log2 h_ref + (E - 25) / oom_per_doubling, so a work day (8 h) at 25 + 0.5 x 3
+    hz = {a["label"].split(": ", 1)[1].split(" (")[0]: a["y"] for a in anchors if a["kind"] == "horizon"}
+    assert hz["1 work day"] == pytest.approx(25 + 0.5 * 3) and hz["1 work week"] == pytest.approx(25 + 0.5 * np.log2(40))
+    assert H.capability_for_horizon(2000.0, {"horizon.oom_per_doubling": 0.5, "horizon.p50_hours_at_1e25": 1.0}) \
+        == pytest.approx(hz["1 work year"])
+    # a module-level capability_anchors(scenario) in recloop.mechanisms.horizon replaces them
+    monkeypatch.setattr(H, "capability_anchors", lambda scenario: [(29.5, "METR 50% horizon: 1 week")], raising=False)
     hz = [a for a in E.capability_anchors(sc, O) if a["kind"] == "horizon"]
     assert hz == [{"y": 29.5, "label": "METR 50% horizon: 1 week", "kind": "horizon"}]
 

@@ -105,6 +105,14 @@ def _paired(result: SimResult, k: int) -> dict[str, list[float | None]]:
             "output_lost": col("output_lost")}
 
 
+def _start_capability(result: SimResult) -> np.ndarray | None:
+    """Each fan world's capability at the start (the first column of the capability grid)."""
+    g = result.trajectories.get("effective_compute")
+    if g is None or g.shape[0] == 0 or g.shape[1] == 0:
+        return None
+    return np.asarray(g[:, 0], dtype=np.float64)
+
+
 def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = None, shown: int | None = None,
                   summary: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the run's pages say about their own certainty (see :mod:`recloop.report.evidence`):
@@ -138,7 +146,8 @@ def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = N
         "drivers": E.drivers(sub, inputs, years=result.years),
         "driver_worlds": int(m),
         "anchors": E.capability_anchors(result.scenario, {**O, **inputs} if m == n else
-                                        {**{c: O[c] for c in O if not c.startswith("in:")}, **inputs}),
+                                        {**{c: O[c] for c in O if not c.startswith("in:")}, **inputs},
+                                        start=_start_capability(result)),
         "left_out": {
             "worlds": n,
             "fan_worlds": fan_worlds,
@@ -466,8 +475,10 @@ def captions(v: dict[str, Any]) -> dict[str, str]:
         for key in ("capability", "fidelity", "data"):
             caps[key] += fans
         caps["capability"] += (" Dashed lines mark what a level means: the reporting thresholds (1e25, 1e26 FLOP), "
-                               "the frontier at the start, the danger level above which the hazard applies, and "
-                               "where takeoff starts and capability is vastly superhuman in the median world.")
+                               "the frontier at the start, the danger level above which the hazard applies, "
+                               "where takeoff starts and capability is vastly superhuman in the median world, and "
+                               "(right, green) the capability at which METR's 50% time horizon reaches a work day, "
+                               "week, month and year at the median world's horizon parameters.")
         pts = lo["points_worlds"]
         sub = f" Drawn from the first {pts:,} of {n:,} worlds." if pts < n else ""
         caps["milestones"] += sub + " No world is left out: one that never reaches a milestone keeps the curve below 1."

@@ -389,41 +389,79 @@ def compact(ev: dict[str, Any]) -> dict[str, Any]:
             "anchors": ev["anchors"], "left_out": ev["left_out"]}
 
 
-def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
-    """Physical anchors on the capability axis (log10 effective training FLOP): the reporting
-    thresholds, the starting frontier, the danger level and the vastly-superhuman level (median
-    world), and METR time horizons where :mod:`recloop.mechanisms.horizon` provides them.
+def _absolute_danger(scenario, outcomes, start: float) -> float:
+    from recloop.scenario import scenario_specs
 
-    Hook for the horizon mapping: a function ``horizon.capability_anchors(scenario)`` returning
-    ``[(log10_effective_flop, label), ...]`` (e.g. ``(29.3, "METR 50% horizon: 1 work-week")``)
-    is drawn when the module defines it; nothing is drawn, and nothing fails, until then.
-    """
-    start = math.log10(_median_of(scenario, outcomes, "compute.initial_training_flop"))
-    out = [{"y": y, "label": lab, "kind": "threshold"} for y, lab in REPORTING_THRESHOLDS]
-    out.append({"y": start, "label": f"frontier at the start ({scenario.start_year:g})", "kind": "start"})
-    out.append({"y": start + _median_of(scenario, outcomes, "risk.danger_oom"),
-                "label": "danger level (hazard applies above it)", "kind": "danger"})
-    if outcomes is not None and "capability_at_takeoff_start" in outcomes:
-        c = np.asarray(outcomes["capability_at_takeoff_start"], dtype=np.float64)
-        col = outcomes.get("in:milestones.superhuman_oom")
-        so: Any = np.asarray(col, dtype=np.float64) if col is not None else None
-        if so is None or so.size != c.size:  # inputs not at hand for every world: the median world's
-            so = _median_of(scenario, outcomes, "milestones.superhuman_oom")
-        sup = c + so
-        sup = sup[np.isfinite(sup)]
-        if sup.size:
-            out.append({"y": start + float(np.median(sup)), "label": "vastly superhuman (median world)",
-                        "kind": "superhuman"})
-            out.append({"y": start + float(np.median(c[np.isfinite(c)])), "label": "takeoff starts (median world)",
-                        "kind": "takeoff"})
+    paths = {sp.path for sp in scenario_specs()}
+    if "risk.danger_flop" in paths:  # absolute (log10 effective FLOP, 2025 algorithms)
+        return math.log10(_median_of(scenario, outcomes, "risk.danger_flop"))
+    return start + _median_of(scenario, outcomes, "risk.danger_oom")  # relative to the start (older scenarios)
+
+
+_HORIZON_NAMES = {"work_day": "1 work day (8 h)", "work_week": "1 work week (40 h)",
+                  "work_month": "1 work month (167 h)", "work_year": "1 work year (2,000 h)"}
+
+
+def _horizon_anchors(scenario, outcomes) -> list[dict[str, Any]]:
+    """METR 50% time horizons at the median world's [horizon] parameters
+    (:func:`recloop.mechanisms.horizon.milestone_capabilities`); a module-level
+    ``capability_anchors(scenario)`` there, if defined, replaces them."""
     import importlib
 
-    try:  # added by the data snapshot work; optional
+    try:
         horizon: Any = importlib.import_module("recloop.mechanisms.horizon")
     except ImportError:
-        horizon = None
-    fn = getattr(horizon, "capability_anchors", None) if horizon is not None else None
+        return []
+    fn = getattr(horizon, "capability_anchors", None)
     if callable(fn):
-        for y, lab in fn(scenario):
-            out.append({"y": float(y), "label": str(lab), "kind": "horizon"})
-    return sorted(out, key=lambda a: a["y"])
+        return [{"y": float(y), "label": str(lab), "kind": "horizon"} for y, lab in fn(scenario)]
+    caps = getattr(horizon, "milestone_capabilities", None)
+    if not callable(caps):
+        return []
+    try:
+        p = {k: _median_of(scenario, outcomes, k)
+             for k in ("horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio")}
+    except (AttributeError, ValueError, KeyError):  # a scenario without a [horizon] block
+        return []
+    return [{"y": float(e), "label": f"METR 50% horizon: {_HORIZON_NAMES.get(name, name)} (median world)",
+             "kind": "horizon"} for name, e in caps(p, 50).items()]
+
+
+def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None, *,
+                       start: float | np.ndarray | None = None) -> list[dict[str, Any]]:
+    """Physical anchors on the capability axis (log10 effective training FLOP at 2025
+    algorithms): the reporting thresholds, the starting frontier, the danger level, where takeoff
+    starts and where capability is vastly superhuman (median world), and METR's 50% time
+    horizons (work day, week, month, year) from :mod:`recloop.mechanisms.horizon`.
+
+    ``start`` is each world's (or the median world's) capability at the start (the capability
+    fan's first column); by default log10 of ``compute.initial_training_flop``. Takeoff and
+    superhuman levels are per world (``capability_at_takeoff_start`` is OOM above the world's own
+    start) and then the median.
+    """
+    if start is None:
+        start = math.log10(_median_of(scenario, outcomes, "compute.initial_training_flop"))
+    st = np.asarray(start, dtype=np.float64).reshape(-1)
+    s0 = float(np.median(st[np.isfinite(st)])) if np.isfinite(st).any() else float("nan")
+    out = [{"y": y, "label": lab, "kind": "threshold"} for y, lab in REPORTING_THRESHOLDS]
+    out.append({"y": s0, "label": f"frontier at the start ({scenario.start_year:g})", "kind": "start"})
+    out.append({"y": _absolute_danger(scenario, outcomes, s0), "label": "danger level (hazard applies above it)",
+                "kind": "danger"})
+    if outcomes is not None and "capability_at_takeoff_start" in outcomes:
+        c = np.asarray(outcomes["capability_at_takeoff_start"], dtype=np.float64)
+        k = st.size if st.size > 1 else c.size
+        c = c[:k]
+        base = st[:c.size] if st.size > 1 else s0
+        col = outcomes.get("in:milestones.superhuman_oom")
+        so: Any = np.asarray(col, dtype=np.float64)[:c.size] if col is not None else None
+        if so is None or so.size != c.size:  # inputs not at hand for every world: the median world's
+            so = _median_of(scenario, outcomes, "milestones.superhuman_oom")
+        take = base + c
+        sup = take + so
+        take, sup = take[np.isfinite(take)], sup[np.isfinite(sup)]
+        if sup.size:
+            out.append({"y": float(np.median(sup)), "label": "vastly superhuman (median world)", "kind": "superhuman"})
+        if take.size:
+            out.append({"y": float(np.median(take)), "label": "takeoff starts (median world)", "kind": "takeoff"})
+    out.extend(_horizon_anchors(scenario, outcomes))
+    return sorted((a for a in out if math.isfinite(a["y"])), key=lambda a: a["y"])
