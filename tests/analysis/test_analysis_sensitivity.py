@@ -84,8 +84,11 @@ def test_default_factors_are_the_uncertain_parameters_drawn_from_their_distribut
     b = {x.name: x for x in scenario_factors(sc, space="bounds")}
     assert b["software.returns"].log and b["software.returns"].bounds == (0.1, 10.0) and b["software.returns"].dist is None
     # a fixed assumption named explicitly has no distribution: it varies over its declared bounds
-    (fixed,) = scenario_factors(sc, ["verification.automation_boost"])
-    assert fixed.space == "declared bounds" and fixed.bounds == (0.0, 1.5)
+    from recloop.scenario import scenario_specs
+
+    spec = next(s for s in scenario_specs() if s.bounds is not None and s.path not in sc.uncertain_paths())
+    (fixed,) = scenario_factors(sc, [spec.path])
+    assert fixed.space == "declared bounds" and fixed.bounds == tuple(spec.bounds)
     with pytest.raises(RecloopInputError, match="--space"):
         scenario_factors(sc, space="box")
 
@@ -121,7 +124,7 @@ def test_distribution_design_follows_the_scenario_distributions_and_copula():
 def test_censored_runs_are_counted():
     sc, po = load_scenario("baseline"), load_policy("none")
     res = scenario_sensitivity(sc, po, "t_superhuman", method="morris", samples=3, seed=0, years=3,
-                               params=["software.returns", "automation.midpoint_code_oom"])
+                               params=["software.returns", "software.initial_rate_oom_per_year"])
     assert res.evaluations == 3 * 3
     assert res.info["censored_runs"] == round(res.info["censored"] * res.evaluations)
     assert res.info["censored_runs"] > 0 and res.info["space"] == "distributions"

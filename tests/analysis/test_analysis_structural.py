@@ -24,7 +24,7 @@ def base():
 def test_default_choices_are_the_fixed_assumptions_structural_choices_and_switches(base):
     sc, po = base
     ch = {c.path: c for c in st.structural_choices(sc, po)}
-    assert {"generations.step_oom", "verification.automation_boost"} <= set(ch)
+    assert {p for p in st.STRUCTURAL if p not in sc.uncertain_paths()} <= set(ch)
     assert ch["verification.release_requires_verification"].settings == (False, True)
     assert not any(p in ch for p in sc.uncertain_paths())  # sampled parameters are PRIM's and Sobol's already
     assert not any(p.startswith("market.") for p in ch)  # one developer: no market rules
@@ -67,11 +67,13 @@ def test_assumption_flips_names_the_setting_where_a_constructed_verdict_changes(
 
 def test_sweep_directions_on_common_worlds(base):
     sc, po = base
+    # automation_boost is sampled in the baseline: the sweep pins it at 0 (the essay's reading) and at 0.75
     choices = [st.Choice("verification.release_requires_verification", "policy", False, (False, True)),
-               st.Choice("verification.automation_boost", "scenario", 0.0, (0.0, 0.75)),
+               *st.parse_choices(["verification.automation_boost=0,0.75"], sc, po),
                st.Choice("risk.max_multiplier", "scenario", 10.0, (10.0, 1000.0))]
     res = st.structural_sweep(sc, po, choices, st.outcome_metric("unverified_takeoff", years=30.0), samples=300, seed=2)
-    by = {r["path"]: {s["setting"]: s for s in r["settings"]} for r in res.rows}
+    by = {r["path"]: {s["setting"]: s for s in r["settings"] if not (s["base"] and r["path"] == choices[1].path)}
+          for r in res.rows}
     gate = by["verification.release_requires_verification"]
     assert gate[True]["value"] == 0.0  # a release gate: no unverified deployment reaches superhuman
     assert gate[True]["beyond_mc_error"] and gate[True]["delta_high"] < 0
@@ -80,7 +82,7 @@ def test_sweep_directions_on_common_worlds(base):
     assert cap["delta"] == 0.0 and cap["delta_low"] == 0.0 and cap["delta_high"] == 0.0 and not cap["beyond_mc_error"]
     boost = by["verification.automation_boost"]
     assert boost[0.75]["value"] <= boost[0.0]["value"]  # same worlds: more verification never adds takeoffs
-    assert boost[0.0]["value"] == res.base["value"] and res.runs == 300 * 4
+    assert res.runs == 300 * 5  # the base, one gate setting, two boost settings, one hazard cap
     assert res.rows[0]["swing"] >= res.rows[-1]["swing"]
 
 
@@ -111,12 +113,13 @@ def _cli(*args, tmp_path):
 
 def test_sensitivity_cli_varies_structural_choices_and_counts_censored_runs(tmp_path):
     out = _cli("sensitivity", "--outcome", "t_superhuman", "--method", "morris", "--samples", "2", "--years", "4",
-               "--params", "software.returns", "--vary", "verification.automation_boost=0,0.75", "--worlds", "60",
+               "--params", "software.returns", "--vary", "generations.step_oom=0.5,2", "--worlds", "60",
                "--json", tmp_path=tmp_path)
     assert out["info"]["space"] == "distributions" and out["info"]["censored_runs"] > 0
     (row,) = out["structural"]["rows"]
-    assert row["path"] == "verification.automation_boost" and [s["setting"] for s in row["settings"]] == [0.0, 0.75]
-    assert out["structural"]["runs"] == 120
+    assert row["path"] == "generations.step_oom" and [s["setting"] for s in row["settings"]] == [1.0, 0.5, 2.0]
+    assert row["settings"][0]["base"]  # the declared value first
+    assert out["structural"]["runs"] == 60 * 3  # the declared setting and the two others
     text = _cli("sensitivity", "--outcome", "t_superhuman", "--method", "morris", "--samples", "2", "--years", "4",
                 "--params", "software.returns", tmp_path=tmp_path)
     text = " ".join(text.split())  # rich wraps the title
