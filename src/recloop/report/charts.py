@@ -350,7 +350,7 @@ def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 _ANCHOR_COLORS = {"threshold": _GREY, "start": _GREY, "danger": _RED, "takeoff": _ORANGE, "superhuman": "#9467bd",
-                  "horizon": _GREEN}
+                  "horizon": "#17becf"}
 
 
 def _add_anchors(fig: dict[str, Any], anchors: list[dict[str, Any]], v: dict[str, Any]) -> None:
@@ -477,7 +477,7 @@ def captions(v: dict[str, Any]) -> dict[str, str]:
         caps["capability"] += (" Dashed lines mark what a level means: the reporting thresholds (1e25, 1e26 FLOP), "
                                "the frontier at the start, the danger level above which the hazard applies, "
                                "where takeoff starts and capability is vastly superhuman in the median world, and "
-                               "(right, green) the capability at which METR's 50% time horizon reaches a work day, "
+                               "(right, teal) the capability at which METR's 50% time horizon reaches a work day, "
                                "week, month and year at the median world's horizon parameters.")
         pts = lo["points_worlds"]
         sub = f" Drawn from the first {pts:,} of {n:,} worlds." if pts < n else ""

@@ -423,7 +423,7 @@ def _horizon_anchors(scenario, outcomes) -> list[dict[str, Any]]:
              for k in ("horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio")}
     except (AttributeError, ValueError, KeyError):  # a scenario without a [horizon] block
         return []
-    return [{"y": float(e), "label": f"METR 50% horizon: {_HORIZON_NAMES.get(name, name)} (median world)",
+    return [{"y": float(e), "label": f"METR 50% horizon: {_HORIZON_NAMES.get(name, name)}",
              "kind": "horizon"} for name, e in caps(p, 50).items()]
 
 
