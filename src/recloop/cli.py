@@ -16,7 +16,7 @@ app = typer.Typer(
     name="recloop",
     help="Model the AI recursion loop: takeoff, verified alignment, and development halts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # `recloop --install-completion` for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
 )
 
@@ -34,8 +34,16 @@ def fail(problems: list[str] | str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+_registered = False
+
+
 def _register_all() -> None:
-    from recloop import commands
+    """Add every front end's commands to ``app`` (once: tests and ``main`` may call it again)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from recloop import commands, export
     from recloop.analysis import cli as analysis_cli
     from recloop.claims import cli as claims_cli
     from recloop.data import cli as data_cli
@@ -46,18 +54,43 @@ def _register_all() -> None:
 
     from recloop.governance import cli as governance_cli
 
-    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli, data_cli):
+    for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
+                   data_cli):
         module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:  # typer >= 0.2x parses with its own copy of click
+        from typer._click import exceptions as cx
+    except ImportError:  # pragma: no cover
+        from click import exceptions as cx
+    no_args = getattr(cx, "NoArgsIsHelpError", ())
+
     _register_all()
     try:
-        app(args=argv, standalone_mode=True)
+        rv = app(args=argv, prog_name="recloop", standalone_mode=False)  # `python -m recloop` reads as `recloop`
+        if isinstance(rv, int) and rv:  # pragma: no cover - commands exit through typer.Exit
+            sys.exit(rv)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C outside a run (a run says how to resume)
+        typer.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except no_args as err:  # `recloop` alone: the help
+        err.show()
+        sys.exit(err.exit_code)
+    except cx.ClickException as err:  # a bad argument or option: one line, as for bad input
+        cmd = f" {err.ctx.command_path}" if getattr(err, "ctx", None) is not None else ""
+        typer.echo(f"error: {err.format_message()} (see `{cmd.strip() or 'recloop'} --help`)", err=True)
+        sys.exit(err.exit_code)
     except RecloopInputError as err:
         for line in err.problems:
             typer.echo(f"error: {line}", err=True)
         sys.exit(2)
+    except OSError as err:  # the file system, in one line (a command that did not say it better)
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        typer.echo(f"error: cannot read or write{where} ({err.strerror or err})", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

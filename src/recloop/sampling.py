@@ -16,18 +16,20 @@ import zlib
 from typing import Literal
 
 import numpy as np
-from scipy import special
-from scipy.stats import qmc
 
 from recloop.params import RecloopInputError
 from recloop.scenario import Scenario, scenario_specs
 
-__all__ = ["normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES"]
+__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES"]
 
 MAX_SAMPLES = 100_000_000
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
+
+
+#: The largest seed: seeds are stored as signed 64-bit integers (Parquet, DuckDB, run.json).
+MAX_SEED = 2**63 - 1
 
 
 def normalize_seed(seed: int | None) -> int:
@@ -36,9 +38,10 @@ def normalize_seed(seed: int | None) -> int:
         return 0
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise RecloopInputError([f"seed: must be an integer, got {seed!r}"])
-    if seed < 0:
-        raise RecloopInputError([f"seed: must be >= 0, got {seed}"])
-    return int(seed) & 0x7FFF_FFFF_FFFF_FFFF
+    if not 0 <= seed <= MAX_SEED:
+        # refused, not reduced: a seed stored modulo 2**63 would not be the seed the user gave
+        raise RecloopInputError([f"seed: must be an integer in [0, 2**63 - 1], got {seed}"])
+    return int(seed)
 
 
 def stream_id(name: str) -> int:
@@ -46,10 +49,10 @@ def stream_id(name: str) -> int:
     return zlib.crc32(name.encode())
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
+def _mix(z: np.ndarray | np.uint64) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * _M1
     z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+    return np.asarray(z ^ (z >> np.uint64(31)))
 
 
 def uniform(seed: int, index: np.ndarray, stream: int, counter: np.ndarray | int = 0) -> np.ndarray:
@@ -70,6 +73,8 @@ def _qmc_uniforms(method: str, seed: int, index: np.ndarray, dims: int) -> np.nd
     first index and draws only its own points. A Latin hypercube is a design of all the rows up
     to the largest index: its rows depend on that size as well.
     """
+    from scipy.stats import qmc  # here, not at import: scipy.stats costs every CLI call ~0.6 s
+
     n = int(index.max()) + 1
     if method == "sobol":
         import warnings
@@ -133,6 +138,8 @@ def draw_parameters(
             chol = np.linalg.cholesky(corr)
         except np.linalg.LinAlgError:
             raise RecloopInputError(["scenario.correlations: the correlation matrix is not positive definite"]) from None
+        from scipy import special
+
         z = special.ndtri(u) @ chol.T
         u = special.ndtr(z)
         u = np.clip(u, 1e-15, 1 - 1e-15)
