@@ -443,7 +443,7 @@ def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None, 
         start = math.log10(_median_of(scenario, outcomes, "compute.initial_training_flop"))
     st = np.asarray(start, dtype=np.float64).reshape(-1)
     s0 = float(np.median(st[np.isfinite(st)])) if np.isfinite(st).any() else float("nan")
-    out = [{"y": y, "label": lab, "kind": "threshold"} for y, lab in REPORTING_THRESHOLDS]
+    out: list[dict[str, Any]] = [{"y": y, "label": lab, "kind": "threshold"} for y, lab in REPORTING_THRESHOLDS]
     out.append({"y": s0, "label": f"frontier at the start ({scenario.start_year:g})", "kind": "start"})
     out.append({"y": _absolute_danger(scenario, outcomes, s0), "label": "danger level (hazard applies above it)",
                 "kind": "danger"})
@@ -464,4 +464,4 @@ def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None, 
         if take.size:
             out.append({"y": float(np.median(take)), "label": "takeoff starts (median world)", "kind": "takeoff"})
     out.extend(_horizon_anchors(scenario, outcomes))
-    return sorted((a for a in out if math.isfinite(a["y"])), key=lambda a: a["y"])
+    return sorted((a for a in out if math.isfinite(float(a["y"]))), key=lambda a: float(a["y"]))
