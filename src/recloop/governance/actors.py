@@ -117,6 +117,8 @@ class MultiActor:
             "a:want_kind": np.ones(self.ns * A, np.int8), "a:want_years": np.zeros(self.ns * A),
             "a:mon_next": np.full(self.ns * A, policy.monitoring.period_years),
             "a:mon_count": np.zeros(self.ns * A),
+            # detection hazard accrued since the last check (evidence per unit time, issue 16.5)
+            "a:mon_haz": np.zeros(self.ns * A),
             # the pause an actor declared (covert) or was mandated (open breach) but does not hold
             "a:breach": np.zeros(self.ns * A, bool), "a:decl_kind": np.zeros(self.ns * A, np.int8),
             "a:decl_start": np.zeros(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
@@ -251,9 +253,11 @@ class MultiActor:
             # a member weighs the share-years kept by building on against the expected sanction
             cand = take & (s == COMPLY)
             if cand.any():
-                T = tw.pause_years
-                p = monitoring.detection_per_period(st["a:covert"][i] * x_u[i], **self.mon)
-                expected = costs.expected_sanction(p, T / self.mon["period_years"], self.treaty.sanction_cost)
+                # the expected length of the pause in force (until verified: until verification
+                # catches up, at most stop.max_pause_years), and detection over that long
+                T = self._expected_pause(st, i, t, x_u, tw)
+                p = monitoring.detection_probability(st["a:covert"][i] * x_u[i], T, **self.mon)
+                expected = costs.expected_sanction(p, 1.0, self.treaty.sanction_cost)
                 growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
                 gain = costs.defection_gain(st["a:share"][i], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
@@ -280,6 +284,21 @@ class MultiActor:
         out = np.zeros(fire.size, bool)
         out[i[take]] = True
         return out
+
+    def _expected_pause(self, st, i, t, x_u, tw):
+        """Expected length of the halt ``tw`` calls for the rows ``i`` (years)."""
+        kind = 1 if tw.response == "pause_until_verified" else 2
+        if kind == 2:
+            return np.full(i.size, min(tw.pause_years, self.policy.stop.max_pause_years))
+        p = {k[2:]: v[i] for k, v in st.items() if k.startswith("p:")}
+        eff = np.power(10.0, np.log10(x_u[i] / st["x0"][i]) + st["s"][i])
+        safety = self.safety(st, self.policy.verification.safety_effort)[i]
+        V = verification.capacity(t[i], eff, 1.0, p, compute_share=self.policy.verification.compute_share,
+                                  safety_effort=safety)
+        cov = verification.coverage(V, st["cap"][i], p)
+        return monitoring.expected_pause_years(kind, tw.pause_years, coverage=cov, human_rate=p["verification.human_rate"],
+                                               safety_effort=safety, human_coverage_now=V,
+                                               max_pause_years=self.policy.stop.max_pause_years)
 
     def _windows_end(self, st, t, x_u):
         """Close the declared (covert) and mandated (breach) pause windows whose halt is over."""
@@ -315,16 +334,22 @@ class MultiActor:
         # declared or mandated pauses that are over: the covert defector runs everything again
         self._windows_end(st, t, x_u)
 
-        # monitoring: each period, a declared defector's covert clusters, or a member's open
-        # breach of a mandated pause, may be found (the regime's probability per period)
+        # monitoring: a declared defector's covert clusters, or a member's open breach of a
+        # mandated pause, accrue detection hazard while they run (x_u is the covert part for a
+        # hidden defector, all of it for an open breach); each check draws on what accrued
+        # since the last one, so the cadence does not change detection per year
+        watched = (st["a:declared"] | st["a:breach"]) & ~st["a:detected"]
+        if watched.any():
+            exposed = np.clip(t - st["a:decl_start"], 0.0, dt)
+            st["a:mon_haz"] = st["a:mon_haz"] + np.where(
+                watched, monitoring.detection_rate_per_year(x_u, **self.mon) * exposed, 0.0)
         due = t >= st["a:mon_next"] - 1e-9
         if due.any():
             hidden = due & st["a:declared"] & ~st["a:detected"]
             breach = due & st["a:breach"] & ~st["a:detected"]
             look = hidden | breach
             if look.any():
-                # x_u is the covert part for a hidden defector, all of it for an open breach
-                p = monitoring.detection_per_period(x_u, **self.mon)
+                p = -np.expm1(-st["a:mon_haz"])
                 u = uniform(seed, st["idx"], stream_id("monitoring"), st["a:mon_count"].astype(np.uint64))
                 found = look & (u < p)
                 if found.any():
@@ -334,8 +359,10 @@ class MultiActor:
                     if self.treaty is not None:
                         st["a:supply"] = np.where(found, 1.0 - self.treaty.sanction_supply_cut, st["a:supply"])
                         O["a:sanction_cost"][rows[found]] += self.treaty.sanction_cost
+            st["a:mon_haz"] = np.where(due, 0.0, st["a:mon_haz"])
             st["a:mon_count"] = np.where(due, st["a:mon_count"] + 1, st["a:mon_count"])
-            st["a:mon_next"] = np.where(due, st["a:mon_next"] + self.mon["period_years"], st["a:mon_next"])
+            st["a:mon_next"] = np.where(due, np.maximum(st["a:mon_next"] + self.mon["period_years"], t + 1e-9),
+                                        st["a:mon_next"])
 
     def review(self, st, O, t, horizon):
         """Settle the cross-actor quantities of every world whose actors have all reached its
