@@ -185,6 +185,29 @@ def test_defection_weighs_the_expected_pause_of_the_response_in_force():
                                         human_rate=0.5, safety_effort=2.0, human_coverage_now=np.array([1.0, 1.0, 1.0, 1.0]),
                                         max_pause_years=5.0)
     assert np.allclose(T, [0.5, 1.0, 0.0, 5.0])
+    # the compute part of verification grows with effective compute: 10x short at 1 OOM/yr is a year
+    T = monitoring.expected_pause_years(1, 0.5, coverage=0.1, human_rate=0.0, safety_effort=1.0, human_coverage_now=0.0,
+                                        machine_coverage_now=1.0, machine_growth_oom_per_year=1.0, max_pause_years=5.0)
+    assert float(T) == pytest.approx(1.0, abs=1e-9)
+    # in the engine: a member weighs the pause until verified, not its (unused) pause_years
+    import sys
+
+    sys.path.insert(0, __file__.rsplit("/", 1)[0])
+    from test_gov_engine import PAUSE, _treaty_world
+
+    from recloop.engine import simulate
+    from recloop.governance.monitoring import regime
+    from recloop.policy import Policy
+
+    w = _treaty_world()
+    out = []
+    for years in (0.01, 5.0):
+        tw = PAUSE.model_copy(update={"response": "pause_until_verified", "pause_years": years})
+        pol = Policy(tripwires=[tw], monitoring=regime("none"),
+                     treaty={"members": ["US", "EU"], "sanction_cost": 0.5, "sanction_supply_cut": 0.5})
+        out.append(simulate(w, pol, samples=30, seed=4, years=3).outcomes["defections"])
+    assert out[0].mean() > 0  # the 0.01-year pause_years alone would leave no gain to defect for
+    assert np.array_equal(out[0], out[1])
 
 
 # ---------------------------------------------------------------- regimes and the game

@@ -255,10 +255,10 @@ class MultiActor:
             if cand.any():
                 # the expected length of the pause in force (until verified: until verification
                 # catches up, at most stop.max_pause_years), and detection over that long
-                T = self._expected_pause(st, i, t, x_u, tw)
+                growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
+                T = self._expected_pause(st, i, t, x_u, tw, growth)
                 p = monitoring.detection_probability(st["a:covert"][i] * x_u[i], T, **self.mon)
                 expected = costs.expected_sanction(p, 1.0, self.treaty.sanction_cost)
-                growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
                 gain = costs.defection_gain(st["a:share"][i], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
                 declare = declare | defect
@@ -285,8 +285,10 @@ class MultiActor:
         out[i[take]] = True
         return out
 
-    def _expected_pause(self, st, i, t, x_u, tw):
-        """Expected length of the halt ``tw`` calls for the rows ``i`` (years)."""
+    def _expected_pause(self, st, i, t, x_u, tw, growth):
+        """Expected length of the halt ``tw`` calls for the rows ``i`` (years): a fixed pause's
+        length, or the time verification needs to cover what is being built (the engine's end
+        test), its compute part growing at ``growth`` OOM/yr."""
         kind = 1 if tw.response == "pause_until_verified" else 2
         if kind == 2:
             return np.full(i.size, min(tw.pause_years, self.policy.stop.max_pause_years))
@@ -295,9 +297,13 @@ class MultiActor:
         safety = self.safety(st, self.policy.verification.safety_effort)[i]
         V = verification.capacity(t[i], eff, 1.0, p, compute_share=self.policy.verification.compute_share,
                                   safety_effort=safety)
-        cov = verification.coverage(V, st["cap"][i], p)
+        human = p["verification.human_coverage_at_start"] + p["verification.human_rate"] * safety * t[i]
+        target = np.where(st["building"][i], np.maximum(st["build_cap"][i], st["cap"][i]), st["cap"][i])
+        cov = verification.coverage(V, target, p)
         return monitoring.expected_pause_years(kind, tw.pause_years, coverage=cov, human_rate=p["verification.human_rate"],
-                                               safety_effort=safety, human_coverage_now=V,
+                                               safety_effort=safety, human_coverage_now=human,
+                                               machine_coverage_now=np.maximum(V - human, 0.0),
+                                               machine_growth_oom_per_year=growth,
                                                max_pause_years=self.policy.stop.max_pause_years)
 
     def _windows_end(self, st, t, x_u):

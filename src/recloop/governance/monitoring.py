@@ -108,17 +108,34 @@ def detection_per_period(cluster_flops, *, period_years, **levers):
 
 
 def expected_pause_years(kind, pause_years, *, coverage, human_rate, safety_effort, human_coverage_now,
-                         max_pause_years):
+                         max_pause_years, machine_coverage_now=0.0, machine_growth_oom_per_year=0.0):
     """Expected length of the pause in force: ``pause_years`` for a fixed pause (kind 2); for a
-    pause until verified (kind 1) the time the human part of verification capacity, growing at
-    ``human_rate x safety_effort`` a year while capability stands still, needs to close the gap
-    ``V_req - V = V (1/coverage - 1)``; never beyond ``max_pause_years``.
+    pause until verified (kind 1) the time T at which verification capacity reaches what the
+    frozen capability requires, V_req = V / coverage, with the human part growing linearly
+    (``human_rate x safety_effort`` a year) and the compute part growing with the actor's
+    effective compute (``machine_growth_oom_per_year``; chips still accrue during a pause):
 
-    ``coverage`` = V / V_req now; ``human_coverage_now`` is V (the capacity, same units)."""
+        V_h + human_rate s T + V_m 10^(g T) = V_req,      V = V_h + V_m  (V_h: ``human_coverage_now``)
+
+    solved by bisection; never beyond ``max_pause_years``. With ``V_m = 0`` it is the closed form
+    ``(V_req - V) / (human_rate s)``."""
     cov = np.maximum(np.asarray(coverage, dtype=float), 1e-12)
-    v = np.asarray(human_coverage_now, dtype=float)
-    growth = np.maximum(np.asarray(human_rate, dtype=float) * np.asarray(safety_effort, dtype=float), 1e-12)
-    until = np.where(cov >= 1.0, 0.0, v * (1.0 / cov - 1.0) / growth)
+    vh = np.asarray(human_coverage_now, dtype=float)
+    vm = np.asarray(machine_coverage_now, dtype=float) + 0.0 * vh
+    need = (vh + vm) / cov
+    slope = np.maximum(np.asarray(human_rate, dtype=float) * np.asarray(safety_effort, dtype=float), 0.0) + 0.0 * vh
+    g = np.maximum(np.asarray(machine_growth_oom_per_year, dtype=float), 0.0) + 0.0 * vh
+
+    def short(T):  # capacity still short of the requirement after T years
+        return vh + slope * T + vm * np.power(10.0, np.minimum(g * T, 300.0)) < need
+
+    lo, hi = np.zeros_like(vh), np.full_like(vh, float(max_pause_years))
+    reach = ~short(hi)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        s = short(mid)
+        lo, hi = np.where(s, mid, lo), np.where(s, hi, mid)
+    until = np.where(cov >= 1.0, 0.0, np.where(reach, hi, float(max_pause_years)))
     fixed = np.broadcast_to(np.asarray(pause_years, dtype=float), until.shape)
     return np.minimum(np.where(np.asarray(kind) == 1, until, fixed), max_pause_years)
 
