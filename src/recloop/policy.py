@@ -195,7 +195,7 @@ class VerificationRegime(Block):
         True, unit="bool", doc="Satellite imagery of declared data-centre capacity and fabs (national technical means).",
         source="AI Futures Project covert-compute model (satellite evidence)")
     sme_inventory: bool = param(
-        True, unit="bool", doc="Inventories of lithography scanners and other SME (supplier servicing records).",
+        False, unit="bool", doc="Inventories of lithography scanners and other SME reported and audited (supplier servicing records).",
         source="AI Futures Project covert-compute model (SME-inventory evidence)")
     leaks: bool = param(
         True, unit="bool", doc="Human intelligence: leaks, whistle-blowers and defectors from the covert workforce.",

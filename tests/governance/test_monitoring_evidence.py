@@ -138,7 +138,7 @@ def test_covert_stocks_follow_their_lead_times_and_the_binding_limit():
     t = np.array([0.0, 0.5, 2.0, 6.0])
     div, fab = covert.covert_chips_h100e(t, p)
     assert np.all(div == 1e5) and np.allclose(fab, [0, 0, 0, 2e5])
-    dgw, cgw = covert.covert_power_gw(t, p)
+    _, cgw = covert.covert_power_gw(t, p)
     assert np.allclose(cgw, [0, 0, 1.0, 5.0])
     f = covert.covert_usable_flops(t, p)
     # at the start power binds: 0.085 GW / 1,700 W = 5e4 powered H100e of the 1e5 diverted

@@ -36,8 +36,16 @@ import numpy as np
 
 from recloop.params import Block, param
 
-__all__ = ["CovertProject", "covert_chips_h100e", "covert_power_gw", "covert_usable_flops", "covert_workforce",
-           "covert_stocks", "host_installed_flops", "SECONDS_PER_YEAR"]
+__all__ = [
+    "SECONDS_PER_YEAR",
+    "CovertProject",
+    "covert_chips_h100e",
+    "covert_power_gw",
+    "covert_stocks",
+    "covert_usable_flops",
+    "covert_workforce",
+    "host_installed_flops",
+]
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
 _AIF = "AI Futures Project covert-compute model (Joshuaclymer/dark_compute, CovertDatacenterParameters / parameter docs)"

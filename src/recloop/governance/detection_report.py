@@ -17,7 +17,7 @@ import numpy as np
 
 from recloop.governance import covert, evidence, regimes
 
-__all__ = ["actor_projects", "monitoring_report", "format_report", "monitoring_figure"]
+__all__ = ["actor_projects", "format_report", "monitoring_figure", "monitoring_report"]
 
 
 def _med(x):
@@ -42,7 +42,7 @@ def actor_projects(scenario) -> dict[str, covert.CovertProject]:
 
 def _dist(run: evidence.EvidenceRun, key: str) -> dict:
     q10, q50, q90 = run.quantiles(key)
-    fin = lambda v: None if not np.isfinite(v) else round(v, 4)  # noqa: E731
+    fin = lambda v: None if not np.isfinite(v) else round(v, 4)
     return {"p_by_horizon": run.p_detected(key), "p_within_1y": run.p_detected(key, by=1.0),
             "p10_years": fin(q10), "median_years": fin(q50), "p90_years": fin(q90)}
 

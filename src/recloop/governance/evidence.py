@@ -52,9 +52,21 @@ from scipy import special, stats
 from recloop.governance import covert
 from recloop.params import Block, RecloopInputError, param
 
-__all__ = ["Evidence", "CHANNELS", "ACCOUNTING", "Grants", "sigma_from_median_error", "first_passage_cdf",
-           "false_alarm_cdf", "first_passage_median", "leak_mean_years", "leak_constants", "information_rates",
-           "simulate_evidence", "EvidenceRun"]
+__all__ = [
+    "ACCOUNTING",
+    "CHANNELS",
+    "Evidence",
+    "EvidenceRun",
+    "Grants",
+    "false_alarm_cdf",
+    "first_passage_cdf",
+    "first_passage_median",
+    "information_rates",
+    "leak_constants",
+    "leak_mean_years",
+    "sigma_from_median_error",
+    "simulate_evidence",
+]
 
 _AIF = "AI Futures Project covert-compute model, parameter documentation (Joshuaclymer/ai_futures_model)"
 _MAD = 0.6744897501960817  # median |Z| of a standard normal

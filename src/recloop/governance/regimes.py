@@ -30,8 +30,17 @@ from recloop.governance import covert, evidence
 from recloop.governance.monitoring import REPORTING_THRESHOLDS
 from recloop.params import RecloopInputError
 
-__all__ = ["PRESETS", "preset_policy", "grants", "detection_runs", "annual_detection", "equivalent_rate_per_year",
-           "pause_equilibrium", "stop_after_detection", "reporting_crossings"]
+__all__ = [
+    "PRESETS",
+    "annual_detection",
+    "detection_runs",
+    "equivalent_rate_per_year",
+    "grants",
+    "pause_equilibrium",
+    "preset_policy",
+    "reporting_crossings",
+    "stop_after_detection",
+]
 
 _COST = "assumption (no published cost of verification regimes)"
 
