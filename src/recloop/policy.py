@@ -243,6 +243,10 @@ class Treaty(BaseModel):
     sanction_cost: float = Field(
         default=0.1, ge=0, le=100,
         description="Cost of a sanction to the defector, in market-share-years (fines, lost access to markets).")
+    stop_on_detection: bool = Field(
+        default=False,
+        description="A detected covert cluster or open breach is stopped through the policy's stop protocol "
+                    "(stop.latency_days later, with stop.reliability) and held for the pause it broke.")
     source: str = ""
 
 

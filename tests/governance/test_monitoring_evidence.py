@@ -272,3 +272,31 @@ def test_monitoring_command_prints_per_channel_and_combined(tmp_path):
     assert (tmp_path / "monitoring.png").stat().st_size > 0
     bad = CliRunner().invoke(app, ["monitoring", "--samples", "0"])
     assert bad.exit_code != 0
+
+
+def test_a_detected_covert_cluster_is_stopped_through_the_stop_protocol():
+    import sys
+
+    sys.path.insert(0, __file__.rsplit("/", 1)[0])
+    from test_gov_engine import PAUSE, _scenario
+
+    from recloop.engine import simulate
+    from recloop.policy import Policy
+
+    s = _scenario([{"name": "c", "jurisdiction": "US", "strategy": "covert", "covert_share": 1.0},
+                   {"name": "r", "jurisdiction": "US", "strategy": "unilateral_pause"}], quiet=True, jurisdictions=["US"])
+    mon = {"registered_share": 1.0, "telemetry_tpr": 1.0, "accounting_rate_per_year": 0.0, "base_rate_per_year": 0.0,
+           "period_years": 0.25}
+
+    def run(stop_on, reliability):
+        pol = Policy(tripwires=[PAUSE], monitoring=mon, stop={"reliability": reliability, "latency_days": 30.0},
+                     treaty={"members": ["US"], "sanction_cost": 0.1, "sanction_supply_cut": 0.0, "stop_on_detection": stop_on})
+        return simulate(s, pol, samples=20, seed=3, years=4).outcomes
+
+    free, stopped, broken = run(False, 1.0), run(True, 1.0), run(True, 0.0)
+    assert free["actor_detected_c"].all() and stopped["actor_detected_c"].all()
+    assert np.all(free["actor_years_paused_c"] == 0)
+    # found at the first check (0.5 yr), stopped 30 days later, held for the rest of the 3-year pause
+    assert np.allclose(stopped["actor_years_paused_c"], 3.25 - 0.5 - 30 / 365.25, atol=0.1)
+    # an unreliable stop protocol: the halt fails and is counted
+    assert np.all(broken["actor_years_paused_c"] == 0) and np.all(broken["failed_halts"] >= 1)

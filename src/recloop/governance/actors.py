@@ -365,10 +365,28 @@ class MultiActor:
                     if self.treaty is not None:
                         st["a:supply"] = np.where(found, 1.0 - self.treaty.sanction_supply_cut, st["a:supply"])
                         O["a:sanction_cost"][rows[found]] += self.treaty.sanction_cost
+                        if self.treaty.stop_on_detection:
+                            self._stop_detected(st, O, found, t, seed)
             st["a:mon_haz"] = np.where(due, 0.0, st["a:mon_haz"])
             st["a:mon_count"] = np.where(due, st["a:mon_count"] + 1, st["a:mon_count"])
             st["a:mon_next"] = np.where(due, np.maximum(st["a:mon_next"] + self.mon["period_years"], t + 1e-9),
                                         st["a:mon_next"])
+
+    def _stop_detected(self, st, O, found, t, seed):
+        """The stop protocol on a detected covert cluster or open breach: the pause it broke
+        reaches the chips ``stop.latency_days`` later, with ``stop.reliability`` (a failure is a
+        failed halt); a fixed pause is held for what remains of it."""
+        lev = self.policy.stop
+        enf = found & ~np.isfinite(st["pending_t"]) & ~st["paused"]
+        if not enf.any():
+            return
+        u = uniform(seed, st["idx"], stream_id("stop:detected"))
+        works = enf & (u < lev.reliability)
+        O["failed_halts"][st["row"][enf & ~works]] += 1
+        st["pending_t"] = np.where(works, t + lev.latency_days / _DAYS, st["pending_t"])
+        st["pending_resp"] = np.where(works, st["a:decl_kind"], st["pending_resp"]).astype(st["pending_resp"].dtype)
+        rest = np.where(np.isfinite(st["a:decl_end"]), np.maximum(st["a:decl_end"] - t, 0.0), 0.0)
+        st["pending_years"] = np.where(works, rest, st["pending_years"])
 
     def review(self, st, O, t, horizon):
         """Settle the cross-actor quantities of every world whose actors have all reached its
