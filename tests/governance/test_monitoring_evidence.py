@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recloop.governance import covert, evidence, monitoring, regimes
 from recloop.governance.evidence import Evidence, Grants, simulate_evidence
@@ -300,3 +302,15 @@ def test_a_detected_covert_cluster_is_stopped_through_the_stop_protocol():
     assert np.allclose(stopped["actor_years_paused_c"], 3.25 - 0.5 - 30 / 365.25, atol=0.1)
     # an unreliable stop protocol: the halt fails and is counted
     assert np.all(broken["actor_years_paused_c"] == 0) and np.all(broken["failed_halts"] >= 1)
+
+
+
+@settings(max_examples=60, deadline=None)
+@given(tau=st.floats(0.01, 200.0), d=st.floats(0.05, 8.0), dd=st.floats(0.01, 2.0))
+def test_first_passage_laws_are_monotone_and_bounded(tau, d, dd):
+    # more evidence, sooner; a higher threshold, later; false accusations never above exp(-D)
+    assert evidence.first_passage_cdf(tau * 1.5, d) >= evidence.first_passage_cdf(tau, d) - 1e-12
+    assert evidence.first_passage_cdf(tau, d + dd) <= evidence.first_passage_cdf(tau, d) + 1e-12
+    fa = float(evidence.false_alarm_cdf(tau, d))
+    assert 0.0 <= fa <= np.exp(-d) + 1e-12
+    assert fa <= float(evidence.first_passage_cdf(tau, d)) + 1e-12

@@ -23,7 +23,7 @@ Over an exposure of ``y`` years the probability of being found is ``1 - exp(-h y
 (:func:`detection_probability`); the engine accumulates ``h dt`` over its own steps and draws at
 each check. The evidence model behind these rates (channels as likelihood ratios against prior
 odds, false accusations counted) is :mod:`recloop.governance.evidence`;
-:func:`recloop.governance.regimes.engine_rates` turns it into rates for the engine.
+:func:`recloop.governance.regimes.equivalent_rate_per_year` turns a run of it into a rate for the engine.
 
 Defection from a pause weighs the expected sanction over the expected length of the pause in
 force (:func:`expected_pause_years`): ``pause_years`` for a fixed pause, the time verification
