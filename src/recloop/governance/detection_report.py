@@ -50,7 +50,10 @@ def _dist(run: evidence.EvidenceRun, key: str) -> dict:
 def monitoring_report(scenario, policy, *, samples: int = 2000, seed: int = 0, years: float = 10.0, ev=None) -> dict:
     """Detection per actor (per channel and combined), false accusations, covert compute at
     detection, covert capability reached, and the world's first detection."""
+    from recloop.games.halt import HaltGame, detection_for_pause
+
     ev = ev if ev is not None else evidence.Evidence()
+    game = HaltGame()
     g = regimes.grants(policy)
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 180]))
     out = {"scenario": scenario.name, "policy": policy.name, "samples": samples, "seed": seed, "years": years,
@@ -91,6 +94,11 @@ def monitoring_report(scenario, policy, *, samples: int = 2000, seed: int = 0, y
             "reportable_run_before_detection": float(np.mean(tr < t)) if np.isfinite(tr) else 0.0,
             "equivalent_rate_per_year": regimes.equivalent_rate_per_year(h1),
         }
+        # the halt game (default weights): is mutual pause an equilibrium at this detection?
+        q, f = h1.p_detected("combined", by=1.0), h0.p_detected("combined", by=1.0)
+        need = detection_for_pause(game, extra_cost=policy.verification_regime.cost_share, false_alarm=f)
+        out["actors"][name]["halt_game"] = {"detection_per_year": q, "false_accusation_per_year": f,
+                                            "detection_needed": need, "pause_is_equilibrium": bool(q >= need)}
         first = np.minimum(first, t)
         any_false |= np.isfinite(h0.times["combined"])
     fin = first[np.isfinite(first)]
@@ -125,6 +133,10 @@ def format_report(rep: dict) -> str:
         lines.append(f"{'':<16}covert FLOP/s at detection (median) {'-' if at is None else f'{at:.3g}'}; covert compute run "
                      f"before it stops 10^{a['covert_capability_log10_flop_median']:.2f} FLOP (median); reportable run "
                      f"before detection {a['reportable_run_before_detection']:.2f}")
+        hg = a["halt_game"]
+        lines.append(f"{'':<16}halt game (default weights): found {hg['detection_per_year']:.3f} a year against "
+                     f"{hg['detection_needed']:.3f} needed for mutual pause: "
+                     f"{'an equilibrium' if hg['pause_is_equilibrium'] else 'not an equilibrium'}")
     w = rep["world"]
     lines.append(f"world: P(some covert project found by the horizon) {w['p_any_detected_by_horizon']:.3f}, first detection median "
                  f"{_fmt_years(w['first_detection_median_years'])} yr; P(some false accusation) {w['p_any_false_accusation_by_horizon']:.3f}")
