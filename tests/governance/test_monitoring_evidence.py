@@ -314,3 +314,18 @@ def test_first_passage_laws_are_monotone_and_bounded(tau, d, dd):
     fa = float(evidence.false_alarm_cdf(tau, d))
     assert 0.0 <= fa <= np.exp(-d) + 1e-12
     assert fa <= float(evidence.first_passage_cdf(tau, d)) + 1e-12
+
+
+@pytest.mark.parametrize("noise", [False, True])
+def test_evidence_accrues_at_the_same_rate_whatever_the_check_cadence(noise):
+    # the log-LR accrued in a year does not depend on how often it is read (issue 16 item 5);
+    # only a threshold rule read more often crosses a little sooner (discrete monitoring)
+    n = 20_000
+    got = {}
+    for cadence in (0.05, 0.25, 1.0):
+        g = Grants(channels={c: 0.0 for c in evidence.CHANNELS}, check_years=cadence, registered_share=0.9)
+        r = simulate_evidence(PROJECT, g, years=1.0, samples=n, seed=12, noise=noise)
+        got[cadence] = r.mean_log_lr
+    for cadence in (0.05, 1.0):
+        for c in ("chip_accounting", "telemetry", "combined"):
+            assert got[cadence][c] == pytest.approx(got[0.25][c], rel=0.02 if noise else 1e-6)

@@ -233,6 +233,8 @@ class EvidenceRun:
     covert: bool
     horizon: float
     distance: float
+    #: mean log-LR per channel at the horizon (the evidence accrued, whatever the cadence)
+    mean_log_lr: dict | None = None
 
     def p_detected(self, key="combined", by=None):
         by = self.horizon if by is None else by
@@ -247,13 +249,14 @@ class EvidenceRun:
 
 def simulate_evidence(project: covert.CovertProject, grants: Grants, ev: Evidence | None = None, *,
                       years: float = 10.0, samples: int = 4000, seed: int = 0, covert_present: bool = True,
-                      noise: bool = True, sub: int = 16) -> EvidenceRun:
+                      noise: bool = True, fine_years: float = 0.01) -> EvidenceRun:
     """Posterior paths of ``samples`` worlds, checked every ``grants.check_years``.
 
     ``covert_present``: worlds with the project (H1) or without it (H0, false alarms only);
     the analyst's hypothesis is the same project either way. ``noise=False`` follows the
     expected log-LR (drift only, leaks and telemetry at their expected rates): the deterministic
-    path whose time to threshold has a closed form.
+    path whose time to threshold has a closed form. Stocks are integrated on a grid of at most
+    ``fine_years`` (the same whatever the cadence).
     """
     ev = ev if ev is not None else Evidence()
     problems = []
@@ -268,6 +271,7 @@ def simulate_evidence(project: covert.CovertProject, grants: Grants, ev: Evidenc
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 18, int(covert_present)]))
     dt = grants.check_years
     K = int(np.floor(years / dt + 1e-9))
+    sub = max(2, int(np.ceil(dt / fine_years - 1e-9)))
     checks = dt * np.arange(1, K + 1)
     fine = np.linspace(0.0, K * dt, K * sub + 1)
     thr = np.log(grants.threshold_probability / (1.0 - grants.threshold_probability))
@@ -362,4 +366,7 @@ def simulate_evidence(project: covert.CovertProject, grants: Grants, ev: Evidenc
         hit = (total >= thr) & ~np.isfinite(times["combined"])
         times["combined"][hit] = t1
     times = {c: v for c, v in times.items() if c in ch or c == "combined"}
-    return EvidenceRun(times=times, check_times=checks, covert=covert_present, horizon=K * dt, distance=float(distance))
+    mean = {c: float(np.mean(L[c])) for c in CHANNELS if c in ch}
+    mean["combined"] = float(sum(mean.values()))
+    return EvidenceRun(times=times, check_times=checks, covert=covert_present, horizon=K * dt, distance=float(distance),
+                       mean_log_lr=mean)
