@@ -149,6 +149,10 @@ def test_covert_stocks_follow_their_lead_times_and_the_binding_limit():
     assert f[-1] == pytest.approx(0.5 * p.flops_per_h100e * 3e5)
     # the engine passes its own installed compute for the stock diverted (plus the fab's 6e5 H100e)
     assert covert.covert_usable_flops(10.0, p, host_flops=2e21) == pytest.approx(0.5 * (0.1 * 2e21 + 6e5 * p.flops_per_h100e))
+    # and each row's covert share, per row (installed FLOP/s: the engine applies utilisation itself)
+    rows = covert.covert_installed_flops(np.array([10.0, 10.0]), p, host_flops=np.array([2e21, 2e21]),
+                                         divert_share=np.array([0.1, 0.2]))
+    assert np.allclose(rows, [0.1 * 2e21 + 6e5 * p.flops_per_h100e, 0.2 * 2e21 + 6e5 * p.flops_per_h100e])
 
 
 # ---------------------------------------------------------------- issue 16 item 5: cadence

@@ -19,9 +19,9 @@ engine's declared covert build-out). From that moment, t years since the start:
   and a fab's labour (the workforce-leak channel of :mod:`recloop.governance.evidence` reads it).
 
 Every function is a pure function of arrays with a leading sample axis (broadcasting against
-``t``). The engine's many-actor layer calls :func:`covert_usable_flops` with the years since the
-actor's covert build-out began and the actor's installed FLOP/s at that moment (see
-docs/governance.md, "Covert projects in the engine", for the exact call).
+``t``). The engine's many-actor layer calls :func:`covert_installed_flops` with the years since
+the actor's covert build-out began, the actor's installed FLOP/s at that moment and its covert
+share (see docs/governance.md, "Covert projects in the engine", for the exact call).
 
 Sources: the structure (diverted chips, covert fab and data centres with construction lead
 times, labour per MW) follows the AI Futures Project's covert-compute model
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from recloop.mechanisms.physical import SECONDS_PER_YEAR
 from recloop.params import Block, param
 
 __all__ = [
@@ -43,11 +44,9 @@ __all__ = [
     "covert_power_gw",
     "covert_stocks",
     "covert_usable_flops",
+    "covert_installed_flops",
     "covert_workforce",
-    "host_installed_flops",
 ]
-
-SECONDS_PER_YEAR = 365.25 * 86400.0
 _AIF = "AI Futures Project covert-compute model (Joshuaclymer/dark_compute, CovertDatacenterParameters / parameter docs)"
 
 
@@ -152,20 +151,28 @@ def covert_power_gw(t, p: CovertProject):
     return np.broadcast_to(_a(p.diverted_dc_gw), t.shape).copy(), built
 
 
-def covert_usable_flops(t, p: CovertProject, *, host_flops=None):
-    """Usable covert FLOP/s at ``t`` years since the project began: chips that exist and have
-    power, times utilisation.
+def covert_installed_flops(t, p: CovertProject, *, host_flops=None, divert_share=None):
+    """Installed covert FLOP/s at ``t`` years since the project began: the chips that exist and
+    have power, at peak (the engine's usable-compute units; it applies utilisation itself).
 
     ``host_flops`` (optional, FLOP/s, broadcasting against ``t``): the actor's installed compute
     when the project began; it replaces ``host_stock_h100e * flops_per_h100e`` as the stock the
-    diverted share is taken from (the engine passes its own per-row compute here).
+    diverted share is taken from. ``divert_share`` (optional, broadcasting) replaces
+    ``p.divert_share`` (the engine passes each row's ``covert_share``).
     """
-    div, fab = covert_chips_h100e(t, p)
-    if host_flops is not None:
-        div = p.divert_share * _a(host_flops) / p.flops_per_h100e * np.ones_like(fab)
+    t = np.maximum(_a(t), 0.0)
+    share = p.divert_share if divert_share is None else _a(divert_share)
+    host = p.host_stock_h100e if host_flops is None else _a(host_flops) / p.flops_per_h100e
+    div = share * host * np.ones_like(t)
+    fab = p.fab_h100e_per_year * np.maximum(t - p.fab_lead_years, 0.0)
     dgw, cgw = covert_power_gw(t, p)
     powered = (dgw + cgw) * 1e9 / p.watts_per_h100e
-    return p.utilization * p.flops_per_h100e * np.minimum(div + fab, powered)
+    return p.flops_per_h100e * np.minimum(div + fab, powered)
+
+
+def covert_usable_flops(t, p: CovertProject, *, host_flops=None, divert_share=None):
+    """Usable covert FLOP/s: :func:`covert_installed_flops` times the cluster's utilisation."""
+    return p.utilization * covert_installed_flops(t, p, host_flops=host_flops, divert_share=divert_share)
 
 
 def covert_workforce(t, p: CovertProject):
@@ -184,9 +191,3 @@ def covert_stocks(t, p: CovertProject) -> dict[str, np.ndarray]:
     dgw, cgw = covert_power_gw(t, p)
     return {"diverted_h100e": div, "fab_h100e": fab, "diverted_gw": dgw, "concealed_gw": cgw,
             "usable_flops": covert_usable_flops(t, p), "workforce": covert_workforce(t, p)}
-
-
-def host_installed_flops(initial_training_flop, training_duration_years, utilization, training_share):
-    """The installed FLOP/s implied by a scenario's frontier run (the stock a project diverts from):
-    training FLOP / (duration x utilisation x training share)."""
-    return _a(initial_training_flop) / (_a(training_duration_years) * SECONDS_PER_YEAR * _a(utilization) * _a(training_share))

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from recloop.governance import covert, evidence, regimes
+from recloop.mechanisms import physical
 
 __all__ = ["actor_projects", "format_report", "monitoring_figure", "monitoring_report"]
 
@@ -27,8 +28,8 @@ def _med(x):
 def actor_projects(scenario) -> dict[str, covert.CovertProject]:
     """The covert project each actor of ``scenario`` would run (one 'frontier' actor if none)."""
     c = scenario.compute
-    host = float(covert.host_installed_flops(_med(c.initial_training_flop), _med(c.training_duration_years),
-                                             _med(c.utilization), _med(c.training_share)))
+    host = float(physical.initial_compute({f"compute.{k}": _med(getattr(c, k)) for k in
+                                           ("initial_training_flop", "training_duration_years", "utilization", "training_share")}))
     base = covert.CovertProject()
     actors = [(a.name, a.compute_share, a.covert_share) for a in scenario.actors] or [("frontier", 1.0, 0.3)]
     out = {}
