@@ -333,3 +333,22 @@ def test_evidence_accrues_at_the_same_rate_whatever_the_check_cadence(noise):
     for cadence in (0.05, 1.0):
         for c in ("chip_accounting", "telemetry", "combined"):
             assert got[cadence][c] == pytest.approx(got[0.25][c], rel=0.02 if noise else 1e-6)
+
+
+def test_wide_assumptions_are_drawn_inside_their_stated_ranges_and_reproducible():
+    pairs = evidence.draw_wide(Evidence(), PROJECT, 40, seed=1)
+    for key, dist in evidence.WIDE.items():
+        block, name = key.split(".")
+        vals = np.array([getattr(e if block == "evidence" else p, name) for e, p in pairs])
+        lo, hi = dist.support()
+        assert np.all((vals >= lo - 1e-12) & (vals <= hi + 1e-12))
+        # stratified: one draw in each fortieth of the distribution
+        u = np.sort((np.log(vals) - np.log(lo)) / (np.log(hi) - np.log(lo)) if dist.dist == "loguniform"
+                    else (vals - lo) / (hi - lo))
+        assert np.all(np.floor(u * 40) == np.arange(40))
+    g = Grants(channels={c: 0.0 for c in evidence.CHANNELS}, check_years=0.25, registered_share=0.9)
+    a = evidence.simulate_wide(PROJECT, g, draws=10, years=3.0, samples=1000, seed=2)
+    b = evidence.simulate_wide(PROJECT, g, draws=10, years=3.0, samples=1000, seed=2)
+    assert a.times["combined"].size == 1000 and np.array_equal(a.times["combined"], b.times["combined"])
+    with pytest.raises(RecloopInputError, match="draws"):
+        evidence.simulate_wide(PROJECT, g, draws=0, samples=10)

@@ -48,9 +48,12 @@ def _dist(run: evidence.EvidenceRun, key: str) -> dict:
             "p10_years": fin(q10), "median_years": fin(q50), "p90_years": fin(q90)}
 
 
-def monitoring_report(scenario, policy, *, samples: int = 2000, seed: int = 0, years: float = 10.0, ev=None) -> dict:
+def monitoring_report(scenario, policy, *, samples: int = 2000, seed: int = 0, years: float = 10.0, ev=None,
+                      wide: int = 0) -> dict:
     """Detection per actor (per channel and combined), false accusations, covert compute at
-    detection, covert capability reached, and the world's first detection."""
+    detection, covert capability reached, and the world's first detection. ``wide`` > 0 samples
+    the :data:`recloop.governance.evidence.WIDE` assumptions over that many draws (worlds split
+    evenly among them); 0 runs every world at the point values."""
     from recloop.games.halt import HaltGame, detection_for_pause
 
     ev = ev if ev is not None else evidence.Evidence()
@@ -61,13 +64,18 @@ def monitoring_report(scenario, policy, *, samples: int = 2000, seed: int = 0, y
            "channels": sorted(g.channels, key=evidence.CHANNELS.index), "channel_opens_years": dict(g.channels),
            "check_years": g.check_years, "threshold_probability": g.threshold_probability, "prior_odds": ev.prior_odds,
            "false_alarm_bound": ev.prior_odds * (1 - g.threshold_probability) / g.threshold_probability,
-           "regime_cost_share": policy.verification_regime.cost_share, "actors": {}}
+           "regime_cost_share": policy.verification_regime.cost_share, "wide_draws": wide,
+           "wide": {k: v.model_dump() for k, v in evidence.WIDE.items()} if wide else None, "actors": {}}
     first = np.full(samples, np.inf)
     any_false = np.zeros(samples, bool)
     runs = {}
     for a, (name, proj) in enumerate(actor_projects(scenario).items()):
-        h1 = evidence.simulate_evidence(proj, g, ev, years=years, samples=samples, seed=seed * 1000 + a, covert_present=True)
-        h0 = evidence.simulate_evidence(proj, g, ev, years=years, samples=samples, seed=seed * 1000 + a, covert_present=False)
+        if wide:
+            h1, h0 = (evidence.simulate_wide(proj, g, ev, draws=wide, years=years, samples=samples, seed=seed * 1000 + a,
+                                             covert_present=cp) for cp in (True, False))
+        else:
+            h1, h0 = (evidence.simulate_evidence(proj, g, ev, years=years, samples=samples, seed=seed * 1000 + a,
+                                                 covert_present=cp) for cp in (True, False))
         runs[name] = (h1, h0)
         t = h1.times["combined"]
         stop_t, _ = regimes.stop_after_detection(t, policy.stop, rng.uniform(size=samples))
@@ -120,6 +128,8 @@ def format_report(rep: dict) -> str:
     lines = [f"{rep['scenario']} under {rep['policy']}: {rep['samples']:,} worlds with and without each covert project, "
              f"{rep['years']:g} years, checks every {rep['check_years']:g} yr, accuse at P >= {rep['threshold_probability']:g} "
              f"(prior odds {rep['prior_odds']:g}; false-accusation bound {rep['false_alarm_bound']:.3f})"]
+    if rep.get("wide_draws"):
+        lines.append(f"assumptions sampled wide over {rep['wide_draws']} draws: " + ", ".join(rep["wide"]))
     lines.append("channels granted (opening year): " + ", ".join(f"{c} ({rep['channel_opens_years'][c]:g})" for c in rep["channels"]))
     head = f"{'actor':<16}{'channel':<17}{'P(found by H)':>14}{'P(<1 yr)':>10}{'p10 yr':>9}{'median yr':>11}{'p90 yr':>9}{'false acc.':>12}"
     lines.append(head)

@@ -50,7 +50,7 @@ import numpy as np
 from scipy import special, stats
 
 from recloop.governance import covert
-from recloop.params import Block, RecloopInputError, param
+from recloop.params import Block, LogUniform, RecloopInputError, Uniform, param
 
 __all__ = [
     "ACCOUNTING",
@@ -65,7 +65,10 @@ __all__ = [
     "leak_constants",
     "leak_mean_years",
     "sigma_from_median_error",
+    "WIDE",
+    "draw_wide",
     "simulate_evidence",
+    "simulate_wide",
 ]
 
 _AIF = "AI Futures Project covert-compute model, parameter documentation (Joshuaclymer/ai_futures_model)"
@@ -370,3 +373,51 @@ def simulate_evidence(project: covert.CovertProject, grants: Grants, ev: Evidenc
     mean["combined"] = float(sum(mean.values()))
     return EvidenceRun(times=times, check_times=checks, covert=covert_present, horizon=K * dt, distance=float(distance),
                        mean_log_lr=mean)
+
+
+#: The assumptions (sources say "assumption" or "rough estimate") that ``recloop monitoring --wide``
+#: samples, each over the range stated here (the only place it is stated): prior odds around the
+#: AI Futures model's 0.25; independent re-estimates a year; false leaks; telemetry under disguise
+#: (Rahman & Tajdari 2026's 43-87%) and its false positives; tampering; the concealed build rate;
+#: the covert research workforce.
+WIDE = {
+    "evidence.prior_odds": LogUniform(dist="loguniform", low=0.05, high=1.0),
+    "evidence.estimates_per_year": LogUniform(dist="loguniform", low=0.25, high=4.0),
+    "evidence.false_leak_rate_per_year": LogUniform(dist="loguniform", low=0.001, high=0.1),
+    "evidence.telemetry_tpr": Uniform(dist="uniform", low=0.43, high=0.87),
+    "evidence.telemetry_fpr": LogUniform(dist="loguniform", low=0.005, high=0.05),
+    "covert.tamper_share": Uniform(dist="uniform", low=0.0, high=1.0),
+    "covert.concealed_gw_per_year": LogUniform(dist="loguniform", low=0.2, high=5.0),
+    "covert.researchers": LogUniform(dist="loguniform", low=100.0, high=3000.0),
+}
+
+
+def draw_wide(ev: Evidence, project: covert.CovertProject, draws: int, seed: int):
+    """``draws`` (Evidence, CovertProject) pairs with the :data:`WIDE` assumptions sampled
+    (stratified: one draw per equal-probability stratum of each, randomly paired)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 181]))
+    out = [({}, {}) for _ in range(draws)]
+    for key, dist in WIDE.items():
+        u = (rng.permutation(draws) + rng.uniform(size=draws)) / draws
+        vals = dist.ppf(u)
+        block, name = key.split(".")
+        for j in range(draws):
+            out[j][0 if block == "evidence" else 1][name] = float(vals[j])
+    return [(ev.model_copy(update=e), project.model_copy(update=c)) for e, c in out]
+
+
+def simulate_wide(project: covert.CovertProject, grants: Grants, ev: Evidence | None = None, *, draws: int = 20,
+                  years: float = 10.0, samples: int = 4000, seed: int = 0, covert_present: bool = True) -> EvidenceRun:
+    """:func:`simulate_evidence` over ``draws`` samples of the :data:`WIDE` assumptions, the
+    worlds split evenly between them and pooled."""
+    ev = ev if ev is not None else Evidence()
+    if not 1 <= draws <= samples:
+        raise RecloopInputError([f"draws: must be an integer in [1, samples = {samples}], got {draws!r}"])
+    sizes = np.full(draws, samples // draws)
+    sizes[: samples % draws] += 1
+    runs = [simulate_evidence(p, grants, e, years=years, samples=int(n), seed=int(seed) * 1000 + j, covert_present=covert_present)
+            for j, ((e, p), n) in enumerate(zip(draw_wide(ev, project, draws, seed), sizes))]
+    times = {k: np.concatenate([r.times[k] for r in runs]) for k in runs[0].times}
+    mean = {k: float(np.average([r.mean_log_lr[k] for r in runs], weights=sizes)) for k in runs[0].mean_log_lr}
+    return EvidenceRun(times=times, check_times=runs[0].check_times, covert=covert_present, horizon=runs[0].horizon,
+                       distance=float(np.mean([r.distance for r in runs])), mean_log_lr=mean)

@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         years: float = typer.Option(10.0, "--years", help="Horizon in years since the covert project began."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for monitoring.json, monitoring.txt, monitoring.png."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+        wide: int = typer.Option(0, "--wide", help="Sample the evidence assumptions (evidence.WIDE) over this many draws; 0: point values."),
     ):
         """Detection-time distribution of each actor's covert project, per evidence channel and combined,
         with false accusations, covert compute at detection and covert capability reached."""
@@ -39,13 +40,15 @@ def register(app: typer.Typer) -> None:
             problems.append(f"--samples: must be an integer in [1, 1,000,000], got {samples}")
         if not 0.0 < years <= 100.0:
             problems.append(f"--years: must be in (0, 100] yr, got {years:g}")
+        if not 0 <= wide <= samples:
+            problems.append(f"--wide: must be an integer in [0, --samples = {samples}], got {wide}")
         if problems:
             raise RecloopInputError(problems)
         sc = load_scenario(scenario)
         pol = load_policy(policy)
         if regime is not None:
             pol = regimes.preset_policy(regime, pol)
-        rep = monitoring_report(sc, pol, samples=samples, seed=seed, years=years)
+        rep = monitoring_report(sc, pol, samples=samples, seed=seed, years=years, wide=wide)
         out_dir = Path(out) if out else store.home() / store.new_run_id("monitoring")
         out_dir.mkdir(parents=True, exist_ok=True)
         monitoring_figure(rep, out_dir / "monitoring.png")
