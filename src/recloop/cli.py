@@ -38,6 +38,7 @@ def _register_all() -> None:
     from recloop import commands
     from recloop.analysis import cli as analysis_cli
     from recloop.claims import cli as claims_cli
+    from recloop.data import cli as data_cli
     from recloop.games import cli as games_cli
     from recloop.lab import cli as lab_cli
     from recloop.reference import cli as reference_cli
@@ -46,7 +47,7 @@ def _register_all() -> None:
     from recloop.governance import cli as governance_cli
     from recloop.governance import monitoring_cli
 
-    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
+    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli, data_cli,
                    monitoring_cli):
         module.register(app)
 

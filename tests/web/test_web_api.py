@@ -77,15 +77,15 @@ def test_a_run_with_actors_returns_the_who_leads_charts(client):
 def test_pinned_values_and_levers_change_the_run(client):
     base = client.post("/api/run", json={**SMALL, "seed": 1}).json()
     pinned = client.post("/api/run", json={**SMALL, "seed": 1, "set": {"software.returns": 5.0,
-                                                                         "automation.midpoint_code_oom": 0.5},
+                                                                         "automation.midpoint_code_flop": 3e28},
                                            "levers": {"verification.compute_share": 0.3}}).json()
     cap = lambda o: o["figures"]["capability"]["data"][4]["y"]  # noqa: E731 - capability median
     assert cap(base) != cap(pinned)
     # a pinned parameter is a point value in every world; its copula correlation is dropped
     s = load_scenario("baseline").model_dump(mode="json")
     s["software"]["returns"] = 5.0
-    s["automation"]["midpoint_code_oom"] = 0.5
-    s["correlations"] = [c for c in s["correlations"] if "automation.midpoint_code_oom" not in c["params"]]
+    s["automation"]["midpoint_code_flop"] = 3e28
+    s["correlations"] = [c for c in s["correlations"] if "automation.midpoint_code_flop" not in c["params"]]
     p = load_policy("none").model_dump(mode="json")
     p["verification"]["compute_share"] = 0.3
     direct = summarize(simulate(parse_scenario(s), parse_policy(p), seed=1, **SMALL))

@@ -32,7 +32,7 @@ import numpy as np
 from types import SimpleNamespace
 
 from recloop.governance import costs, monitoring
-from recloop.mechanisms import verification
+from recloop.mechanisms import physical, verification
 from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
 
@@ -166,6 +166,7 @@ class MultiActor:
         share = np.power(10.0, self.row["a:lshare"])
         out["compute.fab_share"] = np.clip(out["compute.fab_share"] * share, 1e-12, 1.0)
         out["compute.power_gw"] = out["compute.power_gw"] * share
+        out["compute.power_share"] = np.clip(out["compute.power_share"] * share, 1e-12, 1.0)
         return out
 
     def init_state(self, S, x0):
@@ -318,10 +319,9 @@ class MultiActor:
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
             p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            eff = np.power(10.0, np.log10(x_u / st["x0"]) + st["s"])
-            V = verification.capacity(t, eff, 1.0, p, compute_share=self.policy.verification.compute_share,
+            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], 1.0, p, compute_share=self.policy.verification.compute_share,
                                       safety_effort=self.safety(st, self.policy.verification.safety_effort))
-            target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
+            target = np.maximum(st["pot"], st["cap"])
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
         if end.any():
             st["a:declared"] = st["a:declared"] & ~end
@@ -414,7 +414,6 @@ class MultiActor:
                 st["paused"] = st["paused"] | out
                 st["pause_kind"] = np.where(out, _EXITED, st["pause_kind"]).astype(np.int8)
                 st["pause_start"] = np.where(out, np.inf, st["pause_start"])
-                st["building"] = st["building"] & ~out
                 # the market is shared among those still in it from this review on
                 self._settle_shares(st, O, i, ~st["a:exited"])
 
