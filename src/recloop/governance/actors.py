@@ -294,12 +294,12 @@ class MultiActor:
         if kind == 2:
             return np.full(i.size, min(tw.pause_years, self.policy.stop.max_pause_years))
         p = {k[2:]: v[i] for k, v in st.items() if k.startswith("p:")}
-        eff = np.power(10.0, np.log10(x_u[i] / st["x0"][i]) + st["s"][i])
         safety = self.safety(st, self.policy.verification.safety_effort)[i]
-        V = verification.capacity(t[i], eff, 1.0, p, compute_share=self.policy.verification.compute_share,
-                                  safety_effort=safety)
+        V = verification.capacity(t[i], x_u[i] / physical.reference_compute(), st["s"][i], 1.0, p,
+                                  compute_share=self.policy.verification.compute_share, safety_effort=safety)
+        # the human part at research multiplier 1 (as the engine's end test reads it)
         human = p["verification.human_coverage_at_start"] + p["verification.human_rate"] * safety * t[i]
-        target = np.where(st["building"][i], np.maximum(st["build_cap"][i], st["cap"][i]), st["cap"][i])
+        target = np.maximum(st["pot"][i], st["cap"][i])
         cov = verification.coverage(V, target, p)
         return monitoring.expected_pause_years(kind, tw.pause_years, coverage=cov, human_rate=p["verification.human_rate"],
                                                safety_effort=safety, human_coverage_now=human,
