@@ -33,7 +33,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from recloop.mechanisms import automation as auto
-from recloop.mechanisms import containment, data, drift, economy, generations, physical, risk, software, verification
+from recloop.mechanisms import containment, data, drift, economy, generations, horizon, physical, risk, software, verification
 from recloop.params import RecloopInputError
 from recloop.policy import Policy, NoHalt
 from recloop.sampling import MAX_SAMPLES, draw_parameters, normalize_seed, stream_id, uniform
@@ -53,6 +53,10 @@ TRAJECTORY_VARS = {
     "software_oom": "software efficiency, OOM above the start",
     "compute_flops": "log10 usable FLOP/s of the developer",
     "power_gw": "power the developer's usable compute draws, GW",
+    "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work",
+    "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work",
+    "training_cost_usd": "log10 hardware cost of the best run the developer could start, $ (its share of spending over the run)",
+    "training_power_w": "log10 power drawn by the developer's training run, W",
     "world_output_usd": "log10 world output, $/yr",
     "synthetic_share": "synthetic share of the deployed generation's training data",
     "data_deficit": "quality deficit of the deployed generation (loss fraction)",
@@ -333,6 +337,8 @@ def _new_outcomes(n, index):
         O[f"t_automation_{round(a * 100)}"] = _nan(n)
     for c in CAPABILITY_MILESTONES:
         O[f"t_capability_{c}oom"] = _nan(n)
+    for name in horizon.MILESTONES:
+        O[f"t_horizon_{name}"] = _nan(n)
     return O
 
 
@@ -352,7 +358,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
         "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
         "deficit": np.zeros(n), "real": np.ones(n),
         "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "cumhaz": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
         "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
@@ -483,6 +489,7 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx)
     lag = generations.build_lag_years(m_code, run_years, sandbox_latency, lev_c.air_gap, p)
     k_speed = np.maximum(target - st["cap"], 0.0) / lag
     st["pot"] = pot
+    st["run_cost"] = (acq / pp) * p["compute.training_share"] * run_years  # $ of the year's spending the run takes
     return Rates(rate, m, m_code, d_log_m, f_d, f_a, f_c, f_mean, x_u, g_xu, acq, acq_growth, limit, world_power,
                  fab_ceiling, acq / pp, g_fab_plan, g_edge, V, cov, h, target, lag, k_speed, real,
                  acq * p["compute.fab_share"] / np.maximum(fab, 1e-300))
@@ -560,6 +567,8 @@ def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
     cap = st["cap"]
     if name == "effective_compute":
         return st["K0"] + cap
+    if name in ("horizon_p50_hours", "horizon_p80_hours"):
+        return horizon.horizon_hours(st["K0"] + cap, p, 50 if name == "horizon_p50_hours" else 80)
     if name == "capability_oom":
         return cap
     if name == "automation_mean":
@@ -791,6 +800,10 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     if noc.any():
         st["noc"][i[noc]] = True
         O["t_no_control"][rows[noc]] = tt[noc]
+    ph = _pick(p, ("horizon.",), i)
+    for name, need in horizon.milestone_capabilities(ph, 50).items():
+        level = need - st["K0"][i]
+        first(f"t_horizon_{name}", cap >= level, when(c0, cap, level))
     danger = np.log10(pv["risk.danger_flop"]) - st["K0"][i]
     first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger), tt)
 
@@ -833,6 +846,10 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
         "software_oom": sel(st["s"]),
         "compute_flops": np.log10(x_u),
         "power_gw": power,
+        "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50),
+        "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80),
+        "training_cost_usd": np.log10(np.maximum(sel(st["run_cost"]), 1e-300)),
+        "training_power_w": np.log10(power * 1e9 * pv["compute.training_share"]),
         "world_output_usd": np.log10(economy.world_output(sel(st["ln_y"]), pv)),
         "synthetic_share": 1.0 - sel(st["real"]),
         "data_deficit": sel(st["deficit"]),
@@ -846,7 +863,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
         G[name].reshape(-1)[flat] = v
 
 
-_RECORD_READS = ("verification.", "compute.", "economy.")
+_RECORD_READS = ("verification.", "compute.", "economy.", "horizon.")
 
 
 def _finalize(O, G, times, S, P):

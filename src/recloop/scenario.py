@@ -45,7 +45,7 @@ class Compute(Block):
     has (mechanisms/physical.py, mechanisms/economy.py)."""
 
     initial_training_flop: Uncertain = param(
-        3e27, unit="FLOP", bounds=(1e22, 1e30), log=True,
+        3e27, unit="FLOP", bounds=(1e20, 1e30), log=True,
         doc="Physical training compute of the frontier generation deployed at the start.",
         source="Epoch AI notable-models data: largest 2025 runs ~5e26 FLOP (Grok 4), growing ~4-5x/yr "
                "(Sevilla et al. 2024), so ~3e27 by 2027.0")
@@ -231,7 +231,7 @@ class Automation(Block):
         3e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
         doc="Effective training compute at which data generation/curation is 50% automated.",
         source="Davidson 2023 (full automation ~1e36 FLOP of 2022 algorithms ~ 1e34.6 of 2025's; FLOP gap 1e4); "
-               "METR 2025 horizons (~1 work-month at ~1e31); assumption for the vector's place")
+               "METR horizons on recloop's fit (~1 work-week at 1e31); assumption for the vector's place")
     midpoint_arch_flop: Uncertain = param(
         3e32, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
         doc="Effective training compute at which architecture and hyperparameter search is 50% automated.",
@@ -239,8 +239,8 @@ class Automation(Block):
     midpoint_code_flop: Uncertain = param(
         1e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
         doc="Effective training compute at which code generation and infrastructure orchestration is 50% automated.",
-        source="METR 2025 time horizons (7-month doubling from ~1 h in early 2025 reaches ~1 work-month near 1e31); "
-               "AI Futures Project 2025 (superhuman coder first); Davidson 2023")
+        source="recloop's METR fit (mechanisms/horizon.py): a 50% horizon of ~1 work-week at 1e31, ~1 work-year "
+               "near full automation (1e35); AI Futures Project 2025 (superhuman coder first); Davidson 2023")
     width_oom: Uncertain = param(
         0.5, unit="OOM", bounds=(0.05, 5.0),
         doc="Logistic width: 20%->99.9% automation spans 8.3 x width OOM of effective compute.",
