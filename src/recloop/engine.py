@@ -225,7 +225,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         from recloop.governance.actors import MultiActor
 
         mx = MultiActor(scenario, policy, index, seed, P)
-        mx.horizon = float(years)
+        mx.horizon, mx.times = float(years), times
         P, index = mx.expand(P), np.repeat(index, mx.A)
         n = index.size
     rules = StepRules(max_years=max_step_years, max_oom=max_step_oom)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -310,7 +310,7 @@ def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s
 def policy_specs() -> list[ParamSpec]:
     out: list[ParamSpec] = []
     for block in ("containment", "verification", "stop", "monitoring", "verification_regime", "compliance"):
-        out.extend(specs(Policy.model_fields[block].annotation, prefix=block + ".", kind="lever"))
+        out.extend(specs(cast("type[BaseModel]", Policy.model_fields[block].annotation), prefix=block + ".", kind="lever"))
     return out
 
 

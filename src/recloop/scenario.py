@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -615,7 +615,7 @@ _BLOCKS = ["compute", "economy", "software", "automation", "generations", "data"
 def scenario_specs() -> list[ParamSpec]:
     out: list[ParamSpec] = []
     for block in _BLOCKS:
-        model = Scenario.model_fields[block].annotation
+        model = cast("type[BaseModel]", Scenario.model_fields[block].annotation)
         out.extend(specs(model, prefix=block + ".", kind="uncertainty"))
     return out
 
@@ -644,7 +644,7 @@ def scenario_to_toml(s: Scenario) -> str:
         lines.append(f"sources = {_toml_value(s.sources)}")
     for block in _BLOCKS:
         lines.append(f"\n[{block}]")
-        for name, v in getattr(s, block).model_dump().items():
+        for name in getattr(s, block).model_dump():
             val = getattr(getattr(s, block), name)
             lines.append(f"{name} = {_toml_value(val)}")
     if s.actors:
@@ -656,7 +656,7 @@ def scenario_to_toml(s: Scenario) -> str:
             lines.append(f"\n[[{table}]]")
             for name, v in item.model_dump().items():
                 if name == "containment":  # only the overridden levers, or nothing
-                    if getattr(item, "containment", None) is not None:
+                    if isinstance(item, Actor) and item.containment is not None:
                         given = item.containment_overrides()
                         lines.append("containment = { " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in given.items()) + " }")
                     continue

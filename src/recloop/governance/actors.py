@@ -491,6 +491,26 @@ class MultiActor:
             st["a:cond_on"] = st["a:cond_on"] & ~stop
 
     # ------------------------------------------------------------------ results
+    def _world_catastrophe(self, G):
+        """One catastrophe process per world, fed by every actor's exposure: the actors' hazards add
+        (independent sources of the same event, the union of Poisson processes), and the world's event
+        comes when their summed integral passes one Exp(1) draw per world. Dated on the report grid,
+        interpolated linearly between report dates."""
+        ns, A = self.ns, self.A
+        pc = G["p_catastrophe"].astype(np.float64).reshape(ns, A, -1)
+        cum = -np.log1p(-np.clip(np.nan_to_num(pc, nan=0.0), 0.0, 1.0 - 1e-16)).sum(axis=1)
+        cum = np.maximum.accumulate(cum, axis=1)
+        draw = -np.log(uniform(self.seed, self.sample_index, stream_id("catastrophe:world")))
+        hit = cum >= draw[:, None]
+        any_hit = hit.any(axis=1)
+        k = np.argmax(hit, axis=1)
+        times = self.times
+        prev = np.maximum(k - 1, 0)
+        c0, c1 = cum[np.arange(ns), prev], cum[np.arange(ns), k]
+        frac = np.where((k > 0) & (c1 > c0), (draw - c0) / np.where(c1 > c0, c1 - c0, 1.0), 1.0)
+        t = np.where(k > 0, times[prev] + np.clip(frac, 0.0, 1.0) * (times[k] - times[prev]), times[k])
+        return np.where(any_hit, t, np.nan), any_hit
+
     def aggregate(self, O, G):
         """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns."""
         A, ns = self.A, self.ns
@@ -529,6 +549,7 @@ class MultiActor:
             else:
                 out[k] = g[idx, front]
         out["safety_window_years"] = out["t_no_control"] - out["t_first_tripwire"]
+        out["t_catastrophe"], out["catastrophe"] = self._world_catastrophe(G)
         for k, v in self.P_world.items():
             out["in:" + k] = v
         tot = haz.sum(axis=1)
