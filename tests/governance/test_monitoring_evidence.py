@@ -179,7 +179,7 @@ def test_detection_per_year_is_the_same_for_any_check_cadence():
         r = simulate(s, Policy(tripwires=[trip], monitoring=mon), samples=n, seed=5, years=2.0)
         assert r.outcomes["actor_defected_covert"].all()
         got[cadence] = r.outcomes["actor_detected_covert"].mean()
-    for cadence, p in got.items():
+    for p in got.values():
         assert abs(p - q) < 3 * _se(q, n)
         assert abs(p / got[0.25] - 1) < 0.02
 

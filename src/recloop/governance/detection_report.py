@@ -41,9 +41,13 @@ def actor_projects(scenario) -> dict[str, covert.CovertProject]:
     return out
 
 
+def _fin(v: float) -> float | None:
+    return None if not np.isfinite(v) else round(v, 4)
+
+
 def _dist(run: evidence.EvidenceRun, key: str) -> dict:
     q10, q50, q90 = run.quantiles(key)
-    fin = lambda v: None if not np.isfinite(v) else round(v, 4)
+    fin = _fin
     return {"p_by_horizon": run.p_detected(key), "p_within_1y": run.p_detected(key, by=1.0),
             "p10_years": fin(q10), "median_years": fin(q50), "p90_years": fin(q90)}
 

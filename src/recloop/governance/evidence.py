@@ -396,7 +396,7 @@ def draw_wide(ev: Evidence, project: covert.CovertProject, draws: int, seed: int
     """``draws`` (Evidence, CovertProject) pairs with the :data:`WIDE` assumptions sampled
     (stratified: one draw per equal-probability stratum of each, randomly paired)."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 181]))
-    out = [({}, {}) for _ in range(draws)]
+    out: list[tuple[dict[str, float], dict[str, float]]] = [({}, {}) for _ in range(draws)]
     for key, dist in WIDE.items():
         u = (rng.permutation(draws) + rng.uniform(size=draws)) / draws
         vals = dist.ppf(u)
@@ -418,6 +418,7 @@ def simulate_wide(project: covert.CovertProject, grants: Grants, ev: Evidence | 
     runs = [simulate_evidence(p, grants, e, years=years, samples=int(n), seed=int(seed) * 1000 + j, covert_present=covert_present)
             for j, ((e, p), n) in enumerate(zip(draw_wide(ev, project, draws, seed), sizes))]
     times = {k: np.concatenate([r.times[k] for r in runs]) for k in runs[0].times}
-    mean = {k: float(np.average([r.mean_log_lr[k] for r in runs], weights=sizes)) for k in runs[0].mean_log_lr}
+    means = [r.mean_log_lr or {} for r in runs]
+    mean = {k: float(np.average([m[k] for m in means], weights=sizes)) for k in means[0]}
     return EvidenceRun(times=times, check_times=runs[0].check_times, covert=covert_present, horizon=runs[0].horizon,
                        distance=float(np.mean([r.distance for r in runs])), mean_log_lr=mean)
