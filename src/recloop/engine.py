@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 import numpy as np
-from scipy.special import ndtri
 
 from recloop.mechanisms import automation as auto
 from recloop.mechanisms import containment, data, drift, economy, generations, horizon, physical, risk, software, verification
@@ -98,6 +97,17 @@ class SimResult:
     def samples(self) -> int:
         return int(self.outcomes["sample"].size)
 
+    def to_xarray(self, **kw):
+        """A labelled dataset over (sample, time[, actor]) with units (see :mod:`recloop.export`)."""
+        from recloop.export import to_xarray
+
+        return to_xarray(self, **kw)
+
+    def _repr_html_(self) -> str:
+        from recloop.display import result_html
+
+        return result_html(self)
+
 
 def _check_args(samples, years, chunk_size, report_every):
     problems = []
@@ -137,7 +147,8 @@ def simulate(
     _check_args(samples, years, chunk_size, report_every)
     seed = normalize_seed(seed)
     times = np.arange(0.0, years + 1e-9, report_every)
-    parts, grids = [], {}
+    parts: list[dict[str, np.ndarray]] = []
+    grids: dict[str, list[np.ndarray]] = {}
     # one developer: chunks write straight into the run's report grids (no per-chunk grids to
     # allocate and no concatenation copy); with actors the per-row grids are aggregated per chunk
     full = None if scenario.actors else {
@@ -600,6 +611,8 @@ def _fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, mx):
                          p["software.initial_rate_oom_per_year"], now.V, p)[d]
         count = st[f"trip_count{j}"]
         if tw.error_sd > 0:
+            from scipy.special import ndtri  # deferred: keeps scipy out of the CLI's start-up
+
             u = uniform(seed, st["idx"][d], stream_id("tripwire:" + tw.name), count[d].astype(np.uint64))
             metric = metric + tw.error_sd * ndtri(u)
         hit = d[~st[f"trip_fired{j}"][d] & (metric >= tw.threshold)]
