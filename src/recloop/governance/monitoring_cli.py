@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def monitoring(
         scenario: Optional[str] = typer.Argument(None, help="Scenario: bundled name or TOML file. Default: baseline."),
-        policy: str = typer.Option("none", "--policy", help="Policy (its [verification_regime] and [monitoring]): bundled name or TOML file."),
+        policy: str = typer.Option("none", "--policy", help="Policy (its verification_regime and monitoring blocks): bundled name or TOML file."),
         regime: Optional[str] = typer.Option(None, "--regime", help="Apply a named regime preset on top of the policy: "
                                              "intelligence-only, reporting, telemetry, full."),
         samples: int = typer.Option(2000, "--samples", help="Worlds with (and as many without) each covert project."),
