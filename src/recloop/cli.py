@@ -53,9 +53,10 @@ def _register_all() -> None:
     from recloop.web import cli as web_cli
 
     from recloop.governance import cli as governance_cli
+    from recloop.governance import monitoring_cli
 
     for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
-                   data_cli):
+                   data_cli, monitoring_cli):
         module.register(app)
 
 
