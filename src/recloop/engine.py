@@ -72,6 +72,15 @@ TRAJECTORY_VARS = {
     "generation": "generations released",
     "market_share": "the developer's market share (1 for a single developer)",
 }
+#: Units of the report-grid variables (UDUNITS-style; "1" a pure number: fraction, probability, count).
+TRAJECTORY_UNITS = {
+    "effective_compute": "log10(FLOP)", "verified_capability": "log10(FLOP)", "fidelity": "1", "automation": "1",
+    "progress_multiplier": "1", "software_oom": "OOM", "compute_flops": "log10(FLOP/s)", "power_gw": "GW",
+    "horizon_p50_hours": "h", "horizon_p80_hours": "h", "training_flop": "log10(FLOP)",
+    "training_cost_usd": "log10(USD)", "training_power_w": "log10(W)", "world_output_usd": "log10(USD/yr)",
+    "synthetic_share": "1", "data_deficit": "1", "paused": "1", "p_catastrophe": "1", "generation": "1",
+    "market_share": "1",
+}
 _EPS = 1e-9
 _DAYS = 365.25
 _LN10 = math.log(10.0)

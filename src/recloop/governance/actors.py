@@ -303,10 +303,12 @@ class MultiActor(ActorHook):
             return np.full(i.size, min(tw.pause_years, self.policy.stop.max_pause_years))
         p = {k[2:]: v[i] for k, v in st.items() if k.startswith("p:")}
         safety = self.safety(st, self.policy.verification.safety_effort)[i]
-        V = verification.capacity(t[i], x_u[i] / physical.reference_compute(), st["s"][i], 1.0, p,
+        m = st["m"][i]
+        V = verification.capacity(t[i], x_u[i] / st["x_ref"][i], st["s"][i], m, p,
                                   compute_share=self.policy.verification.compute_share, safety_effort=safety)
-        # the human part at research multiplier 1 (as the engine's end test reads it)
-        human = p["verification.human_coverage_at_start"] + p["verification.human_rate"] * safety * t[i]
+        # the human part, sped up by AI-assisted alignment as the engine's end test reads it
+        human = (p["verification.human_coverage_at_start"] + p["verification.human_rate"] * safety * t[i]) \
+            * np.power(np.maximum(m, 1.0), p["verification.automation_boost"])
         target = np.maximum(st["pot"][i], st["cap"][i])
         cov = verification.coverage(V, target, p)
         return monitoring.expected_pause_years(kind, tw.pause_years, coverage=cov, human_rate=p["verification.human_rate"],
