@@ -95,8 +95,11 @@ def _q(x):
 
 def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, samples: int = 20_000,
               accept: float = 0.05, seed: int = 0, series: list[Series] | None = None,
-              alpha: float = 0.01) -> Calibration:
-    """ABC rejection of ``scenario``'s uncertain parameters against ``series`` (default: the record)."""
+              alpha: float = 0.01, use: list[str] | None = None) -> Calibration:
+    """ABC rejection of ``scenario``'s uncertain parameters against ``series`` (default: the record).
+
+    ``use`` names the series that condition the parameters (default: every series the engine has
+    a value for); the others are not part of the distance."""
     from recloop.engine import simulate
     from recloop.sampling import draw_parameters
     from recloop.scenario import load_scenario
@@ -113,6 +116,12 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     obs = default_series(start, end) if series is None else series
     grids = model_grids(res, state)
     obs = [s for s in obs if s.name in grids]  # series the engine has no value for cannot condition it
+    if use is not None:
+        unknown = sorted(set(use) - {s.name for s in obs})
+        if unknown or not use:
+            raise RecloopInputError([f"--series: must name series of the hindcast ({', '.join(s.name for s in obs)}), "
+                                     f"got {', '.join(unknown) or 'none'}"])
+        obs = [s for s in obs if s.name in set(use)]
     d = distances(grids, obs, res.times, start)
     if not np.isfinite(d).any():
         raise RecloopInputError(["calibrate: no prior draw has a finite distance to the record"])
@@ -236,15 +245,13 @@ def forecast_table(prior_scenario, posterior, *, samples: int = 2000, seed: int 
 
 
 def _horizon_milestones(result) -> dict[str, dict[str, Any]]:
-    """Dates the deployed generation's 50% METR horizon first reaches a work day, week, month, year."""
-    from recloop.hindcast import _effective_compute_2025
+    """Dates the deployed generation's 50% METR horizon first reaches a work day, week, month, year
+    (the engine's ``t_horizon_*`` outcomes, calendar years; quantiles over the worlds that reach it)."""
     from recloop.mechanisms import horizon
-    from recloop.sampling import draw_parameters
 
-    P = draw_parameters(result.scenario, result.outcomes["sample"], result.seed)
-    E = _effective_compute_2025(result, P)
     out = {}
-    for name, t in horizon.milestone_dates(result.times, E, P).items():
+    for name in horizon.MILESTONES:
+        t = result.outcomes[f"t_horizon_{name}"]
         hit = np.isfinite(t)
         q = [float(result.scenario.start_year + v) for v in np.percentile(t[hit], (10, 50, 90))] if hit.any() else [None] * 3
         out[name] = {"reached": float(hit.mean()), "q": q}

@@ -78,6 +78,8 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed."),
         out: Path = typer.Option(Path("calibrated.toml"), "--out", help="Where to write the calibrated scenario."),
         forecast_samples: int = typer.Option(2000, "--forecast-samples", help="Worlds per forecast (prior, posterior)."),
+        series: Optional[str] = typer.Option(None, "--series", help="Comma-separated series that condition the "
+                                             "parameters (default: all; see docs/data.md for the bundled choice)."),
         as_json: bool = typer.Option(False, "--json", help="Print the calibration and forecasts as JSON."),
     ):
         """Condition the scenario's uncertain parameters on the hindcast (ABC rejection); write the
@@ -86,7 +88,8 @@ def register(app: typer.Typer) -> None:
         from recloop.scenario import load_scenario
 
         base = load_scenario(scenario)
-        cal = cb.calibrate(base, start=start, samples=samples, accept=accept, seed=seed)
+        use = None if series is None else [x.strip() for x in series.split(",") if x.strip()]
+        cal = cb.calibrate(base, start=start, samples=samples, accept=accept, seed=seed, use=use)
         out.write_text(cal.scenario.to_toml(), encoding="utf-8")
         rows = cb.forecast_table(base, cal.scenario, samples=forecast_samples, seed=seed)
         if as_json:
