@@ -95,11 +95,14 @@ def _q(x):
 
 def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, samples: int = 20_000,
               accept: float = 0.05, seed: int = 0, series: list[Series] | None = None,
-              alpha: float = 0.01, use: list[str] | None = None) -> Calibration:
+              alpha: float = 0.01, use: list[str] | None = None,
+              refit: tuple[str, ...] | None = None) -> Calibration:
     """ABC rejection of ``scenario``'s uncertain parameters against ``series`` (default: the record).
 
     ``use`` names the series that condition the parameters (default: every series the engine has
-    a value for); the others are not part of the distance."""
+    a value for); the others are not part of the distance. ``refit`` (parameter-path prefixes, e.g.
+    ``("compute.",)``) limits which constrained parameters the calibrated scenario refits; the
+    table still reports every parameter (default: every constrained parameter is refitted)."""
     from recloop.engine import simulate
     from recloop.sampling import draw_parameters
     from recloop.scenario import load_scenario
@@ -142,6 +145,16 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
         post[path] = x
     cal = Calibration("ABC rejection", float(start), samples, int(ok.sum()), tol, accept, seed,
                       [s.name for s in obs], table, post)
+    if refit is not None:
+        bad = [r for r in refit if not any(p.startswith(r) for p in paths)]
+        if bad or not refit:
+            raise RecloopInputError([f"--refit: must be prefixes of uncertain parameters (e.g. compute.), got "
+                                     f"{', '.join(bad) or 'none'}"])
+        for path, row in table.items():
+            row["refitted"] = bool(row["constrained"] and path.startswith(tuple(refit)))
+    else:
+        for row in table.values():
+            row["refitted"] = row["constrained"]
     cal.scenario = posterior_scenario(base, cal)
     return cal
 
@@ -171,8 +184,8 @@ def posterior_scenario(base, cal: Calibration):
     d = base.model_dump(mode="json")
     changed = []
     for path, row in cal.params.items():
-        if not row["constrained"]:
-            continue  # the record does not constrain it: keep the prior
+        if not row.get("refitted", row["constrained"]):
+            continue  # the record does not constrain it (or it is not to be refitted): keep the prior
         prior = base.value(path)
         if not isinstance(prior, (Uniform, LogUniform, Normal, LogNormal)):
             continue

@@ -205,7 +205,7 @@ def _record_before(m, col: str, start: float) -> float:
     return float(np.max(m[col][ok])) if ok.any() else math.nan
 
 
-def initial_state(start: float) -> dict[str, float]:
+def initial_state(start: float) -> dict[str, Any]:
     """The state of the world at ``start`` from the data.
 
     * ``initial_training_flop``: the largest training run among Epoch's notable models before it;
@@ -226,7 +226,7 @@ def initial_state(start: float) -> dict[str, float]:
     do not bind a developer of 2019-2025 size, so the hindcast tests growth rates, not ceilings."""
     from recloop.data import load
     from recloop.mechanisms.physical import SECONDS_PER_YEAR
-    from recloop.scenario import Compute
+    from recloop.scenario import Compute, scenario_specs
 
     m = load("epoch_models")
     before = m["notable"] & (m.years < start)
@@ -240,12 +240,21 @@ def initial_state(start: float) -> dict[str, float]:
     out = {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
     d = Compute()
     run_seconds = d.utilization * d.training_duration_years * SECONDS_PER_YEAR  # FLOP per (FLOP/s of cluster)
+    derived = {}
     watts = _record_before(m, "training_power_w", start)
     if math.isfinite(watts):
-        out["watts_per_pflops"] = watts * run_seconds * 1e15 / flop
+        derived["watts_per_pflops"] = watts * run_seconds * 1e15 / flop
     cost = _record_before(m, "training_cost_2023usd", start)
     if math.isfinite(cost):
-        out["flops_per_dollar"] = flop * d.depreciation / (d.utilization * SECONDS_PER_YEAR * cost)
+        derived["flops_per_dollar"] = flop * d.depreciation / (d.utilization * SECONDS_PER_YEAR * cost)
+    bounds = {sp.path: sp.bounds for sp in scenario_specs()}
+    for key, value in derived.items():
+        lo, hi = bounds[STATE_PARAMS[key]]
+        if lo <= value <= hi:
+            out[key] = value
+        else:  # the records come from different runs (e.g. GPT-3's power against AlphaGo Zero's compute)
+            out.setdefault("kept_declared", []).append(
+                f"{STATE_PARAMS[key]}: {value:.3g} from the records lies outside [{lo:g}, {hi:g}]; declared value kept")
     return out
 
 

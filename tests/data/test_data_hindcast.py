@@ -230,3 +230,13 @@ def test_hindcast_command_prints_every_point_and_writes_the_figure(tmp_path):
     n = sum(len(s.points) for s in hc.hindcast(samples=100).series.values())
     assert res.stdout.count(" observed ") == n
     assert fig.exists() and fig.stat().st_size > 10_000
+
+
+def test_a_start_value_outside_its_declared_bounds_keeps_the_declared_value_and_says_so():
+    # before 2021 the power record (GPT-3, 5.1 MW) and the compute record (AlphaGo Zero) are
+    # different runs: the implied watts per PFLOP/s leaves [1, 10000] and is not used
+    s = hc.initial_state(2021.0)
+    assert "watts_per_pflops" not in s
+    assert any(n.startswith("compute.watts_per_pflops:") and "declared value kept" in n for n in s["kept_declared"])
+    r = hc.hindcast(start=2021.0, samples=20)
+    assert "training_power" in r.series
