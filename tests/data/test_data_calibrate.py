@@ -165,3 +165,14 @@ def test_posterior_correlations_are_carried_and_positive_definite():
     for a, b in strong:
         entry = next(c for c in sc.correlations if set(c.params) == {a, b})
         assert np.sign(entry.rho) == np.sign(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
+
+
+def test_bundled_calibrated_baseline_narrows_only_what_the_record_tells():
+    """The bundled file (recloop calibrate baseline --series training_compute,training_cost,training_power
+    --refit compute.) keeps every baseline distribution except the refitted spending growth."""
+    cal, base = load_scenario("baseline-calibrated"), load_scenario("baseline")
+    assert cal.name == "baseline-calibrated" and "ABC rejection" in cal.description
+    post, prior = cal.compute.investment_growth, base.compute.investment_growth
+    assert post.p95 - post.p5 < prior.p95 - prior.p5
+    assert cal.software == base.software and cal.horizon == base.horizon and cal.verification == base.verification
+    assert cal.compute.model_copy(update={"investment_growth": prior}) == base.compute
