@@ -216,10 +216,13 @@ def initial_state(start: float) -> dict[str, Any]:
       generation, the run's cluster is ``F / (u T)`` FLOP/s and draws ``W``, so
       ``watts_per_pflops = W u T 1e15 / F`` (this absorbs the older hardware's efficiency and
       the shorter runs of the time);
-    * ``flops_per_dollar``: set so that the starting run's amortised cost (the hardware it uses
-      up, capital ``F / (u T p)`` x ``compute.depreciation`` d x ``T``) is the record amortised
-      cost ``C`` before the start (Epoch's ``Training compute cost``, 2023 USD):
-      ``flops_per_dollar = F d / (u C)`` (per year of seconds).
+    * ``flops_per_dollar``: set so that the starting run's amortised cost is the record amortised
+      cost ``C`` before the start (Epoch's ``Training compute cost``, 2023 USD). The engine's run
+      uses a cluster of ``F / (u T)`` FLOP/s (T the declared ``training_duration_years``) for the
+      length it chooses, ``T_c = min(1/g, max_run_years)`` on the declared trend (g = ln 10 x
+      (software rate + log10 of spending x price-performance growth), 0.44 yr for the defaults),
+      and uses up capital x ``compute.depreciation`` d x ``T_c`` of it:
+      ``flops_per_dollar = F d T_c / (u T C)`` (seconds per year in ``u T``).
 
     The declared defaults used here are the block declarations' (``recloop params``); the ceilings
     stated for a 2027 start (power capacity, fab output, world output) are left as declared: they
@@ -246,7 +249,14 @@ def initial_state(start: float) -> dict[str, Any]:
         derived["watts_per_pflops"] = watts * run_seconds * 1e15 / flop
     cost = _record_before(m, "training_cost_2023usd", start)
     if math.isfinite(cost):
-        derived["flops_per_dollar"] = flop * d.depreciation / (d.utilization * SECONDS_PER_YEAR * cost)
+        # the engine's run length on the declared trend: 1/g (g the log growth of effective compute,
+        # software plus spending x price-performance), at most max_run_years
+        from recloop.scenario import Software
+
+        g = math.log(10.0) * (Software().initial_rate_oom_per_year
+                              + math.log10(d.investment_growth * d.price_performance_growth))
+        run_years = min(1.0 / g, d.max_run_years)
+        derived["flops_per_dollar"] = flop * d.depreciation * run_years / (run_seconds * cost)
     bounds = {sp.path: sp.bounds for sp in scenario_specs()}
     for key, value in derived.items():
         lo, hi = bounds[STATE_PARAMS[key]]

@@ -104,7 +104,7 @@ def test_the_start_state_reproduces_the_data_records_at_the_start():
     g = hc.model_grids(res, state)
     record_w = np.log10(np.nanmax(np.where(ok, m["training_power_w"], np.nan)))
     assert g["training_power"][:, 0] == pytest.approx(record_w, abs=1e-5)
-    # the amortised cost scales with the run length the engine chooses over the declared one
+    # the amortised cost scales with the run length the engine chooses over the one on the declared trend
     record_c = np.log10(np.nanmax(np.where(ok, m["training_cost_2023usd"], np.nan)))
     d = Compute()
     assert np.all(np.abs(g["training_cost"][:, 0] - record_c) <= np.log10(d.max_run_years / d.training_duration_years) + 1e-6)
