@@ -207,9 +207,9 @@ def _posterior_correlations(base, cal: Calibration, changed: list[str], *, min_a
     Gaussian-copula rho = 2 sin(pi r_s / 6). Entries are dropped, weakest first, until the matrix
     is positive definite."""
     refit = set(changed)
-    keep = [{"params": list(c.params), "rho": c.rho} for c in base.correlations
-            if not (c.params[0] in refit and c.params[1] in refit)]
-    new = []
+    keep: list[dict[str, Any]] = [{"params": list(c.params), "rho": c.rho} for c in base.correlations
+                                  if not (c.params[0] in refit and c.params[1] in refit)]
+    new: list[dict[str, Any]] = []
     for i, a in enumerate(changed):
         for b in changed[i + 1:]:
             r = float(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
@@ -221,8 +221,8 @@ def _posterior_correlations(base, cal: Calibration, changed: list[str], *, min_a
         pos = {n: j for j, n in enumerate(names)}
         m = np.eye(len(names))
         for c in keep + new:
-            a, b = (pos[p] for p in c["params"])
-            m[a, b] = m[b, a] = c["rho"]
+            ia, ib = (pos[p] for p in c["params"])
+            m[ia, ib] = m[ib, ia] = c["rho"]
         try:
             np.linalg.cholesky(m)
             break

@@ -229,7 +229,7 @@ def initial_state(start: float) -> dict[str, Any]:
     do not bind a developer of 2019-2025 size, so the hindcast tests growth rates, not ceilings."""
     from recloop.data import load
     from recloop.mechanisms.physical import SECONDS_PER_YEAR
-    from recloop.scenario import Compute, scenario_specs
+    from recloop.scenario import Compute, Software, scenario_specs
 
     m = load("epoch_models")
     before = m["notable"] & (m.years < start)
@@ -240,10 +240,11 @@ def initial_state(start: float) -> dict[str, Any]:
     g = load("epoch_gpu_prices")
     pb = g.years < start
     pp = float(np.max(np.log10(g["fp32_flops"][pb] / g["release_price_usd"][pb]))) if pb.any() else math.nan
-    out = {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
-    d = Compute()
-    run_seconds = d.utilization * d.training_duration_years * SECONDS_PER_YEAR  # FLOP per (FLOP/s of cluster)
-    derived = {}
+    out: dict[str, Any] = {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
+    c, sw = Compute(), Software()  # the block declarations' defaults (point values)
+    util, duration, dep = float(c.utilization), float(c.training_duration_years), float(c.depreciation)  # type: ignore[arg-type]
+    run_seconds = util * duration * SECONDS_PER_YEAR  # FLOP per (FLOP/s of cluster)
+    derived: dict[str, float] = {}
     watts = _record_before(m, "training_power_w", start)
     if math.isfinite(watts):
         derived["watts_per_pflops"] = watts * run_seconds * 1e15 / flop
@@ -251,15 +252,13 @@ def initial_state(start: float) -> dict[str, Any]:
     if math.isfinite(cost):
         # the engine's run length on the declared trend: 1/g (g the log growth of effective compute,
         # software plus spending x price-performance), at most max_run_years
-        from recloop.scenario import Software
-
-        g = math.log(10.0) * (Software().initial_rate_oom_per_year
-                              + math.log10(d.investment_growth * d.price_performance_growth))
-        run_years = min(1.0 / g, d.max_run_years)
-        derived["flops_per_dollar"] = flop * d.depreciation * run_years / (run_seconds * cost)
+        trend = float(sw.initial_rate_oom_per_year) + math.log10(  # type: ignore[arg-type]
+            float(c.investment_growth) * float(c.price_performance_growth))  # type: ignore[arg-type]
+        run_years = min(1.0 / (math.log(10.0) * trend), float(c.max_run_years))  # type: ignore[arg-type]
+        derived["flops_per_dollar"] = flop * dep * run_years / (run_seconds * cost)
     bounds = {sp.path: sp.bounds for sp in scenario_specs()}
     for key, value in derived.items():
-        lo, hi = bounds[STATE_PARAMS[key]]
+        lo, hi = bounds[STATE_PARAMS[key]] or (-math.inf, math.inf)
         if lo <= value <= hi:
             out[key] = value
         else:  # the records come from different runs (e.g. GPT-3's power against AlphaGo Zero's compute)
