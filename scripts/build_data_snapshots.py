@@ -68,7 +68,7 @@ def write(name: str, meta: dict, columns: list[dict], rows: list[list]) -> None:
         w.writerow(["" if x is None else x for x in r])
     (OUT / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
     dates = sorted(r[[c["name"] for c in columns].index(meta["date_column"])] for r in rows)
-    lines = [f"# recloop data snapshot: written by scripts/build_data_snapshots.py; do not edit by hand", ""]
+    lines = ["# recloop data snapshot: written by scripts/build_data_snapshots.py; do not edit by hand", ""]
     head = dict(meta, name=name, rows=len(rows), first_date=dates[0], last_date=dates[-1])
     origin = head.pop("origin")
     published = head.pop("published", None)

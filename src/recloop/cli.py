@@ -60,13 +60,37 @@ def _register_all() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:  # typer >= 0.2x parses with its own copy of click
+        from typer._click import exceptions as cx
+    except ImportError:  # pragma: no cover
+        from click import exceptions as cx
+    no_args = getattr(cx, "NoArgsIsHelpError", ())
+
     _register_all()
     try:
-        app(args=argv, prog_name="recloop", standalone_mode=True)  # `python -m recloop` reads as `recloop`
+        rv = app(args=argv, prog_name="recloop", standalone_mode=False)  # `python -m recloop` reads as `recloop`
+        if isinstance(rv, int) and rv:  # pragma: no cover - commands exit through typer.Exit
+            sys.exit(rv)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C outside a run (a run says how to resume)
+        typer.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except no_args as err:  # `recloop` alone: the help
+        err.show()
+        sys.exit(err.exit_code)
+    except cx.ClickException as err:  # a bad argument or option: one line, as for bad input
+        cmd = f" {err.ctx.command_path}" if getattr(err, "ctx", None) is not None else ""
+        typer.echo(f"error: {err.format_message()} (see `{cmd.strip() or 'recloop'} --help`)", err=True)
+        sys.exit(err.exit_code)
     except RecloopInputError as err:
         for line in err.problems:
             typer.echo(f"error: {line}", err=True)
         sys.exit(2)
+    except OSError as err:  # the file system, in one line (a command that did not say it better)
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        typer.echo(f"error: cannot read or write{where} ({err.strerror or err})", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

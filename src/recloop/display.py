@@ -78,16 +78,3 @@ def result_html(result: SimResult) -> str:
             f"<p style='font-size:smaller'>actors: {html.escape(actors)}; trajectories ({result.times.size} report "
             f"times): {html.escape(traj)}; {len(result.outcomes)} outcome columns. "
             "<code>result.to_xarray()</code> gives the labelled dataset.</p>")
-
-
-def _to_xarray(self: SimResult, **kw):
-    from recloop.export import to_xarray
-
-    return to_xarray(self, **kw)
-
-
-# a bridge until engine.SimResult defines these two methods itself (asked of the engine's owner)
-if "_repr_html_" not in SimResult.__dict__:
-    SimResult._repr_html_ = result_html  # type: ignore[attr-defined]
-if "to_xarray" not in SimResult.__dict__:
-    SimResult.to_xarray = _to_xarray  # type: ignore[attr-defined]

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from recloop.params import Block, ParamSpec, RecloopInputError, format_validation_error, param, specs
 
 __all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "policy_specs", "NoHalt",
-           "Monitoring", "Treaty", "Compliance", "STRATEGIES", "check_against"]
+           "Monitoring", "Treaty", "Compliance", "STRATEGIES", "check_against", "policy_problems",
+           "MIN_CADENCE_YEARS"]
 
 # Quantities a tripwire can read, each computed by the engine from the deployed generation.
 METRICS: dict[str, str] = {
@@ -32,6 +33,10 @@ METRICS: dict[str, str] = {
     "verification_gap": "capability minus verified capability, OOM",
 }
 
+#: The shortest tripwire cadence: one day. Each evaluation is an engine event, so a cadence of
+#: 1e-9 yr would make a two-year run take billions of steps (it validated, then ran for hours).
+MIN_CADENCE_YEARS = 1.0 / 365.25
+
 Response = Literal["pause_until_verified", "fixed_pause", "verification_gate", "restrict_deployment"]
 
 
@@ -44,12 +49,13 @@ class Tripwire(BaseModel):
     ``restrict_deployment`` stops using the model for its own R&D for ``pause_years``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    name: str
+    name: str = Field(min_length=1)
     metric: str
     threshold: float
-    cadence_years: float = Field(default=0.25, gt=0, le=10, description="Time between evaluations, yr.")
+    cadence_years: float = Field(default=0.25, ge=MIN_CADENCE_YEARS, le=10,
+                                 description="Time between evaluations, yr (at least one day).")
     error_sd: float = Field(default=0.0, ge=0, le=10, description="Measurement error (sd, metric units).")
     lag_years: float = Field(default=0.02, ge=0, le=5, description="Time from evaluation to decision, yr.")
     response: Response = "pause_until_verified"
@@ -185,7 +191,7 @@ class Treaty(BaseModel):
     """A reciprocity treaty between jurisdictions: members follow the policy; defection found by
     monitoring is sanctioned; non-members keep going."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     name: str = "treaty"
     members: list[str] = Field(default_factory=list, description="Member jurisdictions (names in the scenario).")
@@ -232,7 +238,7 @@ def check_against(policy: "Policy", scenario) -> None:
 class Policy(BaseModel):
     """The levers of one policy."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     name: str = "none"
     description: str = ""
@@ -245,6 +251,35 @@ class Policy(BaseModel):
     treaty: Treaty | None = None
     compliance: Compliance = Compliance()
     strategies: dict[str, Strategy] = Field(default_factory=dict, description="Actor name -> strategy, overriding the scenario's.")
+
+    @model_validator(mode="after")
+    def _consistent_levers(self):
+        problems = policy_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))  # parse_policy splits it into lines
+        return self
+
+
+def policy_problems(p: "Policy") -> list[str]:
+    """Cross-field problems of a policy, one line each with its field path: repeated tripwire names,
+    a detector whose false-positive rate exceeds its true-positive rate (worse than a coin that
+    ignores the model), and more compute diverted than there is."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(p.tripwires):
+        if t.name in seen:
+            out.append(f"tripwires[{i}].name: duplicate tripwire name '{t.name}' (also tripwires[{seen[t.name]}])")
+        else:
+            seen[t.name] = i
+    c = p.containment
+    if c.detection_fpr > c.detection_tpr:
+        out.append(f"containment.detection_fpr: must not exceed detection_tpr ({c.detection_tpr:g}), "
+                   f"got {c.detection_fpr:g}")
+    diverted = p.verification.compute_share + c.sandbox_overhead
+    if diverted >= 1.0:
+        out.append(f"verification.compute_share: with containment.sandbox_overhead must be < 1, got "
+                   f"{p.verification.compute_share:g} + {c.sandbox_overhead:g}")
+    return out
 
 
 def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s, NoHalt())
@@ -263,7 +298,12 @@ def parse_policy(data: dict[str, Any], *, where: str = "policy") -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as err:
-        raise RecloopInputError(format_validation_error(err, root=Policy, prefix=where)) from None
+        problems = format_validation_error(err, root=Policy, prefix=where)
+        cross = [line for e in err.errors(include_url=False) if not e["loc"]
+                 for line in str(e["msg"]).removeprefix("Value error, ").split("\n")]
+        if cross:
+            problems = [p for p in problems if not p.startswith(f"{where}: ")] + [f"{where}.{line}" for line in cross]
+        raise RecloopInputError(problems) from None
 
 
 def bundled_policies() -> dict[str, Path]:
@@ -283,4 +323,9 @@ def load_policy(spec: str | Path | None = None) -> Policy:
     path = Path(spec)
     if not path.exists():
         raise RecloopInputError([f"policy: '{spec}' is neither a file nor a bundled policy ({', '.join(sorted(bundled))})"])
-    return parse_policy(read_toml(path))
+    from recloop.scenario import classify
+
+    data = read_toml(path)
+    if classify(data, where=str(path)) == ["scenario"]:
+        raise RecloopInputError([f"policy: {path} is a scenario file (it sets scenario fields); pass it as the scenario"])
+    return parse_policy(data)

@@ -20,12 +20,16 @@ import numpy as np
 from recloop.params import RecloopInputError
 from recloop.scenario import Scenario, scenario_specs
 
-__all__ = ["normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES"]
+__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES"]
 
 MAX_SAMPLES = 100_000_000
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
+
+
+#: The largest seed: seeds are stored as signed 64-bit integers (Parquet, DuckDB, run.json).
+MAX_SEED = 2**63 - 1
 
 
 def normalize_seed(seed: int | None) -> int:
@@ -34,9 +38,10 @@ def normalize_seed(seed: int | None) -> int:
         return 0
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise RecloopInputError([f"seed: must be an integer, got {seed!r}"])
-    if seed < 0:
-        raise RecloopInputError([f"seed: must be >= 0, got {seed}"])
-    return int(seed) & 0x7FFF_FFFF_FFFF_FFFF
+    if not 0 <= seed <= MAX_SEED:
+        # refused, not reduced: a seed stored modulo 2**63 would not be the seed the user gave
+        raise RecloopInputError([f"seed: must be an integer in [0, 2**63 - 1], got {seed}"])
+    return int(seed)
 
 
 def stream_id(name: str) -> int:

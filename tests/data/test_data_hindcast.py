@@ -35,7 +35,6 @@ def _truth_grid(fn, n=50, noise=0.0, seed=0):
 def test_a_model_that_reproduces_the_series_exactly_covers_every_point():
     def f(t):
         return 20 + 0.5 * t
-
     dates = 2019 + np.array([0.0, 1.0, 2.5, 4.0, 7.0])
     s = _series(dates, f(dates - 2019))
     r = hc.compare(s, _truth_grid(f), TIMES, 2019.0)

@@ -240,6 +240,10 @@ def register(app: typer.Typer) -> None:
             ex = _executor(backend, scheduler, workers)
             try:
                 _, summary, ran = execute.resume_run(run, ex)
+            except KeyboardInterrupt:
+                typer.echo(f"interrupted: the chunks finished so far are saved; run `recloop resume {run}` again",
+                           err=True)
+                raise typer.Exit(130) from None
             finally:
                 ex.close()
             summary["chunks_run_on_resume"] = ran

@@ -32,6 +32,7 @@ import numpy as np
 from types import SimpleNamespace
 
 from recloop.governance import costs, monitoring
+from recloop.hooks import ActorHook
 from recloop.mechanisms import physical, verification
 from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
@@ -72,8 +73,9 @@ ACTOR_COLUMNS = {
 }
 
 
-class MultiActor:
-    """Per-chunk helper holding the actor axis of one scenario under one policy."""
+class MultiActor(ActorHook):
+    """The many-actor layer: the actor axis of one scenario under one policy, called by the engine
+    at the points of :class:`recloop.hooks.ActorHook`."""
 
     def __init__(self, scenario, policy, index, seed, P):
         from recloop.policy import check_against
@@ -158,6 +160,12 @@ class MultiActor:
         self._compute_share = policy.verification.compute_share
 
     # ------------------------------------------------------------------ set-up
+    def start(self, horizon, times):
+        self.horizon, self.times = float(horizon), times
+
+    def supply(self, st):
+        return st["a:supply"]
+
     def expand(self, P):
         """Per-row parameters: the world's repeated per actor, the actor's scale applied."""
         out = {k: np.repeat(v, self.A) for k, v in P.items()}
@@ -294,7 +302,7 @@ class MultiActor:
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
             p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], 1.0, p, compute_share=self.policy.verification.compute_share,
+            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], st["m"], p, compute_share=self.policy.verification.compute_share,
                                       safety_effort=self.safety(st, self.policy.verification.safety_effort))
             target = np.maximum(st["pot"], st["cap"])
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
