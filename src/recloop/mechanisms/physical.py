@@ -49,7 +49,8 @@ def reference_compute(start_year: float | None = None) -> float:
     if start_year is None:
         return x
     default_start = Scenario.model_fields["start_year"].default
-    return x * float(np.exp(np.log(d.investment_growth * d.price_performance_growth) * (start_year - default_start)))
+    growth = float(d.investment_growth) * float(d.price_performance_growth)  # type: ignore[arg-type]  # point defaults
+    return x * float(np.exp(np.log(growth) * (start_year - default_start)))
 
 
 def budget_growth(p):
