@@ -53,17 +53,20 @@ def _register_all() -> None:
     from recloop.web import cli as web_cli
 
     from recloop.governance import cli as governance_cli
+    from recloop.governance import monitoring_cli
 
     for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
-                   data_cli):
+                   data_cli, monitoring_cli):
         module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
+    import importlib
+
     try:  # typer >= 0.2x parses with its own copy of click
-        from typer._click import exceptions as cx
+        cx = importlib.import_module("typer._click.exceptions")
     except ImportError:  # pragma: no cover
-        from click import exceptions as cx
+        cx = importlib.import_module("click.exceptions")
     no_args = getattr(cx, "NoArgsIsHelpError", ())
 
     _register_all()
@@ -80,7 +83,8 @@ def main(argv: list[str] | None = None) -> None:
         err.show()
         sys.exit(err.exit_code)
     except cx.ClickException as err:  # a bad argument or option: one line, as for bad input
-        cmd = f" {err.ctx.command_path}" if getattr(err, "ctx", None) is not None else ""
+        ctx = getattr(err, "ctx", None)  # a usage error knows its command; other click errors do not
+        cmd = f" {ctx.command_path}" if ctx is not None else ""
         typer.echo(f"error: {err.format_message()} (see `{cmd.strip() or 'recloop'} --help`)", err=True)
         sys.exit(err.exit_code)
     except RecloopInputError as err:

@@ -142,27 +142,51 @@ def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_siz
 
 
 def _print_summary(summary: dict) -> None:
+    """The run in readable names, every headline figure with its 95% Monte Carlo interval, the
+    inputs that drive it, and what is sampled and what is assumed (recloop.report.evidence)."""
     from rich.console import Console
     from rich.table import Table
 
-    c = Console()
+    from recloop.report.evidence import READABLE, fmt_interval, fmt_share, readable
+    from recloop.report.html import driver_lines, inputs_line, unverified_text
+
+    c = Console(width=140)
     s = summary
+    ev = s.get("evidence")
+    iv = ev["intervals"] if ev else {}
     c.print(f"[bold]recloop[/bold] {s['scenario']} / policy {s['policy']}: {s['samples']:,} worlds, seed {s['seed']}, "
             f"{s['years']:g} years from {s['start_year']:g}")
-    t = Table("milestone", "reached", "p10", "p50", "p90")
+    fmt = lambda x: "-" if x is None else f"{x:.1f}"  # noqa: E731
+    t = Table("milestone", "worlds reached (95% CI)", "p10", "median (95% CI)", "p90")
     for k, m in s["milestones"].items():
-        fmt = lambda x: "-" if x is None else f"{x:.1f}"  # noqa: E731
-        t.add_row(k, f"{m['reached']:.0%}", fmt(m["p10"]), fmt(m["p50"]), fmt(m["p90"]))
+        reached = fmt_share(iv[f"reached:{k}"]) if f"reached:{k}" in iv else f"{m['reached']:.0%}"
+        med = fmt_interval(iv[f"median:{k}"]) if f"median:{k}" in iv else fmt(m["p50"])
+        t.add_row(READABLE.get(k, readable(k)), reached, fmt(m["p10"]), med, fmt(m["p90"]))
     c.print(t)
     tk, al, rk = s["takeoff"], s["alignment"], s["risk"]
     d = tk["days"]
-    c.print(f"takeoff (start -> vastly superhuman): median {d['p50'] and round(d['p50'])} days "
-            f"(p10 {d['p10'] and round(d['p10'])}, p90 {d['p90'] and round(d['p90'])}); hard takeoff {tk['p_hard']:.0%}")
+    if ev:
+        c.print(f"takeoff (start -> vastly superhuman): median {fmt_interval(iv['median:takeoff_days'], 0, ' days')}; "
+                f"10-90% of worlds {d['p10'] and round(d['p10'])}-{d['p90'] and round(d['p90'])} days; "
+                f"hard takeoff in {fmt_share(iv['share:hard_takeoff'])} of worlds")
+        c.print(f"unverified takeoff in {unverified_text(iv)}, unaligned capability "
+                f"{fmt_share(iv['share:unaligned_capability'])}, point of no control {fmt_share(iv['reached:t_no_control'])}, "
+                f"mean P(catastrophe) {fmt_share(iv['mean:p_catastrophe'], 1)}")
+    else:
+        c.print(f"takeoff (start -> vastly superhuman): median {d['p50'] and round(d['p50'])} days "
+                f"(p10 {d['p10'] and round(d['p10'])}, p90 {d['p90'] and round(d['p90'])}); hard takeoff {tk['p_hard']:.0%}")
+        c.print(f"unverified takeoff {al['p_unverified_takeoff']:.0%}, unaligned capability {al['p_unaligned_capability']:.0%}, "
+                f"point of no control {rk['p_no_control']:.0%}, mean P(catastrophe) {rk['p_catastrophe_mean']:.0%}")
     c.print(f"peak years of progress in one year: median {tk['years_in_one_year']['p50'] and round(tk['years_in_one_year']['p50'], 1)}")
-    c.print(f"unverified takeoff {al['p_unverified_takeoff']:.0%}, unaligned capability {al['p_unaligned_capability']:.0%}, "
-            f"point of no control {rk['p_no_control']:.0%}, mean P(catastrophe) {rk['p_catastrophe_mean']:.0%}")
-    c.print(f"halts {s['halts']['mean_halts']:.2f}/world (failed {s['halts']['mean_failed_halts']:.2f}); "
-            f"results in {s.get('out_dir', '')}")
+    c.print(f"halts {s['halts']['mean_halts']:.2f} per world (failed {s['halts']['mean_failed_halts']:.2f})")
+    if ev:
+        c.print(f"[bold]what drives it[/bold] (rank correlation over {ev['driver_worlds']:,} worlds):")
+        for line in driver_lines(ev):
+            c.print("  " + line, highlight=False)
+        c.print(inputs_line(ev), highlight=False)
+        c.print("95% CI: Monte Carlo error over the sampled worlds (Wilson for shares, order statistics for medians).",
+                highlight=False)
+    c.print(f"results in {s.get('out_dir', '')}")
 
 
 def register(app: typer.Typer) -> None:

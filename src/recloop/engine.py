@@ -45,7 +45,11 @@ from recloop.scenario import REFERENCE_YEAR, Scenario
 
 __all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK", "DEFAULT_YEARS", "DEFAULT_REPORT_EVERY"]
 
-STATUS = ("ok", "diverged")
+#: a sample's status: ok; diverged (a state overflowed: the sample stops, the run goes on);
+#: step_budget (the sample used its step budget, ``max_steps_per_sample``, before the horizon)
+STATUS = ("ok", "diverged", "step_budget")
+#: steps one sample may take (a typical baseline sample takes a few hundred)
+DEFAULT_STEP_BUDGET = 200_000
 AUTOMATION_MILESTONES = (0.2, 0.5, 0.9, 0.999)
 CAPABILITY_MILESTONES = (1, 2, 3, 4, 6, 8, 10)
 TRAJECTORY_VARS = {
@@ -59,6 +63,7 @@ TRAJECTORY_VARS = {
     "power_gw": "power the developer's usable compute draws, GW",
     "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work",
     "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work",
+    "training_flop": "log10 physical training FLOP of the deployed generation's run",
     "training_cost_usd": "log10 hardware cost of the best run the developer could start, $ (its share of spending over the run)",
     "training_power_w": "log10 power drawn by the developer's training run, W",
     "world_output_usd": "log10 world output, $/yr",
@@ -69,10 +74,18 @@ TRAJECTORY_VARS = {
     "generation": "generations released",
     "market_share": "the developer's market share (1 for a single developer)",
 }
+#: Units of the report-grid variables (UDUNITS-style; "1" a pure number: fraction, probability, count).
+TRAJECTORY_UNITS = {
+    "effective_compute": "log10(FLOP)", "verified_capability": "log10(FLOP)", "fidelity": "1", "automation": "1",
+    "progress_multiplier": "1", "software_oom": "OOM", "compute_flops": "log10(FLOP/s)", "power_gw": "GW",
+    "horizon_p50_hours": "h", "horizon_p80_hours": "h", "training_flop": "log10(FLOP)",
+    "training_cost_usd": "log10(USD)", "training_power_w": "log10(W)", "world_output_usd": "log10(USD/yr)",
+    "synthetic_share": "1", "data_deficit": "1", "paused": "1", "p_catastrophe": "1", "generation": "1",
+    "market_share": "1",
+}
 _EPS = 1e-9
 _DAYS = 365.25
 _LN10 = math.log(10.0)
-_X_REF = physical.reference_compute()  # FLOP/s: the unit AI labour and verification compute are counted in
 # Samples simulated together: large enough that numpy's per-call overhead vanishes, small enough
 # that a chunk's report grid (12 variables x 121 times x float32) stays near 100 MB.
 DEFAULT_CHUNK = 16_384
@@ -141,6 +154,7 @@ def simulate(
     sample_offset: int = 0,
     max_step_years: float = 0.25,
     max_step_oom: float = 0.1,
+    max_steps_per_sample: int = DEFAULT_STEP_BUDGET,
     progress: Callable[[int], None] | None = None,
     engine: Literal["numpy", "compiled"] | None = None,
 ) -> SimResult:
@@ -167,7 +181,8 @@ def simulate(
         stop = min(samples, start + step)
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
         out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
-                                   max_step_years=max_step_years, max_step_oom=max_step_oom, engine=engine,
+                                   max_step_years=max_step_years, max_step_oom=max_step_oom,
+                                   max_steps_per_sample=max_steps_per_sample, engine=engine,
                                    grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
         parts.append(out)
         if full is None:
@@ -230,7 +245,8 @@ class StepRules:
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None, engine=None):
+                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None,
+                   max_steps_per_sample=DEFAULT_STEP_BUDGET, engine=None):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
 
     ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
@@ -243,7 +259,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
 
         return engine_kernel.simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
                                             max_step_years=max_step_years, max_step_oom=max_step_oom, params=params,
-                                            grid_out=grid_out)
+                                            grid_out=grid_out, max_steps_per_sample=max_steps_per_sample)
     n = index.size
     P = draw_parameters(scenario, index, seed, method=method) if params is None else params
     # the actor layer: a no-op for one developer; with actors, rows are (sample, actor) pairs
@@ -295,6 +311,13 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             rows = st["row"][bad]
             O["status"][rows] = STATUS.index("diverged")
             O["t_diverged"][rows] = t[bad]
+        # bounded work: a sample that used its step budget stops with its status (the run goes on)
+        st["steps"] = st["steps"] + (dt > 0)
+        spent = st["steps"] > max_steps_per_sample
+        if spent.any():
+            O["status"][st["row"][spent & ~bad]] = STATUS.index("step_budget")
+            O["t_diverged"][st["row"][spent & ~bad]] = t[spent & ~bad]
+            bad = bad | spent
 
         rows = st["row"]
         acc = slice(None) if whole else rows
@@ -379,7 +402,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
         "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
         "deficit": np.zeros(n), "real": np.ones(n),
         "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "m": np.ones(n), "power_w": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "run_log10": np.zeros(n), "cumhaz": np.zeros(n), "steps": np.zeros(n, np.int64), "run_cost": np.zeros(n), "m": np.ones(n), "power_w": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
         "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
@@ -393,7 +416,10 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
     for k, v in P.items():
         S["p:" + k] = v
     S["K0"] = start_capability(P, start_year)
-    S["x0"] = x0  # the developer's own start (its spending plan); AI labour and verification count in _X_REF
+    S["x0"] = x0  # the developer's own start (its spending plan)
+    # FLOP/s: the unit AI labour, experiment and verification compute are counted in (the reference developer)
+    S["x_ref"] = np.full(n, physical.reference_compute(start_year))
+    S["phys"] = np.log10(P["compute.initial_training_flop"]).astype(float)
     return S
 
 
@@ -465,7 +491,7 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hoo
     acq_growth = np.where(power_binds & (powered < acq), g_cap, acq_growth)
     acq = np.minimum(acq, powered)
     x_u = hook.covert_compute(st, x_u)  # a hidden defector runs only its covert clusters
-    ratio = x_u / _X_REF
+    ratio = x_u / st["x_ref"]
     # OOM/yr of usable compute: the power limit's growth where it binds, else dX/dt / X
     g_xu = np.where(power_binds, g_cap, acq / st["x"] - p["compute.depreciation"]) / _LN10
 
@@ -508,6 +534,7 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hoo
     lag = generations.build_lag_years(m_code, run_years, sandbox_latency, lev_c.air_gap, p)
     k_speed = np.maximum(target - st["cap"], 0.0) / lag
     st["pot"] = pot
+    st["run_log10"] = np.log10(run)  # physical FLOP of the best run the developer could start now
     st["m"] = m  # research input, for verification read at events and reports (AI-assisted alignment)
     st["run_cost"] = (acq / pp) * p["compute.training_share"] * run_years  # $ of the year's spending the run takes
     return Rates(rate, m, m_code, d_log_m, f_d, f_a, f_c, f_mean, x_u, g_xu, acq, acq_growth, limit, world_power,
@@ -553,6 +580,8 @@ def _advance(st, O, acc, p, now, dt, rules, lev_c):
 
         # the deployed generation follows the best run, and alignment and data follow capability gained
         cap = generations.follow(st["cap"], now.target, now.lag, dt)
+        # the deployed generation's physical training FLOP follows the run's through the same delay
+        st["phys"] = np.where(now.k_speed > 0, generations.follow(st["phys"], st["run_log10"], now.lag, dt), st["phys"])
         gained = cap - st["cap"]
         delta = drift.drift_rate(now.f_mean, now.cov, p, sandbox_catch=lev_c.sandbox_catch_rate, air_gap=lev_c.air_gap)
         st["fid"] = drift.advance_fidelity(st["fid"], delta, gained)
@@ -699,7 +728,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
     x_u = sel(x_u)
     pv = {k: p[k] for k in _keys(p, _RECORD_READS)} if every else _pick(p, _RECORD_READS, i)
     tt = sel(t)
-    V = verification.capacity(tt, x_u / _X_REF, sel(st["s"]), sel(st["m"]), pv, compute_share=lev_v.compute_share,
+    V = verification.capacity(tt, x_u / sel(st["x_ref"]), sel(st["s"]), sel(st["m"]), pv, compute_share=lev_v.compute_share,
                               safety_effort=sel(safety))
     power = sel(st["power_w"]) / 1e9
     values = {
@@ -713,6 +742,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
         "power_gw": power,
         "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50),
         "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80),
+        "training_flop": sel(st["phys"]),
         "training_cost_usd": np.log10(np.maximum(sel(st["run_cost"]), 1e-300)),
         "training_power_w": np.log10(power * 1e9 * pv["compute.training_share"]),
         "world_output_usd": np.log10(economy.world_output(sel(st["ln_y"]), pv)),

@@ -95,8 +95,13 @@ HORIZON_HOURS = (8.0, 40.0, 2000.0 / 12.0, 2000.0)
 # ---------------------------------------------------------------------------- levers, tripwires
 (L_MAX_YEARS, L_MAX_OOM, L_MIN_YEARS, L_HORIZON, L_DIVERTED, L_SANDBOX_LAT, L_AIR_GAP, L_SANDBOX_CATCH, L_HAZ_RED,
  L_TPR, L_FPR, L_DETECT_ON, L_DEPRECATE, L_COMPUTE_SHARE, L_SAFETY, L_GATE0, L_HALTS_RESEARCH, L_LATENCY,
- L_RELIABILITY, L_MAX_PAUSE, L_X_REF) = range(21)
-N_LEVERS = 21
+ L_RELIABILITY, L_MAX_PAUSE, L_X_REF, L_MAX_STEPS) = range(22)
+N_LEVERS = 22
+#: report-grid variables in the order of the kernel's tuple of grids (the wrapper maps them by name)
+GRIDS = ("effective_compute", "verified_capability", "fidelity", "automation", "progress_multiplier", "software_oom",
+         "compute_flops", "power_gw", "horizon_p50_hours", "horizon_p80_hours", "training_cost_usd",
+         "training_power_w", "world_output_usd", "synthetic_share", "data_deficit", "paused", "p_catastrophe",
+         "generation", "market_share", "training_flop")
 (T_METRIC, T_THRESHOLD, T_CADENCE, T_ERROR_SD, T_LAG, T_RESPONSE, T_PAUSE_YEARS) = range(7)
 N_TRIP = 7
 METRIC_CODES = {"effective_compute": 0, "horizon_p50_hours": 1, "horizon_p80_hours": 2, "capability_oom": 3,
@@ -366,6 +371,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     halts_research = lev[L_HALTS_RESEARCH] > 0.0
     latency_years, reliability, max_pause = lev[L_LATENCY], lev[L_RELIABILITY], lev[L_MAX_PAUSE]
     x_ref = lev[L_X_REF]
+    max_steps = lev[L_MAX_STEPS]
     log_tpr = math.log1p(-_mn(lev[L_TPR], 1 - 1e-12))
     log_fpr = math.log1p(-_mn(lev[L_FPR], 1 - 1e-12))
     stream_detection = streams[n_trips, 0]
@@ -455,6 +461,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     noc = False
     takeoff = False
     k_rep = 0
+    steps = 0
+    phys = log_c0  # log10 physical training FLOP of the deployed generation
     for j in range(n_trips):
         tstate[i, j, 0] = trips[j, T_CADENCE]  # next evaluation
         tstate[i, j, 1] = 0.0  # fired
@@ -588,7 +596,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         stock_now = stock * math.exp(stock_g * t) * epochs
         need = math.sqrt(run * tpp / 6.0)
         real_now = _mn(1.0, stock_now / need)
-        pot = math.log10(run) - log_c0 + s
+        run_log10 = math.log10(run)
+        pot = run_log10 - log_c0 + s
         if deficit != 0.0:  # log10(1) is 0 exactly
             pot = pot - math.log10(1.0 + deficit) / loss_exp
         else:
@@ -627,6 +636,14 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         if bad:
             out[O_STATUS, i] = 1.0
             out[O_T_DIV, i] = t
+        # bounded work: a row that used its step budget stops with its status
+        if dt > 0:
+            steps += 1
+        if steps > max_steps:
+            if not bad:
+                out[O_STATUS, i] = 2.0
+                out[O_T_DIV, i] = t
+            bad = True
 
         # ================= advance (engine._advance)
         old_cap = cap
@@ -657,6 +674,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         gap_k = _mx(target - cap, 0.0)
         cap_new = cap + gap_k * -math.expm1(-dt / _mx(lag, 1e-9))
+        if k_speed > 0:  # the deployed generation's physical training FLOP follows the run's
+            phys = phys + _mx(run_log10 - phys, 0.0) * -math.expm1(-dt / _mx(lag, 1e-9))
         gained = cap_new - cap
         d_base_now = d_base * math.pow(_clip(f_mean, 0.0, 1.0), d_exp)
         verified_part = 1.0 - d_prot * _clip(cov, 0.0, 1.0)
@@ -907,6 +926,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             G[16][i, k] = -math.expm1(-cumhaz)
             G[17][i, k] = gen
             G[18][i, k] = 1.0
+            G[19][i, k] = phys
             k_rep = k_rep + 1
 
         if (t >= horizon - _EPS and k_rep >= n_rep) or bad:
@@ -934,7 +954,7 @@ def run_serial(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G,
 STATS = {"row_steps": 0}
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", max_step_years=0.25,
-                   max_step_oom=0.1, params=None, grid_out=None):
+                   max_step_oom=0.1, params=None, grid_out=None, max_steps_per_sample=200_000):
     """:func:`recloop.engine.simulate_chunk` for a single developer (no ``[[actors]]``), compiled.
 
     Same arguments and results. Rows run on one thread: a chunk is a worker's unit, and the
@@ -968,7 +988,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     lev[L_GATE0] = float(bool(lev_v.release_requires_verification))
     lev[L_HALTS_RESEARCH] = float(bool(lev_s.halts_research))
     lev[L_LATENCY], lev[L_RELIABILITY], lev[L_MAX_PAUSE] = lev_s.latency_days / engine._DAYS, lev_s.reliability, lev_s.max_pause_years
-    lev[L_X_REF] = engine._X_REF
+    lev[L_X_REF] = physical.reference_compute(scenario.start_year)
+    lev[L_MAX_STEPS] = float(max_steps_per_sample)
     tw = np.zeros((len(trips), N_TRIP))
     streams = np.zeros((len(trips) + 1, 2), dtype=np.uint64)
     for j, w in enumerate(trips):
@@ -992,12 +1013,15 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     for k, name in enumerate(OUTCOMES):
         out[k] = O[name]
     n_rep = times.size
+    if set(GRIDS) != set(engine.TRAJECTORY_VARS):  # pragma: no cover - a variable added to one engine only
+        raise RuntimeError(f"engine_kernel: report variables differ from the numpy engine's: "
+                           f"{sorted(set(GRIDS) ^ set(engine.TRAJECTORY_VARS))}")
     if grid_out is not None:
         G = grid_out
     else:  # every cell is written by the kernel (NaN where a row never reached the time)
         G = {k: np.empty((n, n_rep), dtype=np.float32) for k in engine.TRAJECTORY_VARS}
-    grids = tuple(np.ascontiguousarray(G[k]) for k in engine.TRAJECTORY_VARS)
-    if any(g is not G[k] for g, k in zip(grids, engine.TRAJECTORY_VARS)):  # pragma: no cover
+    grids = tuple(np.ascontiguousarray(G[k]) for k in GRIDS)
+    if any(g is not G[k] for g, k in zip(grids, GRIDS)):  # pragma: no cover
         raise ValueError("grid_out: every grid must be a C-contiguous float32 array")
     tstate = np.zeros((n, max(1, len(trips)), 3))
     steps = run_serial(Pm, np.ascontiguousarray(index, dtype=np.int64), x0, K0, exp_draw,

@@ -1014,11 +1014,19 @@ def finish_run(plan: RunPlan, *, compact: bool = True):
             summary["status_counts"] = _status_counts(out)
             summary["provenance"] = {k: plan.provenance.get(k) for k in
                                      ("recloop_version", "git_commit", "code_sha256", "scenario_sha256", "policy_sha256")}
+            # the pages' evidence (intervals, drivers over the first worlds' inputs, anchors): recloop.report.evidence
+            from recloop.report.charts import DRIVER_WORLDS
+            from recloop.report.evidence import compact as compact_evidence
+            from recloop.report.evidence import read_inputs
+
+            v = view(result, inputs=read_inputs(out / "outcomes.parquet", result.scenario.uncertain_paths(),
+                                                rows=DRIVER_WORLDS))
+            summary["evidence"] = compact_evidence(v["evidence"])
             _atomic_write(out / "summary.json", json.dumps(summary, indent=2).encode())
             _atomic_write(out / "scenario.toml", result.scenario.to_toml().encode())
             tmp = out / f".report.html.tmp-{os.getpid()}"
             try:
-                write_report(view(result), tmp)
+                write_report(v, tmp)
                 os.replace(tmp, out / "report.html")
             finally:
                 tmp.unlink(missing_ok=True)

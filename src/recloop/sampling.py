@@ -140,7 +140,12 @@ def draw_parameters(
             raise RecloopInputError(["scenario.correlations: the correlation matrix is not positive definite"]) from None
         from scipy import special
 
-        z = special.ndtri(u) @ chol.T
+        # row by row in a fixed order (a BLAS matmul may block rows differently for different chunk
+        # sizes and change the last bits): sample i's draw depends on (seed, i) alone
+        nd = special.ndtri(u)
+        z = np.zeros_like(nd)
+        for j in range(chol.shape[1]):
+            z += nd[:, j:j + 1] * chol[:, j]
         u = special.ndtr(z)
         u = np.clip(u, 1e-15, 1 - 1e-15)
 

@@ -641,7 +641,8 @@ def correlation_problems(s: "Scenario") -> list[str]:
     import numpy as np
 
     known = {sp.path for sp in scenario_specs()}
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[frozenset[str], int] = {}
     for i, c in enumerate(s.correlations):
         a, b = c.params
         where = f"correlations[{i}].params"
@@ -669,8 +670,8 @@ def correlation_problems(s: "Scenario") -> list[str]:
     idx = {p: k for k, p in enumerate(names)}
     R = np.eye(len(names))
     for c in s.correlations:
-        a, b = idx[c.params[0]], idx[c.params[1]]
-        R[a, b] = R[b, a] = c.rho
+        ia, ib = idx[c.params[0]], idx[c.params[1]]
+        R[ia, ib] = R[ib, ia] = c.rho
     lowest = float(np.linalg.eigvalsh(R).min())
     if lowest <= 1e-9:
         out.append(f"correlations: the correlation matrix of {', '.join(names)} is not positive definite "

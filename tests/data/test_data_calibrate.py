@@ -83,6 +83,17 @@ def test_calibrated_scenario_round_trips_through_toml(tmp_path):
     assert again.verification == base.verification and again.risk == base.risk
 
 
+def test_only_the_named_series_condition_the_parameters():
+    # conditioned on the training-compute records alone, the horizon mapping keeps its prior exactly
+    # (the METR points are not in the distance), while spending growth is told
+    cal = cb.calibrate(samples=2000, accept=0.05, seed=0, use=["training_compute"])
+    assert cal.series == ["training_compute"]
+    assert not cal.params["horizon.oom_per_doubling"]["constrained"]
+    assert cal.scenario.horizon == load_scenario("baseline").horizon
+    with pytest.raises(RecloopInputError, match="--series: must name series of the hindcast"):
+        cb.calibrate(samples=200, use=["stock_prices"])
+
+
 def test_bad_options_are_one_line():
     with pytest.raises(RecloopInputError, match=r"--accept: must be in \(0, 1\)"):
         cb.calibrate(samples=200, accept=1.5)
@@ -154,3 +165,14 @@ def test_posterior_correlations_are_carried_and_positive_definite():
     for a, b in strong:
         entry = next(c for c in sc.correlations if set(c.params) == {a, b})
         assert np.sign(entry.rho) == np.sign(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
+
+
+def test_bundled_calibrated_baseline_narrows_only_what_the_record_tells():
+    """The bundled file (recloop calibrate baseline --series training_compute,training_cost,training_power
+    --refit compute.) keeps every baseline distribution except the refitted spending growth."""
+    cal, base = load_scenario("baseline-calibrated"), load_scenario("baseline")
+    assert cal.name == "baseline-calibrated" and "ABC rejection" in cal.description
+    post, prior = cal.compute.investment_growth, base.compute.investment_growth
+    assert post.p95 - post.p5 < prior.p95 - prior.p5
+    assert cal.software == base.software and cal.horizon == base.horizon and cal.verification == base.verification
+    assert cal.compute.model_copy(update={"investment_growth": prior}) == base.compute

@@ -213,3 +213,15 @@ def test_divergence_agrees():
     np.testing.assert_allclose(o1["t_diverged"], o2["t_diverged"], rtol=1e-4)
     for k in TRAJECTORY_VARS:
         assert np.array_equal(np.isnan(g1[k]), np.isnan(g2[k])), k
+
+
+def test_step_budget_agrees():
+    """A row that uses its step budget stops with status step_budget at the same step."""
+    s, p = load_scenario("aggressive"), load_policy("tripwire-pause")
+    r1 = simulate(s, p, samples=30, seed=4, max_steps_per_sample=60, engine="numpy")
+    r2 = simulate(s, p, samples=30, seed=4, max_steps_per_sample=60, engine="compiled")
+    assert (r1.outcomes["status"] == 2).sum() >= 10
+    assert np.array_equal(r1.outcomes["status"], r2.outcomes["status"])
+    np.testing.assert_allclose(r1.outcomes["t_diverged"], r2.outcomes["t_diverged"], rtol=1e-6)
+    for k in TRAJECTORY_VARS:
+        assert np.array_equal(np.isnan(r1.trajectories[k]), np.isnan(r2.trajectories[k])), k

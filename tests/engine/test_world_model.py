@@ -210,8 +210,8 @@ def test_deprecation_rolls_back_drifted_lineages():
 
 def test_false_positives_are_counted_and_cost_capability():
     clean = _run({"containment": {"detection_tpr": 0.0, "detection_fpr": 0.0, "deprecate_lineage": True}})
-    noisy = _run({"containment": {"detection_tpr": 0.0, "detection_fpr": 0.5, "deprecate_lineage": True}})
-    assert noisy["false_alarms"].sum() > 0 and clean["false_alarms"].sum() == 0
+    noisy = _run({"containment": {"detection_tpr": 0.5, "detection_fpr": 0.5, "deprecate_lineage": True}})
+    assert noisy["false_alarms"].sum() > 0 and clean["false_alarms"].sum() == 0  # flags on lineages with no hidden objective
     assert noisy["deprecations"].sum() > 0
     assert np.mean(noisy["final_effective_compute"]) < np.mean(clean["final_effective_compute"])
 
@@ -226,3 +226,14 @@ def test_air_gap_cuts_drift_and_costs_preparation_time():
     gap = _run({"containment": {"air_gap": 0.9}})
     assert gap["unaligned_capability"].mean() < NONE["unaligned_capability"].mean()
     assert np.nanmedian(gap["t_automation_90"]) > np.nanmedian(NONE["t_automation_90"])
+
+
+def test_a_sample_that_uses_its_step_budget_stops_with_its_status_and_the_run_goes_on():
+    from recloop.engine import STATUS
+
+    r = simulate(BASE, parse_policy({"name": "p"}), samples=20, seed=0, max_steps_per_sample=60)
+    status = r.outcomes["status"]
+    assert (status == STATUS.index("step_budget")).all()
+    assert np.isfinite(r.outcomes["t_diverged"]).all() and (r.outcomes["t_diverged"] < 30.0).all()
+    full = simulate(BASE, parse_policy({"name": "p"}), samples=20, seed=0)
+    assert (full.outcomes["status"] == 0).all()

@@ -19,12 +19,11 @@ import enum
 
 import numpy as np
 
-from recloop.mechanisms import containment, horizon, physical, verification
+from recloop.mechanisms import containment, horizon, verification
 from recloop.rows import at, pick
 from recloop.sampling import stream_id, uniform
 
 EPS = 1e-9
-X_REF = physical.reference_compute()  # FLOP/s: the unit verification compute is counted in
 
 
 class Response(enum.IntEnum):
@@ -201,7 +200,7 @@ _KEYS: dict[tuple[str, ...], tuple[int, list[str]]] = {}
 def coverage_at(j, st, t, x_u, m, capability_oom, p, lev_v, safety, with_capacity=False):
     """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
     pv = pick(p, ("verification.",), j)
-    V = verification.capacity(t[j], x_u[j] / X_REF, st["s"][j], at(m, j), pv, compute_share=lev_v.compute_share,
+    V = verification.capacity(t[j], x_u[j] / st["x_ref"][j], st["s"][j], at(m, j), pv, compute_share=lev_v.compute_share,
                               safety_effort=at(safety, j))
     cov = verification.coverage(V, capability_oom, pv)
     return (cov, V) if with_capacity else cov

@@ -8,8 +8,10 @@ draws the plotly figure specs that :func:`recloop.report.charts.figures` returns
 API (all JSON; every error is ``{"problems": ["field.path: what is wrong, got VALUE", ...]}``):
 
 * ``GET  /api/meta``            parameter declarations, presets with slider positions, limits
-* ``POST /api/run``             one policy on the worlds of a scenario -> figures, captions, headline, summary
-* ``POST /api/compare``         several policies on the same worlds (same seed) -> comparison figures
+* ``POST /api/run``             one policy on the worlds of a scenario -> figures, captions, headline (with
+  95% Monte Carlo intervals), drivers, sampled/assumed inputs, summary, evidence
+* ``POST /api/compare``         several policies on the same worlds (same seed) -> comparison figures and a
+  table of risks with intervals and costs (delay, capability forgone, years halted) against ``reference``
 * ``POST /api/scenario/parse``  TOML text -> a validated scenario (or 422 with field paths)
 * ``POST /api/scenario/toml``   the scenario a request describes, as TOML (download)
 
@@ -587,7 +589,8 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
     def _simulate_payload(scenario, policy, req: RunRequest, progress) -> dict[str, Any]:
         from recloop.engine import simulate
         from recloop.report.charts import captions, figures, view
-        from recloop.report.html import _headline
+        from recloop.report.evidence import compact
+        from recloop.report.html import _headline, driver_lines, inputs_line
 
         t0 = time.perf_counter()
         # the deadline is checked between chunks: every `check_every` samples
@@ -601,7 +604,11 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             "figures": figures(v),
             "captions": captions(v),
             "summary": v["summary"],
-            "headline": _headline(v["summary"], v.get("actors")),
+            "headline": _headline(v["summary"], v.get("actors"), v["evidence"]),
+            # what the page knows: intervals, drivers (cached with the run), sampled vs assumed inputs
+            "evidence": compact(v["evidence"]),
+            "drivers": driver_lines(v["evidence"]),
+            "inputs": inputs_line(v["evidence"]),
         })
         payload["_view"] = v
         payload["timing"] = {"simulate_s": round(t1 - t0, 4), "figures_s": round(time.perf_counter() - t1, 4)}
@@ -660,9 +667,19 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             return _timeout_response()
         except _Busy as err:
             return _busy_response(err)
+        from recloop.report.charts import compare_rows
+        from recloop.report.html import COMPARE_COLUMNS, COMPARE_NOTE, compare_cells
+
         views = [payload["_view"] for payload, _ in results]
+        # costs are paired against the policy without halts when it is compared, else the first
+        ref = next((i for i, p in enumerate(policies) if p.name == "none"), 0)
         return JSONResponse(_clean({
-            "figures": compare_figures(views),
+            "figures": compare_figures(views, reference=ref),
+            "table": compare_rows(views, reference=ref),
+            "table_cells": compare_cells(compare_rows(views, reference=ref)),
+            "table_columns": [[k, h.format(ref=policies[ref].name)] for k, h in COMPARE_COLUMNS],
+            "table_note": COMPARE_NOTE,
+            "reference": policies[ref].name,
             "policies": [p.name for p in policies],
             "headlines": {p.name: payload["headline"] for p, (payload, _) in zip(policies, results)},
             "request": {"samples": req.samples, "years": req.years, "seed": req.seed, "scenario": scenario.name},
