@@ -21,7 +21,7 @@ def test_an_uncoupled_actor_follows_the_single_developer_exactly():
     # no revenue effect and no exits: nothing the rival does reaches actor a, and actor 0 draws
     # the single developer's numbers. With one shared clock the rival's events cut a's steps, so
     # a's path moved with the rival; on its own clock it is the single developer's, bit for bit.
-    one = simulate(load_scenario("baseline"), samples=200, seed=5)
+    one = simulate(load_scenario("baseline"), samples=200, seed=5, engine="numpy")  # the actor layer runs on numpy
     two = simulate(_world([A, B], revenue_elasticity=0.0, exit_share=0.0), samples=200, seed=5)
     np.testing.assert_array_equal(two.outcomes["actor_t_superhuman_a"], one.outcomes["t_superhuman"])
     np.testing.assert_array_equal(two.trajectories["actor_effective_compute:a"], one.trajectories["effective_compute"])
