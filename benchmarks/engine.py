@@ -10,6 +10,9 @@ removed afterwards) and on this tree with each core (compiled, numpy), each in a
 alternately for R rounds (so all see the same machine load), and prints the best of each and the
 ratios. The child warms up on 256 samples first, so the compiled core's one-off compile (cached
 on disk) and imports are not timed.
+With --end-to-end it times ``recloop run SCENARIO --samples N`` (a fresh process: start-up,
+chunks, outcomes.parquet, trajectories, summary and report) against the simulation alone (a fresh
+process, warmed up), alternately for R rounds, and prints the ratio.
 With --accuracy it prints instead how far milestone dates move with the step size (the same
 worlds at max_step_oom 0.05, 0.1 (the default) and 0.2 against 0.0125): the price of a step.
 """
@@ -91,6 +94,40 @@ def _time_tree(src: Path, a, engine: str | None = None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def end_to_end(a) -> None:
+    """``recloop run`` against the simulation alone, each in a fresh process, alternately."""
+    here = Path(__file__).resolve().parents[1] / "src"
+    best: dict = {"sim": None, "run": None}
+    for r in range(a.rounds):
+        res = _time_tree(here, a, a.engine)
+        print(f"round {r + 1} simulation alone: wall {res['wall']:.2f} s  cpu {res['cpu']:.2f} s", flush=True)
+        best["sim"] = res if best["sim"] is None else {f: min(best["sim"][f], res[f]) for f in res}
+        with tempfile.TemporaryDirectory(prefix="recloop-e2e-") as home:
+            env = dict(os.environ, RECLOOP_HOME=home, PYTHONPATH=str(here))
+            if a.engine is not None:
+                env["RECLOOP_ENGINE"] = a.engine
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            out = subprocess.run([sys.executable, "-m", "recloop", "run", a.scenario, "--samples", str(a.samples),
+                                  "--years", str(a.years), "--out", str(Path(home) / "run")],
+                                 capture_output=True, text=True, env=env, check=False)
+            wall = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if out.returncode != 0:
+                raise SystemExit(f"error: recloop run failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}")
+            size = sum(f.stat().st_size for f in (Path(home) / "run").rglob("*") if f.is_file())
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        res = {"wall": wall, "cpu": cpu, "mib": size / 2**20}
+        print(f"round {r + 1} recloop run:      wall {wall:.2f} s  cpu {cpu:.2f} s  output {res['mib']:.0f} MiB", flush=True)
+        best["run"] = res if best["run"] is None else {f: min(best["run"][f], res[f]) for f in res}
+    sim, run = best["sim"], best["run"]
+    print(f"scenario {a.scenario}: {a.samples:,} samples x {a.years:g} years, best of {a.rounds} alternating rounds")
+    print(f"simulation alone: wall {sim['wall']:.2f} s  cpu {sim['cpu']:.2f} s")
+    print(f"recloop run:      wall {run['wall']:.2f} s  cpu {run['cpu']:.2f} s  (start-up, chunks, writing, report)")
+    print(f"ratio run / simulation: wall {run['wall'] / sim['wall']:.2f}x  cpu {run['cpu'] / sim['cpu']:.2f}x  "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 def versus(a) -> None:
     """Time the benchmark on COMMIT and on this tree, alternately, in the same run."""
     repo = Path(__file__).resolve().parents[1]
@@ -135,12 +172,16 @@ def main() -> None:
                     help="the core to time (RECLOOP_ENGINE); default: compiled where numba is installed")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--accuracy", action="store_true")
+    ap.add_argument("--end-to-end", action="store_true", help="recloop run against the simulation alone")
     ap.add_argument("--vs", metavar="COMMIT", default=None,
                     help="also time a checkout of COMMIT (temporary git worktree), interleaved; print the ratio")
     ap.add_argument("--rounds", type=int, default=2, help="with --vs: alternating rounds (best of each)")
     a = ap.parse_args()
     if a.vs is not None:
         versus(a)
+        return
+    if a.end_to_end:
+        end_to_end(a)
         return
     if a.engine is not None:
         os.environ["RECLOOP_ENGINE"] = a.engine

@@ -12,15 +12,23 @@ parameters, the growth rates they imply) is computed once per row.
 
 What differs from the numpy engine, and why (tests/engine/test_engine_kernel.py measures it):
 
+- nothing, bit for bit, when numpy uses the C library's transcendentals (as numba does): every
+  outcome and report cell of the bundled scenarios and policies, and of a policy built to reach
+  every halt response, is equal (the test runs both engines in a subprocess with
+  ``NPY_DISABLE_CPU_FEATURES``). numpy's own SIMD exp/log/pow/tanh (used on AVX2 and AVX-512
+  CPUs) differ from libm in the last bit of about 5-13% of their results; most rows still agree
+  to 1e-9, and a row whose path passes a tie within that last bit (a release threshold, which
+  limit binds) takes the other branch there and then differs by the engine's own step error
+  (about 1% in a date, in a few rows in a hundred). The numpy engine's results move the same way
+  between CPUs with and without those SIMD loops;
 - a row whose last step ends exactly at the horizon stops there. The numpy engine keeps such a row
   in its arrays, at dt = 0, until enough rows have finished to compact; those zero steps change no
-  reported quantity (they can only end a pause after the last report), so outcomes agree;
-- the transcendentals are the C library's (numba calls libm, as numpy does on CPUs without its
-  AVX-512 loops); where numpy uses its own SIMD loops the last bit of a log or exp can differ and
-  dates then agree to float tolerance instead of bit for bit.
+  reported quantity, so outcomes agree.
 
 The compiled code is cached on disk (numba ``cache=True``): a fresh install pays the compile
-(about half a minute) once. This module is imported on first use, not with recloop.
+(about 30 s of CPU, 70 s wall on the 2-core box under load) once; loading the cached code
+takes about a second. This module, and numba, are imported on the first compiled chunk, not with
+recloop.
 """
 
 from __future__ import annotations
