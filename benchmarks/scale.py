@@ -7,7 +7,9 @@ Measures, on this machine:
    cluster start-up excluded, chunk execution and writing included).
 
 Peak memory is the largest total resident set of this process and all its children (Dask
-scheduler, nannies and workers), sampled every 0.2 s; the target is under 4 GiB.
+scheduler, nannies and workers), sampled every 0.2 s; the target is under 4 GiB. The engine core
+(compiled or numpy, ``RECLOOP_ENGINE``) and the load average before and after are printed with
+the machine.
 
     python benchmarks/scale.py                       # the full benchmark (minutes)
     python benchmarks/scale.py --samples 20000 --speedup-samples 8000   # a quick look
@@ -123,8 +125,13 @@ def main():
     ap.add_argument("--skip-speedup", action="store_true")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="recloop-scale-"))
+    from recloop.engine import engine_choice
+    from recloop.scenario import load_scenario
+
     res = {"machine": {"cpus": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-                       "python": platform.python_version(), "platform": platform.platform()}}
+                       "python": platform.python_version(), "platform": platform.platform(),
+                       "load_average_1m_before": round(os.getloadavg()[0], 2)},
+           "engine": engine_choice(None, load_scenario("baseline"))}
     try:
         if not args.skip_speedup:
             res["dask_speedup"] = dask_speedup(args.speedup_samples, args.chunk_size, home)
@@ -134,6 +141,7 @@ def main():
             print(json.dumps(res["big_run"]), flush=True)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+    res["machine"]["load_average_1m_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(res, indent=2))
 
 
