@@ -165,7 +165,7 @@ def simulate(
     single-developer core (:mod:`recloop.engine_kernel`) or this numpy code; see :func:`engine_choice`.
     """
     policy = NoHalt() if policy is None else policy
-    engine = engine_choice(engine, scenario)
+    core = engine_choice(engine, scenario)
     _check_args(samples, years, chunk_size, report_every)
     seed = normalize_seed(seed)
     times = np.arange(0.0, years + 1e-9, report_every)
@@ -174,7 +174,7 @@ def simulate(
     # one developer: chunks write straight into the run's report grids (no per-chunk grids to
     # allocate and no concatenation copy); with actors the per-row grids are aggregated per chunk
     full = None if scenario.actors else {  # the compiled core writes every cell: no fill
-        k: np.empty((samples, times.size), np.float32) if engine == "compiled"
+        k: np.empty((samples, times.size), np.float32) if core == "compiled"
         else np.full((samples, times.size), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     step = chunk_size if not scenario.actors else min(chunk_size, max(1, ACTOR_CHUNK_ROWS // len(scenario.actors)))
     for start in range(0, samples, step):
@@ -182,7 +182,7 @@ def simulate(
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
         out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
                                    max_step_years=max_step_years, max_step_oom=max_step_oom,
-                                   max_steps_per_sample=max_steps_per_sample, engine=engine,
+                                   max_steps_per_sample=max_steps_per_sample, engine=core,
                                    grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
         parts.append(out)
         if full is None:
@@ -193,7 +193,7 @@ def simulate(
     outcomes = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     trajectories = full if full is not None else {k: np.concatenate(v, axis=0) for k, v in grids.items()}
     return SimResult(outcomes, times, trajectories, scenario, policy, seed, float(years),
-                     meta={"report_every": report_every, "method": method, "chunk_size": chunk_size, "engine": engine})
+                     meta={"report_every": report_every, "method": method, "chunk_size": chunk_size, "engine": core})
 
 
 #: whether the compiled core can run (numba installed); checked without importing numba

@@ -27,7 +27,7 @@ pytest.importorskip("numba")
 from recloop import engine_kernel as ek  # noqa: E402
 from recloop.engine import TRAJECTORY_VARS, engine_choice, simulate, simulate_chunk  # noqa: E402
 from recloop.params import RecloopInputError  # noqa: E402
-from recloop.policy import load_policy, parse_policy  # noqa: E402
+from recloop.policy import load_policy  # noqa: E402
 from recloop.sampling import draw_parameters, stream_id, uniform  # noqa: E402
 from recloop.scenario import load_scenario  # noqa: E402
 
