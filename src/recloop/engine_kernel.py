@@ -270,13 +270,21 @@ def _software_rate(s, t, m, rate0, lam, beta, log_rate0, ceiling):
 
 
 @njit(cache=True, inline="always")
-def _capacity(t, ratio, m, h0, hr_safety, vc_share, vboost, p10bs):
-    """verification.capacity; ``hr_safety`` = human_rate * safety, ``vc_share`` =
-    compute_coverage_at_start * (compute_share / REFERENCE_SHARE), ``p10bs`` = 10 ** (boost * s).
-    At m <= 1 the boost is 1 ** b, which is 1 exactly: not computed."""
-    human = h0 + hr_safety * t
+def _boost(m, vboost):
+    """verification.capacity's (research multiplier)^b; at m <= 1 it is 1 ** b, 1 exactly."""
     if m > 1.0 or m != m:
-        human = human * math.pow(_mx(m, 1.0), vboost)
+        return math.pow(_mx(m, 1.0), vboost), True
+    return 1.0, False
+
+
+@njit(cache=True, inline="always")
+def _capacity(t, ratio, boost, boosted, h0, hr_safety, vc_share, p10bs):
+    """verification.capacity; ``hr_safety`` = human_rate * safety, ``vc_share`` =
+    compute_coverage_at_start * (compute_share / REFERENCE_SHARE), ``p10bs`` = 10 ** (b * s),
+    ``boost`` from :func:`_boost` (multiplied only where it is not 1 exactly)."""
+    human = h0 + hr_safety * t
+    if boosted:
+        human = human * boost
     machine = vc_share * ratio * p10bs
     return human + machine
 
@@ -590,7 +598,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         d_log_m = d_log_m + w_l * e_q * (rate - g_s_r)
 
         # verification and hazard of the deployed generation
-        V = _capacity(t, ratio, m, h0, hr_safety, vc_share, vboost, p10bs)
+        boost, boosted = _boost(m, vboost)
+        V = _capacity(t, ratio, boost, boosted, h0, hr_safety, vc_share, p10bs)
         cov = V / req
         exposure = 0.5 * ((1.0 - _clip(fid, 0.0, 1.0)) + (1.0 - _clip(cov, 0.0, 1.0)))
         hazard = hz_level * exposure * (1.0 - haz_red)
@@ -681,9 +690,10 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         z_econ = z_econ + (f_mean - z_econ) * -math.expm1(-dt / adopt_lag)
 
         gap_k = _mx(target - cap, 0.0)
-        cap_new = cap + gap_k * -math.expm1(-dt / _mx(lag, 1e-9))
+        approach = -math.expm1(-dt / _mx(lag, 1e-9))  # generations.follow's factor, shared
+        cap_new = cap + gap_k * approach
         if k_speed > 0:  # the deployed generation's physical training FLOP follows the run's
-            phys = phys + _mx(run_log10 - phys, 0.0) * -math.expm1(-dt / _mx(lag, 1e-9))
+            phys = phys + _mx(run_log10 - phys, 0.0) * approach
         gained = cap_new - cap
         d_base_now = d_base * math.pow(_clip(f_mean, 0.0, 1.0), d_exp)
         verified_part = 1.0 - d_prot * _clip(cov, 0.0, 1.0)
@@ -761,7 +771,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         ratio_new = x_new / x_ref
         # verification capacity at the new time with the step's research input (what milestones,
         # releases, pause ends and the report read: AI-assisted alignment everywhere)
-        V1 = _capacity(t, ratio_new, m, h0, hr_safety, vc_share, vboost, p10bs)
+        V1 = _capacity(t, ratio_new, boost, boosted, h0, hr_safety, vc_share, p10bs)
+        lv1_done = False
+        lv1 = 0.0
 
         # ================= events at the new time
         if cumhaz >= exp_draw and out[O_T_CAT, i] != out[O_T_CAT, i]:
@@ -770,7 +782,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         # milestones (engine._milestones)
         if cap > old_cap:
             cov_new = V1 / req
-            gap = cap - math.log10(_mx(V1, 1e-300)) / nu
+            lv1 = math.log10(_mx(V1, 1e-300)) / nu
+            lv1_done = True
+            gap = cap - lv1
             _first(out, O_AUTO0, i, f_mean >= AUTOMATION[0], _when(old_t, t, old_fmean, f_mean, AUTOMATION[0]))
             _first(out, O_AUTO1, i, f_mean >= AUTOMATION[1], _when(old_t, t, old_fmean, f_mean, AUTOMATION[1]))
             _first(out, O_AUTO2, i, f_mean >= AUTOMATION[2], _when(old_t, t, old_fmean, f_mean, AUTOMATION[2]))
@@ -915,7 +929,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             power = x_new / fpw_new / 1e9  # the power the usable compute draws
             E = K0 + cap
             G[0][i, k] = E
-            G[1][i, k] = K0 + math.log10(_mx(V1, 1e-300)) / nu
+            if not lv1_done:
+                lv1 = math.log10(_mx(V1, 1e-300)) / nu
+            G[1][i, k] = K0 + lv1
             G[2][i, k] = fid
             G[3][i, k] = f_mean
             G[4][i, k] = rate / g_s
