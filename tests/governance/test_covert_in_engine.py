@@ -14,10 +14,11 @@ def test_the_diverted_chips_keep_their_share_of_the_hosts_power_then_concealed_c
     # chips, not power, bound once concealed data centres are built: still the diverted stock without a fab
     later = covert.covert_installed_flops(np.array([5.0]), p, host_flops=host, divert_share=np.array([0.3]), host_watts=watts)
     assert later[0] == pytest.approx(0.3e21)
-    # with little power at the start the stock is power-bound and grows with concealed capacity
-    lean = covert.covert_installed_flops(np.array([0.0, 3.0]), p, host_flops=np.array([1e21, 1e21]),
-                                         divert_share=np.array([0.9, 0.9]), host_watts=np.array([1e8, 1e8]))
-    assert lean[0] < lean[1]
+    # a covert fab adds chips after its lead time, powered by the concealed capacity built meanwhile
+    fab = covert.CovertProject(fab_h100e_per_year=1e6)
+    grown = covert.covert_installed_flops(np.array([0.0, 3.9, 6.0]), fab, host_flops=np.full(3, 1e21),
+                                          divert_share=np.full(3, 0.3), host_watts=np.full(3, 2e9))
+    assert grown[0] == pytest.approx(grown[1]) and grown[2] > grown[1]
 
 
 def test_a_larger_covert_share_runs_more_covert_compute():
