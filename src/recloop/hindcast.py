@@ -334,10 +334,8 @@ def model_grids(result, state) -> dict[str, np.ndarray]:
 
     * ``metr_p50`` / ``metr_p80``: the engine's ``horizon_p50_hours`` / ``horizon_p80_hours`` of
       the deployed generation (log2 h);
-    * ``training_compute``: the deployed generation's physical training FLOP, its effective
-      compute (absolute, 2025 algorithms) less the software of the time its run started, one
-      build time (:func:`build_lag_years`) before: the deployed generation trails the best run by
-      that time, so a model released at date d was trained on the compute of d - L;
+    * ``training_compute``: the engine's ``training_flop``, the deployed generation's physical
+      training FLOP (it follows the best run's through the build time);
     * ``training_cost``: the engine's ``training_cost_usd`` (the hardware spending the best run
       takes) at d - L, as the amortised cost Epoch reports: the hardware the run uses up, capital x
       ``compute.depreciation`` x run length, is that spending x d / (g_b + d) on the spending plan
@@ -351,8 +349,7 @@ def model_grids(result, state) -> dict[str, np.ndarray]:
     T = result.trajectories
     times = result.times
     lag = build_lag_years(result, P)
-    E = T["effective_compute"].astype(np.float64)
-    grids = {"training_compute": E - _lagged(_software_2025(result, P), lag, times),
+    grids = {"training_compute": T["training_flop"].astype(np.float64),
              "metr_p50": np.log2(T["horizon_p50_hours"].astype(np.float64)),
              "metr_p80": np.log2(T["horizon_p80_hours"].astype(np.float64))}
     if math.isfinite(state.get("log10_price_performance", math.nan)):

@@ -243,14 +243,11 @@ def test_a_start_value_outside_its_declared_bounds_keeps_the_declared_value_and_
     assert "training_power" in r.series
 
 
-@pytest.mark.xfail(strict=True, reason="the engine counts experiment compute against the 2027 default developer "
-                                       "(engine._X_REF), not the start's: docs/data.md section 3.3")
 def test_a_past_start_runs_at_the_human_only_software_trend():
     """Direction: in 2019 AI automated none of its own R&D, so from the data's 2019 state software
     progresses at about the historical trend (a progress multiplier near 1, as at the declared 2027
     start: 1.00), not at a few per cent of it (today's engine: 0.03). Either fix in section 3.3 passes
-    (a reference dated by the declared trend gives 1.17); strict, so the fix turns this red until the
-    marker goes."""
+    (the engine now dates its reference developer by the declared trend)."""
     from recloop.engine import simulate
     from recloop.scenario import load_scenario
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from types import SimpleNamespace
 
-from recloop.governance import costs, monitoring
+from recloop.governance import costs, covert, monitoring
 from recloop.hooks import ActorHook
 from recloop.mechanisms import verification
 from recloop.params import RecloopInputError
@@ -82,6 +82,7 @@ class MultiActor(ActorHook):
 
         check_against(policy, scenario)
         self.scenario, self.policy, self.seed = scenario, policy, seed
+        self._covert_project = covert.CovertProject()  # the declared defaults (docs/governance.md)
         self.actors = list(scenario.actors)
         self.A = A = len(self.actors)
         self.ns = index.size
@@ -123,7 +124,7 @@ class MultiActor(ActorHook):
             "a:mon_haz": np.zeros(self.ns * A),
             # the pause an actor declared (covert) or was mandated (open breach) but does not hold
             "a:breach": np.zeros(self.ns * A, bool), "a:decl_kind": np.zeros(self.ns * A, np.int8),
-            "a:decl_start": np.zeros(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
+            "a:decl_start": np.zeros(self.ns * A), "a:decl_x": np.zeros(self.ns * A), "a:decl_w": np.ones(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
             # a conditional pause on its way through the stop protocol
             "a:cond_pending": np.zeros(self.ns * A, bool), "a:want_t": np.zeros(self.ns * A),
             "a:want_trip": np.zeros(self.ns * A, np.int16),
@@ -213,10 +214,21 @@ class MultiActor(ActorHook):
         return st["x0"] * st["a:budget_rel"] * rev * (1.0 - st["a:cost"])
 
     def covert_compute(self, st, x_u):
-        """A covert defector runs only its hidden clusters (``covert_share`` of its compute) while
-        the pause it declared is in force and it is not found; outside it it runs everything."""
+        """A covert defector runs only its hidden project while the pause it declared is in force and
+        it is not found; outside it it runs everything. The project is a physical stock
+        (recloop.governance.covert): ``covert_share`` of the chips it had when it declared, in the
+        same share of the power they drew, plus concealed data centres built after their lead time
+        and a covert fab's output; never more than the actor's own usable compute."""
         hidden = st["a:declared"] & ~st["a:detected"]
-        return np.where(hidden, st["a:covert"] * x_u, x_u)
+        if not hidden.any():
+            return x_u
+        i = np.flatnonzero(hidden)
+        stock = covert.covert_installed_flops(st["t"][i] - st["a:decl_start"][i], self._covert_project,
+                                              host_flops=st["a:decl_x"][i], divert_share=st["a:covert"][i],
+                                              host_watts=st["a:decl_w"][i])
+        out = x_u.copy()
+        out[i] = np.minimum(x_u[i], stock)
+        return out
 
     def containment_levers(self, st):
         """Per-row containment levers (scenario actors' overrides of the policy's); returns
@@ -285,6 +297,9 @@ class MultiActor(ActorHook):
             k = i[win]
             st["a:decl_kind"][k] = kind
             st["a:decl_start"][k] = ti[win]
+            # the covert project's stock is taken from what the actor runs when it declares
+            st["a:decl_x"][k] = x_u[k]
+            st["a:decl_w"][k] = st["power_w"][k]
             st["a:decl_end"][k] = ti[win] + tw.lag_years + tw.pause_years if kind == 2 else np.inf
         if pause:
             tw_index = [x.name for x in self.policy.tripwires].index(tw.name)

@@ -151,14 +151,17 @@ def covert_power_gw(t, p: CovertProject):
     return np.broadcast_to(_a(p.diverted_dc_gw), t.shape).copy(), built
 
 
-def covert_installed_flops(t, p: CovertProject, *, host_flops=None, divert_share=None):
+def covert_installed_flops(t, p: CovertProject, *, host_flops=None, divert_share=None, host_watts=None):
     """Installed covert FLOP/s at ``t`` years since the project began: the chips that exist and
     have power, at peak (the engine's usable-compute units; it applies utilisation itself).
 
     ``host_flops`` (optional, FLOP/s, broadcasting against ``t``): the actor's installed compute
     when the project began; it replaces ``host_stock_h100e * flops_per_h100e`` as the stock the
     diverted share is taken from. ``divert_share`` (optional, broadcasting) replaces
-    ``p.divert_share`` (the engine passes each row's ``covert_share``).
+    ``p.divert_share`` (the engine passes each row's ``covert_share``). ``host_watts`` (optional):
+    the power the actor's installed compute drew when the project began; the diverted chips then
+    keep the same share of it (in place of ``diverted_dc_gw``), and every chip draws what the
+    actor's chips drew (in place of ``watts_per_h100e``).
     """
     t = np.maximum(_a(t), 0.0)
     share = p.divert_share if divert_share is None else _a(divert_share)
@@ -166,7 +169,11 @@ def covert_installed_flops(t, p: CovertProject, *, host_flops=None, divert_share
     div = share * host * np.ones_like(t)
     fab = p.fab_h100e_per_year * np.maximum(t - p.fab_lead_years, 0.0)
     dgw, cgw = covert_power_gw(t, p)
-    powered = (dgw + cgw) * 1e9 / p.watts_per_h100e
+    watts_per_chip = p.watts_per_h100e
+    if host_watts is not None and host_flops is not None:
+        dgw = share * _a(host_watts) / 1e9 * np.ones_like(t)
+        watts_per_chip = _a(host_watts) / np.maximum(host, 1e-300)
+    powered = (dgw + cgw) * 1e9 / watts_per_chip
     return p.flops_per_h100e * np.minimum(div + fab, powered)
 
 
