@@ -1083,7 +1083,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(7, "a domestic slowdown moves the risk abroad",
           "A domestic regulatory slowdown that does not account for international state-sponsored actors merely shifts the locus of technological risk to jurisdictions with fewer oversight mechanisms.",
           "essay-cast, US-only treaty-monitoring vs none: hazard share of non-US actors", claim7),
-    Claim(8, "without real data the loop collapses",
+    Claim(8, "without real data the loop can degrade",
           "Without a continuous injection of high-entropy, real-world data, the recursive loop can degrade into a feedback loop of compounding misinformation and diminished cognitive diversity.",
           "engine data mechanism over baseline worlds, no halt: data-quality deficit where most data is synthetic, vs the same worlds with real data that never runs out (collapse lab as calibration evidence)", claim8),
     Claim(9, "lead times set a hard speed limit",
