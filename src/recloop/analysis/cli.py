@@ -317,7 +317,8 @@ def _print_robust(res, scenario):
         t.add_row(*cells)
     c.print(t)
     if res.criteria:
-        c.print("satisficing: " + " and ".join(res.criteria))
+        c.print("satisficing: " + " and ".join(res.criteria) + " (share of the worlds the criteria decide; undecided: "
+                + ", ".join(f"{r['policy']} {r['satisficing_undecided']:.1%}" for r in res.rows) + ")")
     for o in res.objectives:  # what each outcome's censoring rule did (recloop.outcomes)
         c.print(f"{o.name}: {res.info.get(f'worlds_compared:{o.name}', res.worlds):,} worlds compared")
         for r in res.rows:

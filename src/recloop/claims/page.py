@@ -11,7 +11,7 @@ from recloop.claims.core import CAN_AT, CONFIDENCE, FAILS_AT, HOLDS_AT, ClaimRes
 from recloop.claims.registry import CLAIMS
 
 __all__ = ["run_claims", "audit_dict", "format_table", "render_html", "write_outputs", "MIN_SAMPLES", "MAX_SAMPLES",
-           "interval_text"]
+           "interval_text", "render_markdown"]
 
 MIN_SAMPLES = 20
 MAX_SAMPLES = 100_000
@@ -132,3 +132,57 @@ def write_outputs(results: list[ClaimResult], audit: dict[str, Any], out_dir: Pa
     jp.write_text(json.dumps(audit, indent=2, ensure_ascii=False))
     hp.write_text(render_html(audit, {r.claim.id: r.evidence.figure for r in results}), encoding="utf-8")
     return jp, hp
+
+
+def _md(x) -> str:
+    return str(x).replace("|", "\\|")
+
+
+def render_markdown(audit: dict[str, Any], *, preamble: str = "") -> str:
+    """docs/claims.md from an audit: the table with intervals, then one section per claim with its
+    evidence, the worlds it took, the thresholds swept and where the verdict flips."""
+    out = ["# The essay's claims, audited", "", preamble.strip(), "",
+           "## The table", "",
+           f"Reproduce: `{audit['command']}` (seed {audit['seed']}; {audit['samples']:,} worlds per experiment, doubled "
+           f"while the interval straddles a line, up to {audit['max_samples']:,}; the essay's cast runs half as many). "
+           f"Intervals are {audit['confidence']:.0%}. `(can)`: a claim of possibility, judged on the "
+           f"{audit['lines']['can_at']:.0%} line.", "",
+           "| # | claim | verdict | holds in [95% interval] | worlds counted | worlds run | thresholds: verdicts across the range |",
+           "|---|---|---|---|---|---|---|"]
+    for c in audit["claims"]:
+        thr = "; ".join(f"{sw['name']}: {', '.join(sw['verdicts'])}" for sw in c["thresholds"]) or "-"
+        out.append(f"| {c['id']} | {_md(c['title'])} | **{_verdict_text(c)}** | {interval_text(c)} | {c['worlds']} | "
+                   f"{c['samples_run']} | {_md(thr)} |")
+    for c in audit["claims"]:
+        out += ["", f"### {c['id']}. {c['title']}: {_verdict_text(c)}", "", f"> {c['quote']}"]
+        for q in c["more_quotes"]:
+            out += ["", f"> {q}"]
+        out.append("")
+        if c["verdict"] == "untestable":
+            out += [f"- **Not testable by the model**: {c['untestable']}.",
+                    "- **Experiment**: none; no stand-in is tested in its place."]
+            continue
+        steps = "; ".join(f"{s['samples']:,} run, {s['worlds']} counted, {interval_text(s)}" for s in c["adaptive_steps"])
+        out += [f"- **Experiment**: {c['experiment']}.",
+                f"- **Worlds counted**: {c['population']} ({c['worlds']}).",
+                f"- **Holds in one world when**: {c['test']}; it holds in {interval_text(c)} of them "
+                f"({c['interval_method']}; {'a claim of possibility' if c['mode'] == 'can' else 'a claim that it happens'}).",
+                f"- **Worlds it took**: {steps}" + ("" if c["decided"] else " (cap reached: undecided)") + ".",
+                "- **Evidence**: " + "; ".join(f"`{k}` = {v}" for k, v in c["numbers"].items()) + "."]
+        for sw in c["thresholds"]:
+            pts = ", ".join(f"{p['value']}: {interval_text(p)} {p['verdict']}" for p in sw["points"])
+            out.append(f"- **Threshold** *{sw['name']}* ({sw['unit']}; used {sw['used']}; reads {sw['words']}): {pts}.")
+        out.append("- **Where the verdict flips**:")
+        out += [f"  - {f}" for f in c["flips"]]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates docs/claims.md
+    import sys
+
+    samples = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    cap = int(sys.argv[2]) if len(sys.argv) > 2 else 4 * samples
+    res = run_claims(samples, 0, max_samples=cap)
+    a = audit_dict(res, samples=samples, seed=0, max_samples=cap)
+    Path("/tmp/claims-audit.json").write_text(json.dumps(a, indent=2, ensure_ascii=False))
+    print(json.dumps(a, ensure_ascii=False)[:200])
