@@ -74,3 +74,18 @@ def test_engine_reweighting_equals_the_study_at_those_weights():
             share = over["regimes"][regime]["share_pause_equilibrium"]
             assert share == (1.0 if r["pause_is_equilibrium"] else 0.0), (loss, regime)
             assert over["regimes"][regime]["margin_median"] == pytest.approx(r["margin"], abs=1e-9)
+
+
+def test_engine_payoffs_read_only_outcomes_defined_in_every_world():
+    """Censoring in the games (issue 16 item 4): the payoff reads no date or premise outcome, so no
+    world's payoff rests on an imputed value."""
+    from recloop.games.engine_source import EnginePayoffSource, regime_policy
+    from recloop.outcomes import outcome
+
+    sc = load_scenario("two-firm")
+    src = EnginePayoffSource(sc, regime_policy("monitoring"), actors=["frontier-a", "frontier-b"],
+                             strategies=["race", "pause"], samples=8)
+    cols = src.outcomes(("race", "pause"), 0)
+    for k in cols:
+        assert outcome(k).censoring == "none", k
+        assert np.all(np.isfinite(cols[k])), k

@@ -114,3 +114,36 @@ def test_summary_carries_intervals_and_censored_shares():
     assert sup["censored"] == pytest.approx(1 - sup["reached"])
     w = s["halts"]["safety_window_years"]
     assert 0.0 <= w["censored"] <= 1.0 and "no warning" in w["rule"]
+
+
+_RUN = {}
+
+
+def _run(kind):
+    if kind not in _RUN:
+        sc = load_scenario("baseline" if kind == "one" else "two-firm")
+        _RUN[kind] = simulate(sc, load_policy("tripwire-pause"), samples=30, seed=3, years=20)
+    return _RUN[kind]
+
+
+@pytest.mark.parametrize("kind", ["one", "actors"])
+@pytest.mark.parametrize("name", [o.name for o in OUTCOMES.values() if o.aggregate != "id" and o.name != "binding_limit"])
+def test_every_outcome_reads_by_its_rule(kind, name):
+    """Per declared outcome, on a real run: a value wherever it is not missing, never NaN as a value,
+    censored values are lower bounds within the horizon, missing only where the rule allows it."""
+    r = _run(kind)
+    if name not in r.outcomes:
+        pytest.skip(f"{name} is a many-actor column")
+    actors = [a.name for a in r.scenario.actors] or None
+    c = values(name, r.outcomes, r.years, actors=actors)
+    assert c.value.shape == c.censored.shape == c.missing.shape == (r.samples,)
+    assert np.all(np.isfinite(c.value[~c.missing]))
+    assert not np.any(c.censored & c.missing)
+    rule = OUTCOMES[name].censoring
+    if rule in ("none", "horizon", "window"):
+        assert not c.missing.any() or rule == "none"
+    if rule in ("horizon", "window", "takeoff"):
+        scale = 365.25 if name.endswith("_days") else 1.0
+        assert np.all(c.value[c.censored] <= r.years * scale + 1e-9)
+    if rule == "window":
+        assert np.all(c.value >= 0.0)
