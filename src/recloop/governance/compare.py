@@ -78,6 +78,10 @@ def _summary(res: SimResult, ref: SimResult) -> dict[str, Any]:
         "defections": _mean(O.get("defections", [np.nan])),
         "ci": {k: v["ci"] for k, v in shares.items()},
         "censoring": {"safety_window_years": win.rule, "unverified_takeoff": unv.rule},
+        # what the policy makes true by construction, so a reader does not take it for a finding
+        "by_construction": (["P(unverified takeoff) = 0: every release waits for verification "
+                             "(verification.release_requires_verification)"]
+                            if res.policy.verification.release_requires_verification else []),
         "actors": {},
     }
     for a in res.scenario.actors:
