@@ -6,9 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recloop.claims.core import (CAN_AT, FAILS_AT, HOLDS_AT, Claim, Evidence, Sweep, decided, evaluate, interval,
-                                 verdict)
 from recloop.claims import registry as R
+from recloop.claims.core import CAN_AT, FAILS_AT, HOLDS_AT, Claim, Evidence, Sweep, decided, evaluate, interval, verdict
 from recloop.outcomes import wilson
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from recloop.engine import simulate
-from recloop.outcomes import (COLUMNS, OUTCOMES, aggregate, quantile_ci, share_stats, summarize, values, wilson)
+from recloop.outcomes import COLUMNS, OUTCOMES, aggregate, quantile_ci, share_stats, summarize, values, wilson
 from recloop.policy import load_policy
 from recloop.scenario import load_scenario
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recloop.claims.core import (Claim, Evidence, Sweep, policy_variant, run_cached, scenario_variant, world_inputs)
+from recloop.claims.core import Claim, Evidence, Sweep, policy_variant, run_cached, scenario_variant, world_inputs
 from recloop.policy import load_policy
 from recloop.scenario import load_scenario
 
@@ -326,7 +326,7 @@ def _claim5_runs(n, seed, exit_share=None):
                                                             rename=f"essay-cast-exit-{exit_share:g}")
     res = run_cached(sc, load_policy("voluntary-pause"), n, seed, years=YEARS)
     ref = run_cached(sc, load_policy("none"), n, seed, years=YEARS)
-    O, R = res.outcomes, ref.outcomes
+    O = res.outcomes
     a = "frontier-a"
     paused = O[f"actor_years_paused_{a}"] > 0
     pop = _ok(res) & _ok(ref) & paused
@@ -895,7 +895,7 @@ def claim14(samples: int, seed: int) -> Evidence:
     lasting compute gap, not a temporary delay: a temporary shock is not modelled."""
     n = _cast_samples(samples)
     by_lag = {lag: _claim14_runs(n, seed, lag) for lag in LAG_SHARES}
-    res, ref, gain, pop = by_lag[LAG_USED]
+    res, _, gain, pop = by_lag[LAG_USED]
     holds = judge14(gain)[pop]
     X, names = world_inputs(res, pop)
     sweeps = (Sweep("the laggard's compute relative to the leader", "fraction", LAG_USED, LAG_SHARES,
