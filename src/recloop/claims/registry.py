@@ -927,32 +927,38 @@ EARLY_SWEEP = (0.8, 0.85, 0.9)
 
 
 def _stop_policy(threshold):
-    trip = {"metric": "automation_code", "threshold": threshold, "cadence_years": 0.05, "error_sd": 0.0,
-            "lag_years": 0.0, "source": "the essay's closing mandate: 'hard hardware-level stop protocols'"}
-    return policy_variant("none", {"tripwires": [
-        {**trip, "name": f"hardware-stop-at-code-{threshold:g}", "response": "pause_until_verified",
-         "mapping": "a stop protocol tripped by code-vector automation; halts until verification covers the model"},
-        {**trip, "name": f"verified-releases-after-code-{threshold:g}", "response": "verification_gate",
-         "mapping": "after the stop, no release without verification (the pivot to verification architectures)"}]},
+    return policy_variant("none", {"tripwires": [{
+        "name": f"hardware-stop-at-code-{threshold:g}", "metric": "automation_code", "threshold": threshold,
+        "cadence_years": 0.05, "error_sd": 0.0, "lag_years": 0.0, "response": "pause_until_verified",
+        "source": "the essay's closing mandate: 'hard hardware-level stop protocols'",
+        "mapping": "a stop protocol tripped by code-vector automation; halts until verification covers the model"}]},
         rename=f"hardware-stop-{threshold:g}")
 
 
-def judge15(kept_early, kept_at_moment):
-    """Claim 15 in a world that loses control with no halt: a stop triggered before the moment of
-    self-iteration keeps control, one triggered at the moment does not (the window closed there)."""
-    return np.asarray(kept_early, dtype=bool) & ~np.asarray(kept_at_moment, dtype=bool)
+def _in_time(O):
+    """The stop took effect before the point of no control: it halted, and no halt failed (the engine
+    counts a halt as failed when the stop is unreliable or arrives after the point of no control)."""
+    return (np.asarray(O["halts"]) > 0) & (np.asarray(O["failed_halts"]) == 0)
+
+
+def judge15(in_time_early, in_time_at_moment):
+    """Claim 15 in a world that loses control with no halt: a stop tripped before the moment of
+    self-iteration takes effect in time, one tripped at the moment does not (the window had closed)."""
+    return np.asarray(in_time_early, dtype=bool) & ~np.asarray(in_time_at_moment, dtype=bool)
 
 
 def claim15(samples: int, seed: int) -> Evidence:
-    """Baseline worlds; a hardware stop protocol (the policy's declared stop latency and reliability)
-    tripped by code-vector automation, checked every 0.05 yr without error, halting until
-    verification covers the model, and gating every later release on verification. At the moment: code automation 0.95, the engine's
-    risk.no_control_automation (the point at which the system iterates on its code base without
-    humans). Before it: 0.9 (the essay's own 90%-refactoring threshold; swept 0.8-0.9). Population:
-    worlds that lose control with no halt. A world holds if the earlier stop keeps control to the
-    horizon while the stop at the moment does not. The engine's point of no control is declared
-    from this very sentence, so "closes at that moment" is partly built in; what the run tests is
-    whether a stop just before it, with real latency and verification speed, still works."""
+    """Baseline worlds; a hardware stop protocol (the policy's declared stop latency, 7 days, and
+    reliability, 0.9) tripped by code-vector automation, checked every 0.05 yr without error,
+    halting until verification covers the model. At the moment: code automation 0.95, the
+    engine's risk.no_control_automation (the point at which the system iterates on its code base
+    without humans). Before it: 0.9 (the essay's own 90%-refactoring threshold; swept 0.8-0.9).
+    Population: worlds that lose control with no halt. A world holds if the earlier stop takes
+    effect in time (it halts before the point of no control) while the stop at the moment does
+    not. The engine's point of no control is declared from this very sentence, so the "at the
+    moment" half is largely built in; what the run tests is whether a stop just before it works
+    with real latency and reliability. Reported beside it: the share of those worlds in which each
+    stop keeps control to the horizon (a stop alone, with no verification gate afterwards)."""
     sc = _baseline()
     none = run_cached(sc, load_policy("none"), samples, seed, years=YEARS)
     at = run_cached(sc, _stop_policy(SELF_ITERATION), samples, seed, years=YEARS)
@@ -960,27 +966,32 @@ def claim15(samples: int, seed: int) -> Evidence:
     ok = _ok(none) & _ok(at)
     for r in early.values():
         ok &= _ok(r)
+    in_time = {x: _in_time(r.outcomes) for x, r in early.items()}
+    in_time_at = _in_time(at.outcomes)
     kept = {x: ~np.isfinite(r.outcomes["t_no_control"]) for x, r in early.items()}
     kept_at = ~np.isfinite(at.outcomes["t_no_control"])
     pop = ok & np.isfinite(none.outcomes["t_no_control"])
-    holds = judge15(kept[EARLY_TRIGGER], kept_at)[pop]
+    holds = judge15(in_time[EARLY_TRIGGER], in_time_at)[pop]
     X, names = world_inputs(none, pop)
     sweep = Sweep("code automation of the earlier stop", "fraction", EARLY_TRIGGER, EARLY_SWEEP,
-                  tuple(judge15(kept[x], kept_at)[pop] for x in EARLY_SWEEP), "'the moment a system achieves ...'")
+                  tuple(judge15(in_time[x], in_time_at)[pop] for x in EARLY_SWEEP), "'the moment a system achieves ...'")
     labels = [f"stop at {x:g}" for x in EARLY_SWEEP] + [f"stop at {SELF_ITERATION:g} (the moment)"]
-    fig = {"data": [{"x": labels, "y": [_share(kept[x][pop]) for x in EARLY_SWEEP] + [_share(kept_at[pop])],
-                     "type": "bar", "marker": {"color": [_GREEN] * len(EARLY_SWEEP) + [_RED]},
-                     "name": "share keeping control"}],
-           "layout": _layout("15. Hardware stop by trigger: worlds that keep control (of those that lose it with no halt)",
-                             "trigger (code-vector automation)", "share of worlds", yaxis={"range": [0, 1]})}
+    fig = {"data": [
+        {"x": labels, "y": [_share(in_time[x][pop]) for x in EARLY_SWEEP] + [_share(in_time_at[pop])], "type": "bar",
+         "marker": {"color": _GREEN}, "name": "stop took effect in time"},
+        {"x": labels, "y": [_share(kept[x][pop]) for x in EARLY_SWEEP] + [_share(kept_at[pop])], "type": "bar",
+         "marker": {"color": _GREY}, "name": "control kept to the horizon"}],
+        "layout": _layout("15. Hardware stop by trigger (worlds that lose control with no halt)",
+                          "trigger (code-vector automation)", "share of worlds", barmode="group", yaxis={"range": [0, 1]})}
     return Evidence(holds, {
         "share_window_closes_at_self_iteration": _share(holds),
-        "share_kept_stop_at_moment": _share(kept_at[pop]),
-        **{f"share_kept_stop_at_{x:g}": _share(kept[x][pop]) for x in EARLY_SWEEP},
-        "mean_failed_halts_at_moment": _mean(at.outcomes["failed_halts"][pop]),
+        "share_in_time_stop_at_moment": _share(in_time_at[pop]),
+        **{f"share_in_time_stop_at_{x:g}": _share(in_time[x][pop]) for x in EARLY_SWEEP},
+        "share_kept_control_stop_at_moment": _share(kept_at[pop]),
+        **{f"share_kept_control_stop_at_{x:g}": _share(kept[x][pop]) for x in EARLY_SWEEP},
     }, fig, population="baseline worlds that lose control with no halt",
-        test="a stop at code automation 0.9 keeps control; a stop at 0.95 (the moment of self-iteration) does not",
-        X=X, names=names, sweeps=(sweep,))
+        test="a stop tripped at code automation 0.9 takes effect before the point of no control; one tripped at 0.95 "
+             "(the moment of self-iteration) does not", X=X, names=names, sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 16. capital pivots to verification
@@ -1110,7 +1121,7 @@ CLAIMS: tuple[Claim, ...] = (
           "two-firm, US-wide treaty slowdown vs none, the laggard's compute at 1.0-0.2 of the leader's: its private gain in market share", claim14),
     Claim(15, "a hardware stop must trip before the system iterates on its own code",
           "The moment a system achieves the capability to independently iterate on its own code base without human intervention, the window for theoretical alignment closes.",
-          "baseline, hardware stop tripped at code automation 0.8-0.9 vs at 0.95 (the engine's point of self-iteration): control kept", claim15,
+          "baseline, hardware stop tripped at code automation 0.8-0.9 vs at 0.95 (the engine's point of self-iteration): does it take effect in time", claim15,
           more=("The immediate mandate for the artificial intelligence sector is not the formulation of vague ethical guidelines, but the codification of hard hardware-level stop protocols.",)),
     Claim(16, "capital must pivot from scale to verification",
           "Capital allocation must pivot from maximizing raw parameter scale to building the deterministic containment and verification architectures necessary to manage the first generation of self-authoring software.",
