@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs recloop with its test dependencies into a fresh virtual environment, installs Debian's
-# chromium for the browser tests when it is missing, and runs the whole test suite.
+# Installs recloop with its test dependencies (the test extra pulls in every optional extra) into a
+# fresh virtual environment, installs Debian's chromium for the browser tests when it is missing,
+# checks the code (ruff, mypy), builds the docs site with warnings as errors, and runs the whole
+# test suite (the example notebooks included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -17,5 +19,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium is missing and cannot be installed here (not root / no apt-get): browser tests will fail" >&2
   fi
 fi
+echo "ruff: $("$VENV/bin/ruff" --version)"
+"$VENV/bin/ruff" check .
+"$VENV/bin/mypy"
+echo "docs: mkdocs build --strict"
+NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --site-dir "$(mktemp -d)"
 export RECLOOP_HOME="$(mktemp -d)"
 exec "$VENV/bin/python" -m pytest -n 2 -m "not slow" "$@"

@@ -16,7 +16,7 @@ app = typer.Typer(
     name="recloop",
     help="Model the AI recursion loop: takeoff, verified alignment, and development halts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # `recloop --install-completion` for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
 )
 
@@ -34,10 +34,19 @@ def fail(problems: list[str] | str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+_registered = False
+
+
 def _register_all() -> None:
-    from recloop import commands
+    """Add every front end's commands to ``app`` (once: tests and ``main`` may call it again)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from recloop import commands, export
     from recloop.analysis import cli as analysis_cli
     from recloop.claims import cli as claims_cli
+    from recloop.data import cli as data_cli
     from recloop.games import cli as games_cli
     from recloop.lab import cli as lab_cli
     from recloop.reference import cli as reference_cli
@@ -45,14 +54,15 @@ def _register_all() -> None:
 
     from recloop.governance import cli as governance_cli
 
-    for module in (commands, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli):
+    for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
+                   data_cli):
         module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     _register_all()
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=argv, prog_name="recloop", standalone_mode=True)  # `python -m recloop` reads as `recloop`
     except RecloopInputError as err:
         for line in err.problems:
             typer.echo(f"error: {line}", err=True)

@@ -147,12 +147,19 @@ def register(app: typer.Typer) -> None:
     def params(
         scenario: Optional[str] = typer.Option(None, "--scenario", help=_SCENARIO_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+        salib: bool = typer.Option(False, "--salib", help="Print SALib's problem dict (JSON) of the scenario's "
+                                   "uncertain parameters, as `recloop sensitivity` samples them."),
     ):
         """Every parameter with its value in the scenario, unit, bounds and source."""
         from recloop.policy import policy_specs
         from recloop.scenario import load_scenario, market_specs, scenario_specs
 
         s = load_scenario(scenario)
+        if salib:
+            from recloop.ema import salib_problem
+
+            typer.echo(json.dumps(salib_problem(s), indent=2))
+            return
         rows = []
         for sp in scenario_specs() + market_specs() + policy_specs():
             if sp.kind == "uncertainty":

@@ -24,34 +24,39 @@ detection and halts (containment, policy tripwires).
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 import numpy as np
-from scipy.special import ndtri
 
 from recloop.mechanisms import automation as auto
-from recloop.mechanisms import containment, data, drift, generations, physical, risk, software, verification
+from recloop.mechanisms import containment, data, drift, economy, generations, horizon, physical, risk, software, verification
 from recloop.params import RecloopInputError
 from recloop.policy import Policy, NoHalt
 from recloop.sampling import MAX_SAMPLES, draw_parameters, normalize_seed, stream_id, uniform
-from recloop.scenario import Scenario
+from recloop.scenario import REFERENCE_YEAR, Scenario
 
 __all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK", "DEFAULT_YEARS", "DEFAULT_REPORT_EVERY"]
 
 STATUS = ("ok", "diverged")
-RESPONSES = {"pause_until_verified": 1, "fixed_pause": 2, "verification_gate": 3, "restrict_deployment": 4}
 AUTOMATION_MILESTONES = (0.2, 0.5, 0.9, 0.999)
 CAPABILITY_MILESTONES = (1, 2, 3, 4, 6, 8, 10)
 TRAJECTORY_VARS = {
-    "effective_compute": "log10 effective training FLOP of the deployed generation",
+    "effective_compute": "log10 effective training FLOP of the deployed generation (2025-algorithm FLOP)",
     "verified_capability": "log10 effective FLOP up to which verification covers the system",
     "fidelity": "alignment fidelity of the deployed generation (1 = intent preserved)",
     "automation": "mean automation fraction of the three R&D vectors",
     "progress_multiplier": "software progress rate relative to the human-only trend",
     "software_oom": "software efficiency, OOM above the start",
     "compute_flops": "log10 usable FLOP/s of the developer",
+    "power_gw": "power the developer's usable compute draws, GW",
+    "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work",
+    "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work",
+    "training_cost_usd": "log10 hardware cost of the best run the developer could start, $ (its share of spending over the run)",
+    "training_power_w": "log10 power drawn by the developer's training run, W",
+    "world_output_usd": "log10 world output, $/yr",
     "synthetic_share": "synthetic share of the deployed generation's training data",
     "data_deficit": "quality deficit of the deployed generation (loss fraction)",
     "paused": "1 while a halt is in force",
@@ -61,6 +66,8 @@ TRAJECTORY_VARS = {
 }
 _EPS = 1e-9
 _DAYS = 365.25
+_LN10 = math.log(10.0)
+_X_REF = physical.reference_compute()  # FLOP/s: the unit AI labour and verification compute are counted in
 # Samples simulated together: large enough that numpy's per-call overhead vanishes, small enough
 # that a chunk's report grid (12 variables x 121 times x float32) stays near 100 MB.
 DEFAULT_CHUNK = 16_384
@@ -89,6 +96,17 @@ class SimResult:
     @property
     def samples(self) -> int:
         return int(self.outcomes["sample"].size)
+
+    def to_xarray(self, **kw):
+        """A labelled dataset over (sample, time[, actor]) with units (see :mod:`recloop.export`)."""
+        from recloop.export import to_xarray
+
+        return to_xarray(self, **kw)
+
+    def _repr_html_(self) -> str:
+        from recloop.display import result_html
+
+        return result_html(self)
 
 
 def _check_args(samples, years, chunk_size, report_every):
@@ -129,7 +147,8 @@ def simulate(
     _check_args(samples, years, chunk_size, report_every)
     seed = normalize_seed(seed)
     times = np.arange(0.0, years + 1e-9, report_every)
-    parts, grids = [], {}
+    parts: list[dict[str, np.ndarray]] = []
+    grids: dict[str, list[np.ndarray]] = {}
     # one developer: chunks write straight into the run's report grids (no per-chunk grids to
     # allocate and no concatenation copy); with actors the per-row grids are aggregated per chunk
     full = None if scenario.actors else {
@@ -157,6 +176,50 @@ def _nan(n):
     return np.full(n, np.nan)
 
 
+class Response(enum.IntEnum):
+    """What a fired tripwire does (policy ``response``)."""
+
+    PAUSE_UNTIL_VERIFIED = 1  # training stops until verification covers what would be deployed
+    FIXED_PAUSE = 2           # training stops for pause_years
+    VERIFICATION_GATE = 3     # no capability beyond what verification covers is deployed
+    RESTRICT_DEPLOYMENT = 4   # AI labour leaves R&D for pause_years
+
+    @property
+    def hardware(self) -> bool:
+        """Carried to the chips by the hardware stop protocol (latency, reliability)."""
+        return self in (Response.PAUSE_UNTIL_VERIFIED, Response.FIXED_PAUSE)
+
+
+RESPONSES = {"pause_until_verified": Response.PAUSE_UNTIL_VERIFIED, "fixed_pause": Response.FIXED_PAUSE,
+             "verification_gate": Response.VERIFICATION_GATE, "restrict_deployment": Response.RESTRICT_DEPLOYMENT}
+
+
+@dataclass(frozen=True, slots=True)
+class StepRules:
+    """Every step-size rule in one place: no step lasts longer than ``max_years`` or moves software,
+    or the deployed generation's effective compute, by more than ``max_oom``; steps land exactly on
+    reports, tripwire evaluations, halts taking effect and pause ends (see :meth:`next_dt`)."""
+
+    max_years: float = 0.25
+    max_oom: float = 0.1
+    min_years: float = 1e-12
+
+    def next_dt(self, st, t, horizon, rate, k_speed, times, trips):
+        dt = np.minimum(self.max_years, horizon - t)
+        dt = np.minimum(dt, self.max_oom / np.maximum(rate, 1e-12))
+        dt = np.minimum(dt, self.max_oom / np.maximum(k_speed, 1e-12))
+        k_rep, n_rep = st["k_rep"], times.size
+        dt = np.where(k_rep < n_rep, np.minimum(dt, times[np.minimum(k_rep, n_rep - 1)] - t), dt)
+        for j in range(len(trips)):
+            dt = np.minimum(dt, st[f"trip_next{j}"] - t)
+        dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
+        fixed = st["paused"] & (st["pause_kind"] == Response.FIXED_PAUSE)
+        dt = np.minimum(dt, np.where(fixed, st["pause_end"] - t, dt))
+        dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
+        at_end = (t >= horizon - _EPS) & (k_rep >= n_rep)  # inert until retired
+        return np.where(at_end, 0.0, np.maximum(dt, self.min_years))
+
+
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
                    max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
@@ -173,70 +236,24 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         from recloop.governance.actors import MultiActor
 
         mx = MultiActor(scenario, policy, index, seed, P)
-        mx.horizon = float(years)
+        mx.horizon, mx.times = float(years), times
         P, index = mx.expand(P), np.repeat(index, mx.A)
         n = index.size
-    K0 = np.log10(P["compute.initial_training_flop"])
+    rules = StepRules(max_years=max_step_years, max_oom=max_step_oom)
     lev_c, lev_v, lev_s = policy.containment, policy.verification, policy.stop
     diverted = lev_v.compute_share + lev_c.sandbox_overhead
     if diverted >= 1.0:
         raise RecloopInputError([f"policy: verification.compute_share + containment.sandbox_overhead must be < 1, got {diverted:g}"])
     trips = policy.tripwires
-    n_trip = len(trips)
     detect_on = lev_c.detection_tpr > 0 or lev_c.detection_fpr > 0
     latency_years = lev_s.latency_days / _DAYS
     sandbox_latency = lev_c.sandbox_latency_days / _DAYS
-
-    # ---- outcome columns (per sample, filled in as events happen)
-    O: dict[str, np.ndarray] = {
-        "sample": index.copy(),
-        "status": np.zeros(n, dtype=np.int8),
-        "t_diverged": _nan(n),
-        "t_takeoff_start": _nan(n), "t_superhuman": _nan(n),
-        "capability_at_takeoff_start": _nan(n),
-        "fidelity_at_takeoff_start": _nan(n), "gap_at_takeoff_start": _nan(n),
-        "fidelity_at_superhuman": _nan(n), "gap_at_superhuman": _nan(n),
-        "unverified_takeoff": np.zeros(n, bool),
-        "t_no_control": _nan(n), "t_first_tripwire": _nan(n),
-        "t_unaligned": _nan(n), "t_catastrophe": _nan(n),
-        "halts": np.zeros(n), "failed_halts": np.zeros(n), "years_paused": np.zeros(n),
-        "years_gated": np.zeros(n), "deprecations": np.zeros(n), "false_alarms": np.zeros(n),
-        "bind_budget_years": np.zeros(n), "bind_fab_years": np.zeros(n), "bind_power_years": np.zeros(n),
-    }
-    for a in AUTOMATION_MILESTONES:
-        O[f"t_automation_{round(a * 100)}"] = _nan(n)
-    for c in CAPABILITY_MILESTONES:
-        O[f"t_capability_{c}oom"] = _nan(n)
-
-    # ---- state
-    x0 = physical.initial_compute(P)
-    S = {
-        "row": np.arange(n), "t": np.zeros(n), "s": np.zeros(n), "x": x0.copy(),
-        "ln_fab": np.zeros(n), "ln_pow": np.zeros(n), "z_fab": np.zeros(n), "z_pow": np.zeros(n),
-        "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "deficit": np.zeros(n), "real": np.ones(n),
-        "building": np.zeros(n, bool), "awaiting": np.zeros(n, bool), "build_cap": np.zeros(n),
-        "build_left": np.zeros(n), "build_auto": np.zeros(n), "build_deficit": np.zeros(n), "build_real": np.ones(n),
-        "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "cumhaz": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
-        "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
-        "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
-        "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
-        "noc": np.zeros(n, bool), "takeoff": np.zeros(n, bool), "k_rep": np.zeros(n, np.int64),
-        "start_gap": np.zeros(n),
-        "idx": index.copy(),
-    }
-    for j in range(n_trip):
-        S[f"trip_next{j}"] = np.full(n, trips[j].cadence_years)
-        S[f"trip_fired{j}"] = np.zeros(n, bool)
-        S[f"trip_count{j}"] = np.zeros(n)
-    for k, v in P.items():
-        S["p:" + k] = v
-    S["K0"] = K0
-    S["x0"] = x0
+    O = _new_outcomes(n, index)
+    S = _initial_state(P, index, seed, trips, lev_v, scenario.start_year)
     if mx is not None:
-        S = mx.init_state(S, x0)
+        S = mx.init_state(S, S["x0"])
         O.update(mx.new_outcomes(n))
-    _capability_cache(S, P)
+    _capability_cache(S, S)
 
     n_rep = times.size
     if grid_out is not None and mx is None:  # the caller's (n, times) float32 grids, NaN-filled
@@ -245,231 +262,48 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     horizon = float(years)
 
-    def pview(st):
-        return {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-
     st = S
     whole = True  # every row still in place (row i of the state is row i of O): sums need no index
     it = 0
     while st["t"].size:
         it += 1
-        p = pview(st)
+        p = _pview(st)
         if mx is not None and mx.per_actor_containment:  # scenario actors override containment levers
             lev_c, diverted, sandbox_latency, detect_on = mx.containment_levers(st)
         safety = lev_v.safety_effort if mx is None else mx.safety(st, lev_v.safety_effort)
         t = st["t"]
-        g_s = p["software.initial_rate_oom_per_year"]
-        r = p["software.returns"]
-        lam = p["software.parallelization"]
-
-        # -- physical compute now
-        acq, fab_binds = physical.acquisition(t, st["ln_fab"], st["x0"] if mx is None else mx.budget_x0(st), p)
-        x_u, power_binds = physical.usable_compute(st["x"], t, st["ln_pow"], p)
-        if mx is not None:  # sanctions cut supply; a hidden defector runs only its covert clusters
-            acq = acq * st["a:supply"]
-            x_u = mx.covert_compute(st, x_u)
-        log_xu_ratio = np.log10(x_u / st["x0"])
-
-        # -- automation and research input from the deployed generation
-        ai_on = ~((st["paused"] & lev_s.halts_research) | (t < st["restrict_end"]))
-        log_q = np.log10(p["automation.ai_labour_at_start"]) + log_xu_ratio + st["s"] - g_s * t / r
-        q = np.power(10.0, np.clip(log_q, -300, 300))
-        kept = {k[4:]: v for k, v in st.items() if k.startswith("cap:")}
-        f_d, f_a, f_c, m_code, m, e_q = auto.research_multiplier(st["cap"], q, p, terms=kept)
-        f_mean = (f_d + f_a + f_c) / 3.0
-        m = np.where(ai_on, m, 1.0)
-        m_code = np.where(ai_on, m_code, 1.0)
-        # elasticity of m with respect to AI labour (for the midpoint step below)
-        e_q = np.where(ai_on, e_q, 0.0)
-
-        rate = software.software_rate(st["s"], t, m, g_s, r, lam, p["software.ceiling_oom"])
-
-        # -- verification and hazard
-        eff_ratio = np.power(10.0, log_xu_ratio + st["s"])
-        V = verification.capacity(t, eff_ratio, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
-        cov = V / kept["req"]  # verification.coverage of the deployed generation
-        h = risk.hazard(st["cap"], st["fid"], cov, p, reduction=lev_c.hazard_reduction, level_now=kept["hazard"])
-
-        # -- step size
-        dt = np.minimum(max_step_years, horizon - t)
-        dt = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-12))
-        # land near the date the next training run can start: the potential capability grows at
-        # most at the software rate plus the growth of compute (a bound, in OOM/yr)
-        pot_speed = rate + (np.abs(physical.budget_growth(p)) + np.log(p["compute.power_growth"])
-                            + p["compute.buildout_boost"]) / np.log(10.0) + 0.05
-        # (only for idle rows: the gap of a row that is building or halted is not kept up to date)
-        approach = (st["start_gap"] > 0) & ~st["building"] & ~st["paused"]
-        dt = np.where(approach, np.minimum(dt, np.maximum(st["start_gap"] / pot_speed, 1e-3)), dt)
-        k_rep = st["k_rep"]
-        next_rep = times[np.minimum(k_rep, n_rep - 1)]
-        dt = np.where(k_rep < n_rep, np.minimum(dt, next_rep - t), dt)
-        for j in range(n_trip):
-            dt = np.minimum(dt, st[f"trip_next{j}"] - t)
-        running = st["building"] & ~st["paused"] & ~st["awaiting"]
-        dt = np.where(running, np.minimum(dt, st["build_left"]), dt)
-        dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
-        dt = np.minimum(dt, np.where(st["paused"] & (st["pause_kind"] == 2), st["pause_end"] - t, dt))
-        dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
-        # rows already at the horizon with every report written are inert until compacted
-        at_end = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep)
-        dt = np.where(at_end, 0.0, np.maximum(dt, 1e-12))
+        now = _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx)
+        dt = rules.next_dt(st, t, horizon, now.rate, now.k_speed, times, trips)
         if mx is not None:  # each actor on its own clock, up to its world's next review
             dt = mx.until_review(st, dt, t)
 
-        # -- divergence: a state that overflowed (the sample stops; the run goes on)
-        bad = ~(np.isfinite(rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
+        # divergence: a state that overflowed (the sample stops; the run goes on)
+        bad = ~(np.isfinite(now.rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
         if bad.any():
             rows = st["row"][bad]
-            O["status"][rows] = 1
+            O["status"][rows] = STATUS.index("diverged")
             O["t_diverged"][rows] = t[bad]
 
-        # -- advance the continuous state (a diverged row may read inf or nan: it is retired below)
-        with np.errstate(invalid="ignore", over="ignore"):
-            # software: midpoint (RK2) step. The midpoint research input follows from the labour
-            # elasticity: AI labour rises 1:1 with software OOM and with usable compute, and falls
-            # with the human path, so the step is exact on the human-only trend and second-order
-            # during takeoff. Where the floor on dt would let software jump past max_step_oom, the
-            # software sub-step keeps the unfloored length: software moves on while the clock barely does.
-            g_fab = np.log(p["compute.fab_output_growth"]) + p["compute.buildout_boost"] * st["z_fab"]
-            g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
-            # OOM/yr of usable compute now: the power limit's growth where it binds, else dX/dt / X
-            g_xu = np.where(power_binds, g_pow + np.log(p["compute.efficiency_growth"]),
-                            acq / st["x"] - p["compute.depreciation"]) / np.log(10.0)
-            h_s = np.minimum(dt, max_step_oom / np.maximum(rate, 1e-300))
-            half = 0.5 * h_s
-            s_mid = st["s"] + rate * half
-            log_m_mid = np.log10(np.maximum(m, 1e-300)) + e_q * ((rate + g_xu - g_s / r) * half)
-            rate_mid = software.software_rate(s_mid, t + half, np.power(10.0, log_m_mid), g_s, r, lam,
-                                              p["software.ceiling_oom"])
-            # a midpoint past the ceiling reads a zero rate: there the clipped Euler step is right
-            ceiling_gap = np.maximum(p["software.ceiling_oom"] - st["s"], 0.0)
-            ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], rate, rate_mid) * h_s, 0.0, ceiling_gap)
-            st["s"] = st["s"] + ds
-
-            acq_growth = np.where(fab_binds, g_fab, physical.budget_growth(p))
-            st["x"] = physical.advance_compute(st["x"], acq, acq_growth, p["compute.depreciation"], dt)
-            st["ln_fab"] = st["ln_fab"] + g_fab * dt
-            st["ln_pow"] = st["ln_pow"] + g_pow * dt
-            st["z_fab"] = physical.advance_lag(st["z_fab"], f_mean, p["compute.fab_lead_time_years"], dt)
-            st["z_pow"] = physical.advance_lag(st["z_pow"], f_mean, p["compute.power_lead_time_years"], dt)
-            st["cumhaz"] = st["cumhaz"] + h * dt
-
-            rows = st["row"]
-            acc = slice(None) if whole else rows
-            O["bind_power_years"][acc] += np.where(power_binds, dt, 0.0)
-            O["bind_fab_years"][acc] += np.where(~power_binds & fab_binds, dt, 0.0)
-            O["bind_budget_years"][acc] += np.where(~power_binds & ~fab_binds, dt, 0.0)
-            O["years_paused"][acc] += np.where(st["paused"], dt, 0.0)
-            O["years_gated"][acc] += np.where(st["awaiting"], dt, 0.0)
-            st["build_left"] = np.where(running, st["build_left"] - dt, st["build_left"])
-            t = st["t"] = t + dt
-        # compute at the new time, for the events below (starts, releases, pause ends, reports)
-        x_rep, _ = physical.usable_compute(st["x"], t, st["ln_pow"], p)
+        rows = st["row"]
+        acc = slice(None) if whole else rows
+        old = _advance(st, O, acc, p, now, dt, rules, lev_c)
+        t = st["t"]
+        _capability_cache(st, p)  # automation, requirement and hazard level of the new capability
+        x_rep, _, _ = physical.usable_compute(st["x"], t, st["ln_pow"], st["ln_world"], p)
         x_new = x_rep if mx is None else mx.covert_compute(st, x_rep)
 
-        # ---------------- events at the new time
-        # catastrophe
+        # ---------------- events at the new time, in the loop's order
         cat = (st["cumhaz"] >= st["exp_draw"]) & np.isnan(O["t_catastrophe"][rows])
         O["t_catastrophe"][rows[cat]] = t[cat]
-
-        # tripwire evaluations (measured with error) -> pending halts through the stop protocol
-        for j, tw in enumerate(trips):
-            due = t >= st[f"trip_next{j}"] - _EPS
-            if not due.any():
-                continue
-            d = np.flatnonzero(due)  # only the rows due are measured, drawn and written (in place)
-            metric = _metric(tw.metric, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p)[d]
-            count = st[f"trip_count{j}"]
-            if tw.error_sd > 0:
-                u = uniform(seed, st["idx"][d], stream_id("tripwire:" + tw.name), count[d].astype(np.uint64))
-                metric = metric + tw.error_sd * ndtri(u)
-            hit = d[~st[f"trip_fired{j}"][d] & (metric >= tw.threshold)]
-            count[d] += 1
-            st[f"trip_next{j}"][d] += tw.cadence_years
-            if hit.size:
-                st[f"trip_fired{j}"][hit] = True
-                fire = np.zeros(t.size, bool)
-                fire[hit] = True
-                if mx is not None:  # each actor's strategy decides whether it takes the halt
-                    fire = mx.on_fire(st, O, fire, t, tw, x_u, rate)
-                f = np.flatnonzero(fire)
-                rf = rows[f]
-                first = np.isnan(O["t_first_tripwire"][rf])
-                O["t_first_tripwire"][rf[first]] = t[f[first]]
-                resp = RESPONSES[tw.response]
-                hardware = resp in (1, 2)
-                delay = tw.lag_years + (latency_years if hardware else 0.0)
-                ok = uniform(seed, st["idx"][f], stream_id("stop:" + tw.name)) < (lev_s.reliability if hardware else 1.0)
-                O["failed_halts"][rf[~ok]] += 1
-                k = f[ok & ~np.isfinite(st["pending_t"][f])]
-                st["pending_t"][k] = t[k] + delay
-                st["pending_resp"][k] = resp
-                st["pending_years"][k] = tw.pause_years
-
-        # halts taking effect (after the point of no control they fail)
-        arrive = t >= st["pending_t"] - _EPS
-        if arrive.any():
-            too_late = arrive & st["noc"]
-            O["failed_halts"][rows[too_late]] += 1
-            eff = arrive & ~st["noc"]
-            resp = st["pending_resp"]
-            O["halts"][rows[eff & ((resp == 1) | (resp == 2))]] += 1
-            pause = eff & ((resp == 1) | (resp == 2)) & ~st["paused"]
-            st["paused"] = st["paused"] | pause
-            st["pause_kind"] = np.where(pause, resp, st["pause_kind"]).astype(np.int8)
-            st["pause_start"] = np.where(pause, t, st["pause_start"])
-            st["pause_end"] = np.where(pause & (resp == 2), t + st["pending_years"], st["pause_end"])
-            st["gate"] = st["gate"] | (eff & (resp == 3))
-            st["restrict_end"] = np.where(eff & (resp == 4), t + st["pending_years"], st["restrict_end"])
-            st["pending_t"] = np.where(arrive, np.inf, st["pending_t"])
-
-        # pauses ending: fixed length, verification caught up, or the developer gives up
-        if st["paused"].any():
-            # verification of what is being built, read on the paused rows only
-            caught_up = np.zeros(t.size, bool)
-            j = np.flatnonzero(st["paused"])
-            target = np.where(st["building"][j], np.maximum(st["build_cap"][j], st["cap"][j]), st["cap"][j])
-            caught_up[j] = _coverage_at(j, st, t, x_new, 1.0, target, p, lev_v, safety) >= 1.0
-            end = st["paused"] & (
-                ((st["pause_kind"] == 2) & (t >= st["pause_end"] - _EPS))
-                | ((st["pause_kind"] == 1) & caught_up)
-                | (t - st["pause_start"] >= lev_s.max_pause_years - _EPS)
-            )
-            st["paused"] = st["paused"] & ~end
-            st["pause_end"] = np.where(end, np.inf, st["pause_end"])
-
-        # training runs completing -> release (through the verification gate, detection, drift)
-        done = st["building"] & ~st["paused"] & (st["build_left"] <= _EPS)
-        if done.any():
-            j = np.flatnonzero(done)
-            V_rel, cov_rel = np.zeros(t.size), np.zeros(t.size)
-            cov_rel[j], V_rel[j] = _coverage_at(j, st, t, x_new, m, st["build_cap"][j], p, lev_v, safety, with_capacity=True)
-            blocked = done & st["gate"] & (cov_rel < 1.0)
-            st["awaiting"] = blocked
-            rel = done & ~blocked
-            if rel.any():
-                _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed)
-                _milestones(st, O, rel, t, V_rel, p)
-
-        # new training runs: when the potential capability clears the step
-        # (a row that took no step, waiting at a review or done, decided on arrival)
-        idle = ~st["building"] & ~st["paused"] & (dt > 0)
-        if idle.any():
-            _maybe_start(st, idle, t, x_new, m_code, f_d, f_mean, diverted, sandbox_latency, p,
-                         cap_oom=None if mx is None else mx.cap_oom(st))
-
+        _milestones(st, O, t, dt, old, x_new, p, lev_v, safety)
+        _releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed)
+        _fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, mx)
+        _apply_halts(st, O, t)
+        _end_pauses(st, t, x_new, p, lev_v, lev_s, safety)
         if mx is not None:  # output lost, monitoring; at a review: market shares, exits, conditional pauses
             mx.step(st, O, t, dt, x_new, seed, acc)
             mx.review(st, O, t, horizon)
-
-        # reports
-        k_rep = st["k_rep"]
-        land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
-        if mx is not None:
-            land = land & mx.reviewed(st, t)
-        if land.any():
-            _record(G, st, land, rows, k_rep, t, m, f_mean, rate / g_s, x_rep, p, lev_v, safety)
-            st["k_rep"] = np.where(land, k_rep + 1, k_rep)
+        _report(G, st, times, t, rows, x_rep, now.rate / p["software.initial_rate_oom_per_year"], p, lev_v, safety, mx)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)
         finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
@@ -490,10 +324,262 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     return O, G
 
 
+def _new_outcomes(n, index):
+    O: dict[str, np.ndarray] = {
+        "sample": index.copy(),
+        "status": np.zeros(n, dtype=np.int8),
+        "t_diverged": _nan(n),
+        "t_takeoff_start": _nan(n), "t_superhuman": _nan(n),
+        "capability_at_takeoff_start": _nan(n),
+        "fidelity_at_takeoff_start": _nan(n), "gap_at_takeoff_start": _nan(n),
+        "fidelity_at_superhuman": _nan(n), "gap_at_superhuman": _nan(n),
+        "unverified_takeoff": np.zeros(n, bool),
+        "t_no_control": _nan(n), "t_first_tripwire": _nan(n),
+        "t_unaligned": _nan(n), "t_catastrophe": _nan(n),
+        "halts": np.zeros(n), "failed_halts": np.zeros(n), "years_paused": np.zeros(n),
+        "years_gated": np.zeros(n), "deprecations": np.zeros(n), "false_alarms": np.zeros(n),
+        "bind_budget_years": np.zeros(n), "bind_fab_years": np.zeros(n), "bind_power_years": np.zeros(n),
+        "bind_economy_years": np.zeros(n),
+        "reached_power_ceiling": np.zeros(n, bool), "reached_fab_ceiling": np.zeros(n, bool),
+        "reached_spend_ceiling": np.zeros(n, bool), "reached_efficiency_limit": np.zeros(n, bool),
+        "peak_power_gw": np.zeros(n), "peak_spend_share": np.zeros(n), "peak_chip_share": np.zeros(n),
+    }
+    for a in AUTOMATION_MILESTONES:
+        O[f"t_automation_{round(a * 100)}"] = _nan(n)
+    for c in CAPABILITY_MILESTONES:
+        O[f"t_capability_{c}oom"] = _nan(n)
+    for name in horizon.MILESTONES:
+        O[f"t_horizon_{name}"] = _nan(n)
+    return O
+
+
+def start_capability(P, start_year):
+    """log10 effective compute (2025-algorithm FLOP) of the generation deployed at the start: its
+    physical training FLOP times the algorithms' gain since 2025.0 on the historical trend."""
+    return np.log10(P["compute.initial_training_flop"]) + P["software.initial_rate_oom_per_year"] * (start_year - REFERENCE_YEAR)
+
+
+def _initial_state(P, index, seed, trips, lev_v, start_year):
+    n = index.size
+    x0 = physical.initial_compute(P)
+    S = {
+        "row": np.arange(n), "t": np.zeros(n), "s": np.zeros(n), "x": x0.copy(),
+        "ln_fab": np.zeros(n), "ln_edge": np.zeros(n), "ln_pow": np.zeros(n), "ln_world": np.zeros(n),
+        "ln_y": np.zeros(n), "z_fab": np.zeros(n), "z_pow": np.zeros(n), "z_econ": np.zeros(n),
+        "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
+        "deficit": np.zeros(n), "real": np.ones(n),
+        "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
+        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
+        "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
+        "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
+        "noc": np.zeros(n, bool), "takeoff": np.zeros(n, bool), "k_rep": np.zeros(n, np.int64),
+        "idx": index.copy(),
+    }
+    for j, tw in enumerate(trips):
+        S[f"trip_next{j}"] = np.full(n, tw.cadence_years)
+        S[f"trip_fired{j}"] = np.zeros(n, bool)
+        S[f"trip_count{j}"] = np.zeros(n)
+    for k, v in P.items():
+        S["p:" + k] = v
+    S["K0"] = start_capability(P, start_year)
+    S["x0"] = x0  # the developer's own start (its spending plan); AI labour and verification count in _X_REF
+    return S
+
+
+def _pview(st):
+    return {k[2:]: v for k, v in st.items() if k.startswith("p:")}
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """What the loop reads at a step's start: research, compute, verification, hazard, potential."""
+
+    rate: np.ndarray        # software progress, OOM/yr
+    m: np.ndarray           # research input relative to the human-only trend
+    m_code: np.ndarray      # research speed-up of the code vector
+    d_log_m: np.ndarray     # d log10 m / dt (for the midpoint step)
+    f_d: np.ndarray
+    f_a: np.ndarray
+    f_c: np.ndarray
+    f_mean: np.ndarray
+    x_u: np.ndarray         # usable FLOP/s
+    g_xu: np.ndarray        # OOM/yr growth of usable compute
+    acq: np.ndarray         # FLOP/s per year bought
+    acq_growth: np.ndarray  # its log growth per year
+    limit: np.ndarray       # physical.LIMIT_NAMES index of what binds
+    world_power: np.ndarray  # the world's power ceiling binds the developer
+    fab_ceiling: np.ndarray  # AI has taken all the leading-edge wafers it can
+    spend: np.ndarray       # hardware spending, $/yr
+    g_fab_plan: np.ndarray
+    g_edge: np.ndarray
+    V: np.ndarray           # verification capacity
+    cov: np.ndarray         # coverage of the deployed generation
+    hazard: np.ndarray      # per year
+    target: np.ndarray      # what the deployed generation moves towards (OOM above the start)
+    lag: np.ndarray         # build time, years
+    k_speed: np.ndarray     # OOM/yr the deployed generation moves now
+    real: np.ndarray        # real-data share of the run that would be started
+    chip_share: np.ndarray  # share of world AI-chip output bought
+
+
+def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx):
+    """The loop's arrows at the step's start, each a call into a mechanism."""
+    g_s, r = p["software.initial_rate_oom_per_year"], p["software.returns"]
+    x0 = st["x0"]
+    # -- physical compute and the economy: plan, fabs, spending ceiling, power
+    x0b = x0 if mx is None else mx.budget_x0(st)
+    plan = physical.planned_acquisition(t, x0b, p)
+    pp = p["compute.flops_per_dollar"] * np.power(p["compute.price_performance_growth"], t)
+    cap_usd = economy.spend_cap(st["ln_y"], st["z_econ"], p) * (x0b / x0)
+    econ = cap_usd * pp
+    fab, fab_ceiling = physical.fab_output(st["ln_fab"], st["ln_edge"], p)
+    fab = p["compute.fab_share"] * fab
+    if mx is not None:  # sanctions cut supply
+        fab, plan, econ = fab * st["a:supply"], plan * st["a:supply"], econ * st["a:supply"]
+    g_fab, g_fab_plan, g_edge = physical.fab_growth(fab_ceiling, st["z_fab"], p)
+    acq = np.minimum(np.minimum(plan, econ), fab)
+    dz_econ = (st["f_mean"] - st["z_econ"]) / p["economy.adoption_lag_years"]
+    acq_growth = np.where(acq == fab, g_fab, np.where(acq == econ, economy.spend_cap_growth(st["z_econ"], dz_econ, p)
+                                                      + np.log(p["compute.price_performance_growth"]), physical.budget_growth(p)))
+    limit = np.where(acq == fab, physical.FAB, np.where(acq == econ, physical.ECONOMY, physical.BUDGET))
+    x_u, power_binds, world_power = physical.usable_compute(st["x"], t, st["ln_pow"], st["ln_world"], p)
+    # OOM/yr of what power can run: the developer's plan, or the world's ceiling where it binds
+    g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
+    eff_g = np.where(np.power(p["compute.efficiency_growth"], t) < p["compute.max_efficiency_gain"],
+                     np.log(p["compute.efficiency_growth"]), 0.0)
+    g_cap = np.where(world_power, physical_world_growth(st, p), g_pow) + eff_g
+    # no developer buys chips its power cannot run: where power binds, it buys what keeps pace with power
+    powered = np.where(power_binds, np.maximum(g_cap + p["compute.depreciation"], 0.0) * x_u, np.inf)
+    limit = np.where(power_binds & (powered < acq), physical.POWER, limit).astype(np.int8)
+    acq_growth = np.where(power_binds & (powered < acq), g_cap, acq_growth)
+    acq = np.minimum(acq, powered)
+    if mx is not None:  # a hidden defector runs only its covert clusters
+        x_u = mx.covert_compute(st, x_u)
+    ratio = x_u / _X_REF
+    # OOM/yr of usable compute: the power limit's growth where it binds, else dX/dt / X
+    g_xu = np.where(power_binds, g_cap, acq / st["x"] - p["compute.depreciation"]) / _LN10
+
+    # -- automation and research input from the deployed generation
+    ai_on = ~((st["paused"] & lev_s.halts_research) | (t < st["restrict_end"]))
+    log_q = np.log10(p["automation.ai_labour_at_start"]) + np.log10(ratio) + st["s"] - g_s * t / r
+    q = np.power(10.0, np.clip(log_q, -300, 300))
+    kept = {k[4:]: v for k, v in st.items() if k.startswith("cap:")}
+    f_d, f_a, f_c, m_code, m_l, e_q = auto.research_multiplier(None, q, p, terms=kept)
+    f_mean = (f_d + f_a + f_c) / 3.0
+    m_l = np.where(ai_on, m_l, 1.0)
+    m_code = np.where(ai_on, m_code, 1.0)
+    e_q = np.where(ai_on, e_q, 0.0)
+    # experiment compute against its planned trend: below it (a ceiling binds, a halt), research slows
+    m_c = ratio / np.exp(physical.budget_growth(p) * t)  # 1 for the default developer on its plan
+    m, w_l = software.research_input(m_l, m_c, p["software.labour_share"], p["software.compute_substitution"])
+    d_log_m = w_l * e_q * (g_xu + 0.0) + (1.0 - w_l) * (g_xu - physical.budget_growth(p) / _LN10)
+    rate = software.software_rate(st["s"], t, m, g_s, r, p["software.parallelization"], p["software.ceiling_oom"])
+    d_log_m = d_log_m + w_l * e_q * (rate - g_s / r)
+
+    # -- verification and hazard of the deployed generation
+    V = verification.capacity(t, ratio, st["s"], m, p, compute_share=lev_v.compute_share, safety_effort=safety)
+    cov = V / kept["req"]
+    h = risk.hazard(None, st["fid"], cov, p, reduction=lev_c.hazard_reduction, level_now=kept["hazard"])
+
+    # -- the best run the developer could start now, and how the deployed generation follows it
+    run_rate = generations.run_flop_per_year(x_u, diverted, p)
+    growth = _LN10 * np.maximum(rate + g_xu, 0.0)
+    run_years = generations.chosen_run_years(growth, run_rate, p)
+    run = run_rate * run_years
+    real = data.real_fraction(run, t, p)
+    pot = (np.log10(run) - np.log10(p["compute.initial_training_flop"]) + st["s"]
+           - data.capability_penalty_oom(st["deficit"], p))
+    target = pot
+    if mx is not None:
+        cap_oom = mx.cap_oom(st)
+        if cap_oom is not None:  # a compute cap on the generation's effective training compute
+            target = np.minimum(target, cap_oom)
+    target = np.where(st["gate"], np.minimum(target, np.maximum(verification.verified_capability_oom(V, p), st["cap"])), target)
+    target = np.where(st["paused"], st["cap"], target)
+    lag = generations.build_lag_years(m_code, run_years, sandbox_latency, lev_c.air_gap, p)
+    k_speed = np.maximum(target - st["cap"], 0.0) / lag
+    st["pot"] = pot
+    st["run_cost"] = (acq / pp) * p["compute.training_share"] * run_years  # $ of the year's spending the run takes
+    return Rates(rate, m, m_code, d_log_m, f_d, f_a, f_c, f_mean, x_u, g_xu, acq, acq_growth, limit, world_power,
+                 fab_ceiling, acq / pp, g_fab_plan, g_edge, V, cov, h, target, lag, k_speed, real,
+                 acq * p["compute.fab_share"] / np.maximum(fab, 1e-300))
+
+
+def physical_world_growth(st, p):
+    """Log growth per year of the developer's power where the world's ceiling binds it."""
+    grows = physical.world_power_w(st["ln_world"], p) < p["compute.world_power_ceiling_tw"] * 1e12
+    return np.where(grows, np.log(p["compute.world_power_growth"]) + p["compute.buildout_boost"] * st["z_pow"], 0.0)
+
+
+def _advance(st, O, acc, p, now, dt, rules, lev_c):
+    """Move the continuous state over dt (mechanisms only); returns what the events compare against."""
+    old = {"cap": st["cap"].copy(), "f_mean": now.f_mean, "cov": now.cov, "t": st["t"].copy()}
+    g_s, r = p["software.initial_rate_oom_per_year"], p["software.returns"]
+    with np.errstate(invalid="ignore", over="ignore"):
+        # software: midpoint (RK2) step; the research input at the midpoint follows from its log
+        # derivative (AI labour rises 1:1 with software OOM and usable compute, experiment compute
+        # with usable compute), so the step is exact on the trend and second order during takeoff.
+        h_s = np.minimum(dt, rules.max_oom / np.maximum(now.rate, 1e-300))
+        half = 0.5 * h_s
+        s_mid = st["s"] + now.rate * half
+        m_mid = np.power(10.0, np.log10(np.maximum(now.m, 1e-300)) + now.d_log_m * half)
+        rate_mid = software.software_rate(s_mid, st["t"] + half, m_mid, g_s, r, p["software.parallelization"],
+                                          p["software.ceiling_oom"])
+        ceiling_gap = np.maximum(p["software.ceiling_oom"] - st["s"], 0.0)
+        ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], now.rate, rate_mid) * h_s, 0.0, ceiling_gap)
+        st["s"] = st["s"] + ds
+
+        st["x"] = physical.advance_compute(st["x"], now.acq, now.acq_growth, p["compute.depreciation"], dt)
+        boost_pow = p["compute.buildout_boost"] * st["z_pow"]
+        st["ln_fab"] = st["ln_fab"] + now.g_fab_plan * dt
+        st["ln_edge"] = st["ln_edge"] + now.g_edge * dt
+        st["ln_pow"] = st["ln_pow"] + (np.log(p["compute.power_growth"]) + boost_pow) * dt
+        st["ln_world"] = np.minimum(st["ln_world"] + (np.log(p["compute.world_power_growth"]) + boost_pow) * dt,
+                                    np.log(p["compute.world_power_ceiling_tw"] / p["compute.world_power_tw"]))
+        st["ln_y"] = st["ln_y"] + economy.output_growth(st["z_econ"], p) * dt
+        st["z_fab"] = physical.advance_lag(st["z_fab"], now.f_mean, p["compute.fab_lead_time_years"], dt)
+        st["z_pow"] = physical.advance_lag(st["z_pow"], now.f_mean, p["compute.power_lead_time_years"], dt)
+        st["z_econ"] = physical.advance_lag(st["z_econ"], now.f_mean, p["economy.adoption_lag_years"], dt)
+
+        # the deployed generation follows the best run, and alignment and data follow capability gained
+        cap = generations.follow(st["cap"], now.target, now.lag, dt)
+        gained = cap - st["cap"]
+        delta = drift.drift_rate(now.f_mean, now.cov, p, sandbox_catch=lev_c.sandbox_catch_rate, air_gap=lev_c.air_gap)
+        st["fid"] = drift.advance_fidelity(st["fid"], delta, gained)
+        curation = p["data.curation_efficiency"] * now.f_d
+        st["deficit"] = data.advance_deficit(st["deficit"], now.real, np.maximum(st["cap"], 0.0), gained, curation, p)
+        st["real"] = np.where(gained > 0, now.real, st["real"])
+        st["cap"] = cap
+        st["cumhaz"] = st["cumhaz"] + now.hazard * dt
+
+        O["bind_power_years"][acc] += np.where(now.limit == physical.POWER, dt, 0.0)
+        O["bind_fab_years"][acc] += np.where(now.limit == physical.FAB, dt, 0.0)
+        O["bind_economy_years"][acc] += np.where(now.limit == physical.ECONOMY, dt, 0.0)
+        O["bind_budget_years"][acc] += np.where(now.limit == physical.BUDGET, dt, 0.0)
+        # what binds is read on rows that took a step (a row waiting at the horizon decides nothing)
+        moved = dt > 0
+        O["reached_power_ceiling"][acc] |= moved & now.world_power & (now.limit == physical.POWER)
+        O["reached_fab_ceiling"][acc] |= moved & now.fab_ceiling & (now.limit == physical.FAB)
+        O["reached_spend_ceiling"][acc] |= moved & (now.limit == physical.ECONOMY)
+        O["reached_efficiency_limit"][acc] |= moved & (np.power(p["compute.efficiency_growth"], st["t"]) >= p["compute.max_efficiency_gain"])
+        O["peak_chip_share"][acc] = np.maximum(O["peak_chip_share"][acc], np.where(moved, now.chip_share, 0.0))
+        O["peak_spend_share"][acc] = np.maximum(O["peak_spend_share"][acc],
+                                                np.where(moved, now.spend / economy.world_output(st["ln_y"], p), 0.0))
+        O["peak_power_gw"][acc] = np.maximum(O["peak_power_gw"][acc], np.where(moved, now.x_u / physical.flops_per_watt(st["t"], p) / 1e9, 0.0))
+        O["years_paused"][acc] += np.where(st["paused"], dt, 0.0)
+        # the gate holds while verification keeps the deployed generation below the best run
+        O["years_gated"][acc] += np.where(st["gate"] & ~st["paused"] & (now.target < st["pot"] - 1e-6), dt, 0.0)
+        st["t"] = st["t"] + dt
+    return old
+
+
 def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
     cap = st["cap"]
     if name == "effective_compute":
         return st["K0"] + cap
+    if name in ("horizon_p50_hours", "horizon_p80_hours"):
+        return horizon.horizon_hours(st["K0"] + cap, p, 50 if name == "horizon_p50_hours" else 80)
     if name == "capability_oom":
         return cap
     if name == "automation_mean":
@@ -511,82 +597,129 @@ def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
     raise KeyError(name)  # validated in Policy
 
 
-def _maybe_start(st, idle, t, x_u, m_code, f_d, f_mean, diverted, sandbox_latency, p, cap_oom=None):
-    """Start generation n+1 where the potential capability clears the deployed one by the step.
+def _fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, mx):
+    """Tripwire evaluations due now, measured with error: a hit schedules its halt through the stop protocol."""
+    rows = st["row"]
+    for j, tw in enumerate(trips):
+        due = t >= st[f"trip_next{j}"] - _EPS
+        if not due.any():
+            continue
+        d = np.flatnonzero(due)  # only the rows due are measured, drawn and written (in place)
+        kept = {k[4:]: v for k, v in st.items() if k.startswith("cap:")}
+        f_d, f_a, f_c = kept["f_data"], kept["f_arch"], kept["f_code"]
+        metric = _metric(tw.metric, st, f_d, f_a, f_c, (f_d + f_a + f_c) / 3.0, now.rate,
+                         p["software.initial_rate_oom_per_year"], now.V, p)[d]
+        count = st[f"trip_count{j}"]
+        if tw.error_sd > 0:
+            from scipy.special import ndtri  # deferred: keeps scipy out of the CLI's start-up
 
-    Only the rows in ``idle`` are read; ``start_gap`` is 0 where a run is being built or a halt
-    holds, and kept where an idle row is not read."""
-    i = np.flatnonzero(idle)
-    pi = _pick(p, _START_READS, i)
-    m_code_i, cap = m_code[i], st["cap"][i]
-    std = generations.run_flop(x_u[i], pi["compute.training_duration_years"], _at(diverted, i), pi)
-    dur = generations.run_duration(m_code_i, std, pi)
-    flop = std * (dur / pi["compute.training_duration_years"])  # same run, its actual length
-    real = data.real_fraction(flop, t[i], pi)
-    curation = pi["data.curation_efficiency"] * f_d[i]
-    deficit = data.next_deficit(st["deficit"][i], real, st["gen"][i], curation, pi)
-    pot = np.log10(flop) - st["K0"][i] + st["s"][i] - data.capability_penalty_oom(deficit, pi)
-    growing = True
-    if cap_oom is not None:  # a compute cap on the generation's effective training compute
-        cap_i = cap_oom[i]
-        growing = pot < cap_i
-        pot = np.minimum(pot, cap_i)
-    go = pot >= cap + pi["generations.step_oom"]
-    # distance to the next start, used to size the next step (not while a cap holds pot still)
-    gap = np.where(st["building"] | st["paused"], 0.0, st["start_gap"])  # an idle row not read keeps its gap
-    gap[i] = np.where(growing & ~go, cap + pi["generations.step_oom"] - pot, 0.0)
-    st["start_gap"] = gap
-    if go.any():
-        j = i[go]
-        st["building"][j] = True
-        st["build_cap"][j] = pot[go]
-        st["build_left"][j] = generations.build_years(
-            m_code_i[go], dur[go], _at(sandbox_latency, j), {"generations.prep_years": pi["generations.prep_years"][go]})
-        st["build_auto"][j] = f_mean[j]
-        st["build_deficit"][j] = deficit[go]
-        st["build_real"][j] = real[go]
+            u = uniform(seed, st["idx"][d], stream_id("tripwire:" + tw.name), count[d].astype(np.uint64))
+            metric = metric + tw.error_sd * ndtri(u)
+        hit = d[~st[f"trip_fired{j}"][d] & (metric >= tw.threshold)]
+        count[d] += 1
+        st[f"trip_next{j}"][d] += tw.cadence_years
+        if not hit.size:
+            continue
+        st[f"trip_fired{j}"][hit] = True
+        fire = np.zeros(t.size, bool)
+        fire[hit] = True
+        if mx is not None:  # each actor's strategy decides whether it takes the halt
+            fire = mx.on_fire(st, O, fire, t, tw, now.x_u, now.rate)
+        f = np.flatnonzero(fire)
+        rf = rows[f]
+        first = np.isnan(O["t_first_tripwire"][rf])
+        O["t_first_tripwire"][rf[first]] = t[f[first]]
+        resp = RESPONSES[tw.response]
+        delay = tw.lag_years + (latency_years if resp.hardware else 0.0)
+        ok = uniform(seed, st["idx"][f], stream_id("stop:" + tw.name)) < (lev_s.reliability if resp.hardware else 1.0)
+        O["failed_halts"][rf[~ok]] += 1
+        k = f[ok & ~np.isfinite(st["pending_t"][f])]
+        st["pending_t"][k] = t[k] + delay
+        st["pending_resp"][k] = resp
+        st["pending_years"][k] = tw.pause_years
 
 
-_START_READS = ("compute.training_duration_years", "compute.training_share", "compute.utilization",
-                "generations.", "data.")
+def _apply_halts(st, O, t):
+    """Halts arriving now take effect (after the point of no control they fail)."""
+    arrive = t >= st["pending_t"] - _EPS
+    if not arrive.any():
+        return
+    rows = st["row"]
+    too_late = arrive & st["noc"]
+    O["failed_halts"][rows[too_late]] += 1
+    eff = arrive & ~st["noc"]
+    resp = st["pending_resp"]
+    pausing = (resp == Response.PAUSE_UNTIL_VERIFIED) | (resp == Response.FIXED_PAUSE)
+    O["halts"][rows[eff & pausing]] += 1
+    pause = eff & pausing & ~st["paused"]
+    st["paused"] = st["paused"] | pause
+    st["pause_kind"] = np.where(pause, resp, st["pause_kind"]).astype(np.int8)
+    st["pause_start"] = np.where(pause, t, st["pause_start"])
+    st["pause_end"] = np.where(pause & (resp == Response.FIXED_PAUSE), t + st["pending_years"], st["pause_end"])
+    st["gate"] = st["gate"] | (eff & (resp == Response.VERIFICATION_GATE))
+    st["restrict_end"] = np.where(eff & (resp == Response.RESTRICT_DEPLOYMENT), t + st["pending_years"], st["restrict_end"])
+    st["pending_t"] = np.where(arrive, np.inf, st["pending_t"])
 
 
-def _release(st, O, rel, cov_rel, p, lev_c, detect_on, seed):
-    """Release the finished generation where ``rel``: drift, detection, lineage deprecation.
+def _end_pauses(st, t, x_new, p, lev_v, lev_s, safety):
+    """Pauses ending: fixed length over, verification caught up with what would be deployed, or given up."""
+    if not st["paused"].any():
+        return
+    caught_up = np.zeros(t.size, bool)
+    j = np.flatnonzero(st["paused"])
+    target = np.maximum(st["pot"][j], st["cap"][j])
+    caught_up[j] = _coverage_at(j, st, t, x_new, 1.0, target, p, lev_v, safety) >= 1.0
+    end = st["paused"] & (
+        ((st["pause_kind"] == Response.FIXED_PAUSE) & (t >= st["pause_end"] - _EPS))
+        | ((st["pause_kind"] == Response.PAUSE_UNTIL_VERIFIED) & caught_up)
+        | (t - st["pause_start"] >= lev_s.max_pause_years - _EPS)
+    )
+    st["paused"] = st["paused"] & ~end
+    st["pause_end"] = np.where(end, np.inf, st["pause_end"])
 
-    Only the releasing rows are read and written (in place: no caller holds these arrays)."""
-    i = np.flatnonzero(rel)
+
+def _releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed):
+    """A release each time the deployed generation has gained ``generations.step_oom`` since the last:
+    verification snapshot, adversarial detection and lineage deprecation.
+
+    Detection rates are stated per 1-OOM release and scaled to the step (a release of s OOM is
+    caught with 1 - (1 - tpr)^s), so the chance of catching a drifted lineage per OOM gained does
+    not depend on how releases are counted. Only the releasing rows are read and written."""
+    step = p["generations.step_oom"]
+    i = np.flatnonzero(st["cap"] >= st["rel_anchor"] + step - 1e-12)
+    if not i.size:
+        return
     rows = st["row"][i]
-    pi = _pick(p, ("drift.",), i)
-    cov = cov_rel[i]
+    pi = _pick(p, ("drift.", "verification.", "generations."), i)
+    cov = _coverage_at(i, st, t, x_new, 1.0, st["cap"][i], p, lev_v, safety)
     fid, fid_ver = st["fid"][i], st["fid_ver"][i]
-    delta = drift.drift_rate(st["build_auto"][i], cov, pi, sandbox_catch=_at(lev_c.sandbox_catch_rate, i), air_gap=_at(lev_c.air_gap, i))
-    fid_new = drift.next_fidelity(fid, delta)
     rollback = np.zeros(i.size, bool)
     attempt = st["attempt"][i]
     if detect_on:
-        hidden = containment.hidden_objective(fid_new, fid_ver, pi)
+        s = (st["cap"][i] - st["rel_anchor"][i])
+        tpr = -np.expm1(s * np.log1p(-np.minimum(_at(lev_c.detection_tpr, i), 1 - 1e-12)))
+        fpr = -np.expm1(s * np.log1p(-np.minimum(_at(lev_c.detection_fpr, i), 1 - 1e-12)))
+        hidden = containment.hidden_objective(fid, fid_ver, pi)
         u = uniform(seed, st["idx"][i], stream_id("detection"), attempt.astype(np.uint64))
-        flag = containment.flagged(hidden, u, tpr=_at(lev_c.detection_tpr, i), fpr=_at(lev_c.detection_fpr, i))
+        flag = containment.flagged(hidden, u, tpr=tpr, fpr=fpr)
         O["false_alarms"][rows[flag & ~hidden]] += 1
         if lev_c.deprecate_lineage:
-            rollback = flag
+            rollback = flag & (st["cap_ver"][i] < st["cap"][i])
             O["deprecations"][rows[rollback]] += 1
     st["attempt"][i] = attempt + 1
     ship = ~rollback
     # deprecated lineage: back to the last verified generation
-    cap = st["cap"][i] = np.where(rollback, st["cap_ver"][i], st["build_cap"][i])
-    fid = st["fid"][i] = np.where(rollback, fid_ver, fid_new)
-    deficit = st["deficit"][i] = np.where(rollback, st["deficit_ver"][i], st["build_deficit"][i])
-    st["real"][i] = np.where(ship, st["build_real"][i], st["real"][i])
+    cap = st["cap"][i] = np.where(rollback, st["cap_ver"][i], st["cap"][i])
+    fid = st["fid"][i] = np.where(rollback, fid_ver, fid)
+    deficit = st["deficit"][i] = np.where(rollback, st["deficit_ver"][i], st["deficit"][i])
     st["gen"][i] = np.where(ship, st["gen"][i] + 1, st["gen"][i])
+    st["rel_anchor"][i] = cap
     verified = ship & (cov >= 1.0)
     st["fid_ver"][i] = np.where(verified, fid, fid_ver)
     st["cap_ver"][i] = np.where(verified, cap, st["cap_ver"][i])
     st["deficit_ver"][i] = np.where(verified, deficit, st["deficit_ver"][i])
-    st["building"][i] = False
-    st["awaiting"][i] = False
-    _capability_cache(st, p, i)
+    if rollback.any():
+        _capability_cache(st, p)
 
 
 _KEYS: dict[tuple[str, ...], tuple[int, list[str]]] = {}
@@ -610,72 +743,68 @@ def _at(v, i):
     return v[i] if isinstance(v, np.ndarray) and v.ndim else v
 
 
-def _capability_cache(st, p, i=None):
+def _capability_cache(st, p):
     """Keep what moves only with the deployed generation's capability (``cap:*`` in the state):
-    the automation shares and task weights, the verification requirement and the hazard level.
-    Computed for every row at the start and for rows ``i`` at a release (or a rollback)."""
-    cap = st["cap"]
-    if i is not None:
-        cap = cap[i]
-        p = _pick(p, _CAPABILITY_READS, i)
-    kept = auto.capability_terms(cap, p)
-    kept["req"] = verification.required(cap, p)
-    kept["hazard"] = risk.level(cap, p)
+    the automation shares and task weights, the verification requirement and the hazard level;
+    ``f_mean`` for the economy's adoption. ``p`` maps parameter paths (the state itself works)."""
+    if "automation.width_oom" not in p:
+        p = _pview(p)
+    absolute = st["K0"] + st["cap"]
+    kept = auto.capability_terms(absolute, p)
+    kept["req"] = verification.required(st["cap"], p)
+    kept["hazard"] = risk.level(absolute, p)
     for k, v in kept.items():
-        if i is not None:  # a new array: this step's readers keep the values they were given
-            full = st["cap:" + k].copy()
-            full[i] = v
-            v = full
         st["cap:" + k] = v
-
-
-_CAPABILITY_READS = ("automation.", "risk.", "verification.required_exponent")
+    st["f_mean"] = (kept["f_data"] + kept["f_arch"] + kept["f_code"]) / 3.0
 
 
 def _coverage_at(j, st, t, x_u, m, capability_oom, p, lev_v, safety, with_capacity=False):
-    """Verification coverage of ``capability_oom`` for rows ``j`` at the new time, from usable
-    compute ``x_u`` and software then (and the capacity)."""
+    """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
     pv = _pick(p, ("verification.",), j)
-    eff = np.power(10.0, np.log10(x_u[j] / st["x0"][j]) + st["s"][j])
-    V = verification.capacity(t[j], eff, _at(m, j), pv, compute_share=lev_v.compute_share, safety_effort=_at(safety, j))
+    V = verification.capacity(t[j], x_u[j] / _X_REF, st["s"][j], _at(m, j), pv, compute_share=lev_v.compute_share,
+                              safety_effort=_at(safety, j))
     cov = verification.coverage(V, capability_oom, pv)
     return (cov, V) if with_capacity else cov
 
 
-def _milestones(st, O, rel, t, V, p):
-    """Record the milestones the deployed generation passes at a release (only the rows
-    that released are read)."""
-    i = np.flatnonzero(rel)
+def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
+    """Milestones the deployed generation passed during the step, dated by linear interpolation
+    within the step in the milestone's own variable."""
+    moved = np.flatnonzero(st["cap"] > old["cap"])
+    if not moved.size:
+        return
+    i = moved
     rows, cap, tt, fid = st["row"][i], st["cap"][i], t[i], st["fid"][i]
-    pv = {k: p[k][i] for k in ("automation.width_oom", "automation.midpoint_data_oom", "automation.midpoint_arch_oom",
-                               "automation.midpoint_code_oom", "verification.required_exponent",
-                               "milestones.takeoff_start_automation", "milestones.superhuman_oom",
-                               "risk.no_control_automation", "drift.unaligned_fidelity", "risk.danger_oom")}
-    w = pv["automation.width_oom"]
-    f_c = auto.automation_fraction(cap, pv["automation.midpoint_code_oom"], w)
-    f_mean = (auto.automation_fraction(cap, pv["automation.midpoint_data_oom"], w)
-              + auto.automation_fraction(cap, pv["automation.midpoint_arch_oom"], w) + f_c) / 3.0
-    Vi = V[i]
-    gap = cap - verification.verified_capability_oom(Vi, pv)
-    cov = verification.coverage(Vi, cap, pv)
+    t0, c0 = old["t"][i], old["cap"][i]
+    pv = _pick(p, ("milestones.", "risk.", "drift.unaligned", "verification."), i)
+    f_c = st["cap:f_code"][i]
+    f_mean = st["f_mean"][i]
+    f_old = old["f_mean"][i]
+    cov, V = _coverage_at(i, st, t, x_new, 1.0, cap, p, lev_v, safety, with_capacity=True)
+    gap = cap - verification.verified_capability_oom(V, pv)
 
-    def first(col, cond):
+    def when(v_old, v_new, thr):
+        frac = np.clip((thr - v_old) / np.where(v_new > v_old, v_new - v_old, 1.0), 0.0, 1.0)
+        return t0 + frac * (tt - t0)
+
+    def first(col, cond, date):
         hit = cond & np.isnan(O[col][rows])
-        O[col][rows[hit]] = tt[hit]
+        O[col][rows[hit]] = date[hit]
         return hit
 
     for a in AUTOMATION_MILESTONES:
-        first(f"t_automation_{round(a * 100)}", f_mean >= a)
+        first(f"t_automation_{round(a * 100)}", f_mean >= a, when(f_old, f_mean, a))
     for c in CAPABILITY_MILESTONES:
-        first(f"t_capability_{c}oom", cap >= c)
-    hit = first("t_takeoff_start", f_mean >= pv["milestones.takeoff_start_automation"])
+        first(f"t_capability_{c}oom", cap >= c, when(c0, cap, c))
+    thr = pv["milestones.takeoff_start_automation"]
+    hit = first("t_takeoff_start", f_mean >= thr, when(f_old, f_mean, thr))
     if hit.any():
         st["takeoff"][i[hit]] = True
         O["capability_at_takeoff_start"][rows[hit]] = cap[hit]
         O["fidelity_at_takeoff_start"][rows[hit]] = fid[hit]
         O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
     sup_level = O["capability_at_takeoff_start"][rows] + pv["milestones.superhuman_oom"]
-    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level))
+    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level), when(c0, cap, sup_level))
     if hit.any():
         O["fidelity_at_superhuman"][rows[hit]] = fid[hit]
         O["gap_at_superhuman"][rows[hit]] = gap[hit]
@@ -684,14 +813,28 @@ def _milestones(st, O, rel, t, V, p):
     if noc.any():
         st["noc"][i[noc]] = True
         O["t_no_control"][rows[noc]] = tt[noc]
-    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= pv["risk.danger_oom"]))
+    ph = _pick(p, ("horizon.",), i)
+    for name, need in horizon.milestone_capabilities(ph, 50).items():
+        level = need - st["K0"][i]
+        first(f"t_horizon_{name}", cap >= level, when(c0, cap, level))
+    danger = np.log10(pv["risk.danger_flop"]) - st["K0"][i]
+    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger), tt)
 
 
-def _record(G, st, land, rows, k_rep, t, m, f_mean, mult, x_u, p, lev_v, safety):
+def _report(G, st, times, t, rows, x_rep, mult, p, lev_v, safety, mx):
+    k_rep, n_rep = st["k_rep"], times.size
+    land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
+    if mx is not None:
+        land = land & mx.reviewed(st, t)
+    if land.any():
+        _record(G, st, land, rows, k_rep, t, x_rep, mult, p, lev_v, safety)
+        st["k_rep"] = np.where(land, k_rep + 1, k_rep)
+
+
+def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
     """Write the state of the rows in ``land`` into the report grid at their report index.
 
-    The state is the one at the new time (the step has moved compute and software); ``x_u`` is
-    the developer's own usable compute, covert or not. Only the landing rows are read."""
+    The state is the one at the new time; ``x_u`` is the developer's usable compute."""
     every = bool(land.all())  # a single developer's rows usually land on the same report time
     i = None if every else np.flatnonzero(land)
 
@@ -702,17 +845,25 @@ def _record(G, st, land, rows, k_rep, t, m, f_mean, mult, x_u, p, lev_v, safety)
     flat = sel(rows) * n_rep + sel(k_rep)  # one index computation for every variable
     K0, cap = sel(st["K0"]), sel(st["cap"])
     x_u = sel(x_u)
-    pv = {k: p[k] for k in _keys(p, ("verification.",))} if every else _pick(p, ("verification.",), i)
-    eff = np.power(10.0, np.log10(x_u / sel(st["x0"])) + sel(st["s"]))
-    V = verification.capacity(sel(t), eff, sel(m), pv, compute_share=lev_v.compute_share, safety_effort=sel(safety))
+    pv = {k: p[k] for k in _keys(p, _RECORD_READS)} if every else _pick(p, _RECORD_READS, i)
+    tt = sel(t)
+    V = verification.capacity(tt, x_u / _X_REF, sel(st["s"]), 1.0, pv, compute_share=lev_v.compute_share, safety_effort=sel(safety))
+    watts, _ = physical.developer_power_w(sel(st["ln_pow"]), sel(st["ln_world"]), pv)
+    power = np.minimum(x_u / physical.flops_per_watt(tt, pv), watts) / 1e9
     values = {
         "effective_compute": K0 + cap,
         "verified_capability": K0 + verification.verified_capability_oom(V, pv),
         "fidelity": sel(st["fid"]),
-        "automation": sel(f_mean),
+        "automation": sel(st["f_mean"]),
         "progress_multiplier": sel(mult),
         "software_oom": sel(st["s"]),
         "compute_flops": np.log10(x_u),
+        "power_gw": power,
+        "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50),
+        "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80),
+        "training_cost_usd": np.log10(np.maximum(sel(st["run_cost"]), 1e-300)),
+        "training_power_w": np.log10(power * 1e9 * pv["compute.training_share"]),
+        "world_output_usd": np.log10(economy.world_output(sel(st["ln_y"]), pv)),
         "synthetic_share": 1.0 - sel(st["real"]),
         "data_deficit": sel(st["deficit"]),
         "paused": sel(st["paused"]),
@@ -723,6 +874,9 @@ def _record(G, st, land, rows, k_rep, t, m, f_mean, mult, x_u, p, lev_v, safety)
         values["market_share"] = sel(st["a:share"])
     for name, v in values.items():
         G[name].reshape(-1)[flat] = v
+
+
+_RECORD_READS = ("verification.", "compute.", "economy.", "horizon.")
 
 
 def _finalize(O, G, times, S, P):
@@ -751,13 +905,14 @@ def _finalize(O, G, times, S, P):
     O["final_gap_oom"] = last["effective_compute"] - last["verified_capability"]
     O["final_fidelity"] = last["fidelity"]
     O["final_automation"] = last["automation"]
+    O["final_compute_flops"] = last["compute_flops"]
     O["generations"] = last["generation"]
     O["synthetic_share_end"] = last["synthetic_share"]
     O["data_deficit_end"] = last["data_deficit"]
     O["p_catastrophe"] = last["p_catastrophe"]
     O["unaligned_capability"] = ~np.isnan(O["t_unaligned"])
     O["catastrophe"] = ~np.isnan(O["t_catastrophe"])
-    binds = np.stack([O["bind_budget_years"], O["bind_fab_years"], O["bind_power_years"]], axis=1)
+    binds = np.stack([O["bind_budget_years"], O["bind_fab_years"], O["bind_power_years"], O["bind_economy_years"]], axis=1)
     O["binding_limit"] = np.argmax(binds, axis=1).astype(np.int8)
     for k, v in P.items():
         O["in:" + k] = v

@@ -536,7 +536,7 @@ def _light_result(plan: RunPlan):
     del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
-    parts = {v: [] for v in TRAJECTORY_VARS}
+    parts: dict[str, list[np.ndarray]] = {v: [] for v in TRAJECTORY_VARS}
     for c in range(plan.n_chunks):
         a, _ = plan.chunk_range(c)
         if a >= k:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -20,7 +20,9 @@ __all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "
 
 # Quantities a tripwire can read, each computed by the engine from the deployed generation.
 METRICS: dict[str, str] = {
-    "effective_compute": "log10 effective training FLOP of the deployed generation",
+    "effective_compute": "log10 effective training FLOP of the deployed generation (2025 algorithms)",
+    "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work (40 = a work week)",
+    "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work",
     "capability_oom": "effective compute above the start, OOM",
     "automation_mean": "mean automation fraction of the three R&D vectors",
     "automation_data": "automation fraction of data generation and curation",
@@ -253,7 +255,7 @@ def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s
 def policy_specs() -> list[ParamSpec]:
     out: list[ParamSpec] = []
     for block in ("containment", "verification", "stop", "monitoring", "compliance"):
-        out.extend(specs(Policy.model_fields[block].annotation, prefix=block + ".", kind="lever"))
+        out.extend(specs(cast("type[BaseModel]", Policy.model_fields[block].annotation), prefix=block + ".", kind="lever"))
     return out
 
 

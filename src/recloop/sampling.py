@@ -23,8 +23,6 @@ import zlib
 from typing import Literal
 
 import numpy as np
-from scipy import special
-from scipy.stats import qmc
 
 from recloop.params import RecloopInputError
 from recloop.scenario import Scenario, scenario_specs
@@ -56,10 +54,10 @@ def stream_id(name: str) -> int:
     return zlib.crc32(name.encode())
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
+def _mix(z: np.ndarray | np.uint64) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * _M1
     z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+    return np.asarray(z ^ (z >> np.uint64(31)))
 
 
 def uniform(seed: int, index: np.ndarray, stream: int, counter: np.ndarray | int = 0) -> np.ndarray:
@@ -80,6 +78,8 @@ def _qmc_uniforms(method: str, seed: int, index: np.ndarray, dims: int) -> np.nd
     first index and draws only its own points. A Latin hypercube row is fixed by (seed, block,
     row in block): each block of :data:`LHS_BLOCK` rows is its own hypercube.
     """
+    from scipy.stats import qmc  # here, not at import: scipy.stats costs every CLI call ~0.6 s
+
     n = int(index.max()) + 1
     if method == "sobol":
         import warnings
@@ -148,6 +148,8 @@ def draw_parameters(
             chol = np.linalg.cholesky(corr)
         except np.linalg.LinAlgError:
             raise RecloopInputError(["scenario.correlations: the correlation matrix is not positive definite"]) from None
+        from scipy import special
+
         z = special.ndtri(u) @ chol.T
         u = special.ndtr(z)
         u = np.clip(u, 1e-15, 1 - 1e-15)

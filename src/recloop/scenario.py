@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -33,18 +33,30 @@ __all__ = ["Scenario", "load_scenario", "bundled_scenarios", "scenario_specs", "
 EPOCH_2024 = "Sevilla et al., Epoch AI 2024, 'Can AI scaling continue through 2030?'"
 
 
+REFERENCE_YEAR = 2025.0  # effective FLOP are stated in FLOP-equivalents at the algorithms of 2025.0
+IEA_2025 = "IEA 2025, 'Energy and AI' (world generation ~30,000 TWh/yr = 3.4 TW average; data centres 415 TWh in 2024)"
+
+
 class Compute(Block):
-    """Physical bottlenecks: chips bought with investment at a falling price per FLOP/s, capped by
-    the developer's share of fab output and by its power capacity (mechanisms/physical.py)."""
+    """Physical bottlenecks: chips bought with spending at a falling price per FLOP/s, capped by the
+    developer's share of world AI-chip output (fabs, with a ceiling and lead times) and run only as
+    far as its power allows (the developer's plants, inside a ceiling set by world generation).
+    Every path is bounded: no world draws more power, buys more chips or spends more than the world
+    has (mechanisms/physical.py, mechanisms/economy.py)."""
 
     initial_training_flop: Uncertain = param(
-        1e27, unit="FLOP", bounds=(1e24, 1e30), log=True,
+        3e27, unit="FLOP", bounds=(1e20, 1e30), log=True,
         doc="Physical training compute of the frontier generation deployed at the start.",
-        source="Epoch AI notable-models data: largest 2025 runs ~5e26 FLOP (Grok 4), growing ~4x/yr")
+        source="Epoch AI notable-models data: largest 2025 runs ~5e26 FLOP (Grok 4), growing ~4-5x/yr "
+               "(Sevilla et al. 2024), so ~3e27 by 2027.0")
     training_duration_years: Uncertain = param(
         0.3, unit="yr", bounds=(0.05, 1.5),
-        doc="Wall-clock length of a frontier training run before automation compresses it.",
-        source="Epoch AI 2024 (training runs of ~100 days; optimal runs shorter than ~15 months)")
+        doc="Wall-clock length of the starting generation's training run (sets the installed compute it implies).",
+        source="Epoch AI 2024 (frontier runs of ~100 days)")
+    max_run_years: Uncertain = param(
+        1.25, unit="yr", bounds=(0.1, 3.0),
+        doc="Longest training run a developer commits to (the chosen length never exceeds it).",
+        source="Epoch AI 2022, 'The longest training run' (runs beyond ~15 months are outpaced by better hardware and algorithms)")
     utilization: Uncertain = param(
         0.4, unit="fraction", bounds=(0.05, 0.9),
         doc="Model FLOP utilisation of the training cluster.",
@@ -55,47 +67,86 @@ class Compute(Block):
         source="Epoch AI 2024/2025 estimates of lab compute split (roughly half training, half inference)")
     investment_growth: Uncertain = param(
         2.4, unit="x/yr", bounds=(1.0, 5.0),
-        doc="Growth of the developer's spending on training hardware.",
+        doc="Planned growth of the developer's spending on hardware (bounded by economy.max_spend_share).",
         source="Cottier et al. 2024, 'The rising costs of training frontier AI models' (2.4x/yr)")
     price_performance_growth: Uncertain = param(
         1.4, unit="x/yr", bounds=(1.0, 2.5),
         doc="Growth of FLOP/s per dollar of ML hardware.",
         source="Hobbhahn & Besiroglu 2022, Epoch AI: ML GPUs double every 2.07 yr (95% CI 1.54-3.13)")
+    flops_per_dollar: Uncertain = param(
+        2e10, unit="FLOP/s per $", bounds=(1e8, 1e13), log=True,
+        doc="FLOP/s bought per dollar of hardware spending at the start (chips plus the data centre around them).",
+        source="H100: ~1e15 dense BF16 FLOP/s for ~$25-30k, about twice that all-in (Epoch AI 2024 cost estimates)")
     depreciation: Uncertain = param(
         0.2, unit="1/yr", bounds=(0.0, 0.6),
         doc="Rate at which installed compute is retired.",
         source="Davidson 2023 compute-centric framework, best guess 0.2/yr (0.1-0.3)")
     fab_share: Uncertain = param(
-        0.15, unit="fraction", bounds=(0.001, 1.0),
+        0.2, unit="fraction", bounds=(0.001, 1.0),
         doc="Share of the world's AI-chip output the developer can buy.",
         source="Epoch AI 2024 (a few hyperscalers buy most AI accelerators); assumption")
     fab_output_flops_per_year: Uncertain = param(
-        1.2e22, unit="FLOP/s per yr", bounds=(1e20, 1e25), log=True,
-        doc="World AI-chip output at the start (FLOP/s of new capacity per year; ~12M H100-equivalents).",
-        source=EPOCH_2024 + " (~100M H100e producible by 2030)")
+        2e22, unit="FLOP/s per yr", bounds=(1e18, 1e25), log=True,
+        doc="World AI-chip output at the start (FLOP/s of new capacity per year; ~20M H100-equivalents).",
+        source=EPOCH_2024 + " (~100M H100e producible by 2030; ~4-5M H100e shipped in 2024)")
     fab_output_growth: Uncertain = param(
         2.5, unit="x/yr", bounds=(1.0, 5.0),
-        doc="Growth of world AI-chip output in FLOP/s terms (units times performance).",
+        doc="Planned growth of world AI-chip output in FLOP/s terms while AI takes a growing share of leading-edge wafers.",
         source=EPOCH_2024)
+    fab_headroom: Uncertain = param(
+        8.0, unit="x", bounds=(1.0, 1000.0), log=True,
+        doc="How far AI-chip output can grow on today's leading-edge fabs: the largest share of leading-edge "
+            "wafer output AI can take over the share it takes at the start.",
+        source="assumption; AI accelerators used ~5-10% of TSMC's leading-edge wafers in 2024 (Epoch AI 2024; "
+               "CoWoS packaging and HBM the near-term limit)")
+    leading_edge_growth: Uncertain = param(
+        1.1, unit="x/yr", bounds=(1.0, 2.0),
+        doc="Growth of the world's leading-edge wafer capacity from fabs already planned (before AI's build-out).",
+        source="SIA/BCG 2021 'Strengthening the global semiconductor supply chain'; SEMI fab outlooks (~10%/yr)")
     power_gw: Uncertain = param(
-        1.5, unit="GW", bounds=(0.01, 1000.0), log=True,
+        5.0, unit="GW", bounds=(0.001, 1000.0), log=True,
         doc="Power capacity available to the developer's clusters at the start.",
-        source="Epoch AI frontier data-centre tracking (1-1.5 GW campuses in 2026)")
+        source="Epoch AI frontier data-centre tracking (1-5 GW campuses by 2027)")
     power_growth: Uncertain = param(
         2.0, unit="x/yr", bounds=(1.0, 4.0),
-        doc="Growth of the developer's power capacity from plants already permitted.",
+        doc="Planned growth of the developer's power capacity (bounded by its share of what the world can give AI).",
         source=EPOCH_2024 + " (power of the largest runs grows >2x/yr)")
+    power_share: Uncertain = param(
+        0.2, unit="fraction", bounds=(0.001, 1.0),
+        doc="Share of the power available to AI worldwide that the developer can get.",
+        source="assumption; the largest developers run a fifth or so of AI data-centre capacity (Epoch AI 2025)")
+    world_power_tw: Uncertain = param(
+        3.4, unit="TW", bounds=(0.5, 50.0),
+        doc="World electricity generation at the start (average power).",
+        source=IEA_2025)
+    world_power_growth: Uncertain = param(
+        1.025, unit="x/yr", bounds=(1.0, 1.3),
+        doc="Growth of world generation from plants already planned (before AI's build-out).",
+        source="IEA 2025 (world electricity demand ~+2.5-4%/yr to 2030)")
+    ai_power_max_share: Uncertain = param(
+        0.1, unit="fraction", bounds=(0.001, 0.9),
+        doc="Largest share of world generation AI data centres can take.",
+        source="assumption; data centres used ~1.5% of world electricity in 2024, ~3% projected for 2030 (IEA 2025)")
+    world_power_ceiling_tw: Uncertain = param(
+        30.0, unit="TW", bounds=(1.0, 1000.0), log=True,
+        doc="Most the world could generate within the horizon however fast it builds (a hard ceiling).",
+        source="assumption; ~9x today's average generation; global primary energy is ~19 TW (IEA 2025)")
     watts_per_pflops: Uncertain = param(
-        1700.0, unit="W per PFLOP/s", bounds=(10.0, 10000.0), log=True,
-        doc="Power drawn per PFLOP/s of installed compute, including cooling and networking.",
+        1700.0, unit="W per PFLOP/s", bounds=(1.0, 10000.0), log=True,
+        doc="Power drawn per PFLOP/s of installed compute at the start, including cooling and networking.",
         source="Epoch AI 2024: H100 ~1,700 W per GPU all-in (~1 PFLOP/s dense BF16)")
     efficiency_growth: Uncertain = param(
         1.3, unit="x/yr", bounds=(1.0, 2.0),
-        doc="Growth of FLOP/s per watt.",
+        doc="Growth of FLOP/s per watt (until its physical limit).",
         source="Hobbhahn, Heim & Aydos 2023, Epoch AI 'Trends in ML hardware' (FLOP/W doubles ~2.7 yr)")
+    max_efficiency_gain: Uncertain = param(
+        200.0, unit="x", bounds=(1.0, 1e6), log=True,
+        doc="Largest improvement of FLOP/s per watt over the start (the CMOS limit).",
+        source="Ho, Erdil & Besiroglu 2023, Epoch AI 'Limits to the energy efficiency of CMOS microprocessors' "
+               "(a limit a few hundred times beyond 2023 GPUs; wide)")
     power_lead_time_years: Uncertain = param(
         3.0, unit="yr", bounds=(0.25, 15.0),
-        doc="Lead time before extra power capacity ordered in response to AI demand comes online.",
+        doc="Lead time before power capacity ordered in response to AI demand comes online.",
         source=EPOCH_2024 + " (new plants take at least ~3 years from permit)")
     fab_lead_time_years: Uncertain = param(
         4.0, unit="yr", bounds=(0.25, 15.0),
@@ -103,16 +154,48 @@ class Compute(Block):
         source="SIA/BCG 2021 'Strengthening the global semiconductor supply chain' (3-5 yr per fab)")
     buildout_boost: Uncertain = param(
         0.7, unit="1/yr", bounds=(0.0, 5.0),
-        doc="Extra log-growth of power and fab capacity per year once AI fully automates R&D (after the lead time).",
+        doc="Extra log-growth of world power and fab capacity per year once AI fully automates R&D (after the lead time).",
         source="assumption; Davidson 2023 models faster hardware R&D after automation; wide")
 
 
+class Economy(Block):
+    """The economic loop: world output bounds spending; AI revenue from automation raises it."""
+
+    world_output_usd: Uncertain = param(
+        1.1e14, unit="$/yr", bounds=(1e13, 1e16), log=True,
+        doc="Gross world product at the start.",
+        source="IMF World Economic Outlook 2024 (~$110 trillion nominal)")
+    output_growth: Uncertain = param(
+        0.03, unit="1/yr", bounds=(0.0, 0.2),
+        doc="Growth of world output without AI.",
+        source="IMF WEO 2024 (world real growth ~3%/yr)")
+    ai_growth_boost: Uncertain = param(
+        0.2, unit="1/yr", bounds=(0.0, 2.0),
+        doc="Extra growth of world output per year once the economy adopts full automation of cognitive work.",
+        source="Epoch AI 2025 GATE model (growth of 20-30%/yr and more after full automation); assumption, wide")
+    adoption_lag_years: Uncertain = param(
+        2.0, unit="yr", bounds=(0.1, 20.0),
+        doc="Time constant with which the economy adopts what the deployed generation can automate.",
+        source="assumption; GATE and Davidson 2023 model deployment lags of a few years")
+    max_spend_share: Uncertain = param(
+        0.01, unit="fraction of world output", bounds=(1e-4, 0.3), log=True,
+        doc="Largest share of world output the developer can spend on hardware in a year before AI earns revenue.",
+        source="assumption; 2025 AI capex of all hyperscalers ~0.3% of world output; Apollo peaked at ~0.4% of US GDP")
+    automated_spend_share: Uncertain = param(
+        0.1, unit="fraction of world output", bounds=(1e-4, 0.9), log=True,
+        doc="Largest share of world output the developer can spend once the economy has adopted full automation "
+            "(AI revenue reinvested).",
+        source="Davidson 2023 compute-centric framework (after 'wake-up' a few to ~10% of world output buys compute); assumption")
+
+
 class Software(Block):
-    """Software (algorithmic) progress: semi-endogenous, d ln S/dt = k R^lambda S^-beta."""
+    """Software (algorithmic) progress: semi-endogenous, d ln S/dt = k R^lambda S^-beta, with research
+    input R a CES of cognitive labour and experiment compute (mechanisms/software.py)."""
 
     initial_rate_oom_per_year: Uncertain = param(
         0.45, unit="OOM/yr", bounds=(0.05, 1.5),
-        doc="Algorithmic efficiency growth under human-only research (the historical trend).",
+        doc="Algorithmic efficiency growth under human-only research with experiment compute on its trend "
+            "(the historical trend; also dates the start's algorithms against 2025.0).",
         source="Ho et al. 2024, 'Algorithmic progress in language models': halving every ~8 months (5-14)")
     returns: Uncertain = param(
         1.2, unit="dimensionless", bounds=(0.1, 10.0), log=True,
@@ -124,30 +207,44 @@ class Software(Block):
         source="Davidson 2023 compute-centric framework, best guess 0.7 (0.2-0.99)")
     ceiling_oom: Uncertain = param(
         12.0, unit="OOM", bounds=(1.0, 30.0),
-        doc="Software efficiency ceiling, in orders of magnitude above today's.",
+        doc="Software efficiency ceiling, in orders of magnitude above the start's.",
         source="Davidson 2023 best guess 1e12 (conservative 1e8, aggressive 1e16)")
+    labour_share: Uncertain = param(
+        0.5, unit="fraction", bounds=(0.01, 1.0),
+        doc="Weight of cognitive labour (against experiment compute) in software research input, on the trend "
+            "path (1: compute plays no part, the labour-only semi-endogenous model).",
+        source="assumption; Erdil et al. 2025 (Epoch AI) and Whitfill & Wu 2025 split AI R&D inputs roughly evenly between researchers and compute")
+    compute_substitution: Uncertain = param(
+        0.5, unit="dimensionless", bounds=(0.05, 10.0), log=True,
+        doc="Elasticity of substitution between cognitive labour and experiment compute in software research "
+            "(<1: complements, compute bottlenecks the explosion; >1: substitutes).",
+        source="disputed: Erdil et al. 2025 (Epoch AI) argue strong complements; Whitfill & Wu 2025 estimate "
+               "values on both sides of 1 from lab data; sampled wide")
 
 
 class Automation(Block):
-    """Three R&D automation vectors, each a logistic in capability; human and AI labour combine by
-    CES within a vector and the vectors combine with a bottleneck (mechanisms/automation.py)."""
+    """Three R&D automation vectors, each a logistic in absolute effective compute (2025-algorithm FLOP);
+    human and AI labour combine by CES within a vector and the vectors combine with a bottleneck
+    (mechanisms/automation.py)."""
 
-    midpoint_data_oom: Uncertain = param(
-        1.5, unit="OOM above start", bounds=(-2.0, 12.0),
-        doc="Capability (effective compute above the start) at which data generation/curation is 50% automated.",
-        source="METR 2025 task-horizon trend (doubling ~7 months) extrapolated; AI Futures Project 2025; assumption")
-    midpoint_arch_oom: Uncertain = param(
-        3.0, unit="OOM above start", bounds=(-2.0, 12.0),
-        doc="Capability at which architecture and hyperparameter search is 50% automated.",
-        source="METR 2025 extrapolated; research taste is the slowest (AI Futures Project 2025); assumption")
-    midpoint_code_oom: Uncertain = param(
-        2.0, unit="OOM above start", bounds=(-2.0, 12.0),
-        doc="Capability at which code generation and infrastructure orchestration is 50% automated.",
-        source="AI Futures Project 2025 (superhuman coder median ~2027-2030); METR 2025; assumption")
+    midpoint_data_flop: Uncertain = param(
+        3e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
+        doc="Effective training compute at which data generation/curation is 50% automated.",
+        source="Davidson 2023 (full automation ~1e36 FLOP of 2022 algorithms ~ 1e34.6 of 2025's; FLOP gap 1e4); "
+               "METR horizons on recloop's fit (~1 work-week at 1e31); assumption for the vector's place")
+    midpoint_arch_flop: Uncertain = param(
+        3e32, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
+        doc="Effective training compute at which architecture and hyperparameter search is 50% automated.",
+        source="Davidson 2023 (as above); research taste automates last (AI Futures Project 2025); assumption")
+    midpoint_code_flop: Uncertain = param(
+        1e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
+        doc="Effective training compute at which code generation and infrastructure orchestration is 50% automated.",
+        source="recloop's METR fit (mechanisms/horizon.py): a 50% horizon of ~1 work-week at 1e31, ~1 work-year "
+               "near full automation (1e35); AI Futures Project 2025 (superhuman coder first); Davidson 2023")
     width_oom: Uncertain = param(
-        0.7, unit="OOM", bounds=(0.05, 5.0),
-        doc="Logistic width: 10%->90% automation spans 4.4 x width OOM of effective compute.",
-        source="Davidson 2023 FLOP gap (20%->100% automation spans ~4 OOM, best guess)")
+        0.5, unit="OOM", bounds=(0.05, 5.0),
+        doc="Logistic width: 20%->99.9% automation spans 8.3 x width OOM of effective compute.",
+        source="Davidson 2023 FLOP gap (20%->100% automation spans ~4 OOM, best guess; 1 OOM aggressive, 8 conservative)")
     substitution_rho: Uncertain = param(
         -0.5, unit="dimensionless", bounds=(-5.0, 0.9),
         doc="CES exponent between human and AI labour within a vector (<0: complements).",
@@ -163,22 +260,25 @@ class Automation(Block):
 
 
 class Generations(Block):
-    """Successor generations: n+1 is trained when effective compute allows a capability step."""
+    """Successor generations: the deployed generation follows the best run the developer can start,
+    through its build time; releases are counted in steps of effective compute (mechanisms/generations.py)."""
 
     step_oom: Uncertain = param(
         1.0, unit="OOM", bounds=(0.1, 4.0),
-        doc="Effective-compute step between successive generations.",
+        doc="Effective-compute gain counted as one release (bookkeeping: counts generations, sets when "
+            "verification, detection and deprecation are done; no rate depends on it).",
         source="Epoch AI notable-models data (~1 OOM between major frontier releases)")
     prep_years: Uncertain = param(
         0.4, unit="yr", bounds=(0.0, 3.0),
         doc="Design, data and pipeline work before each training run under human-only research.",
         source="frontier release cadence 2023-2025 (run plus post-training ~6 months); assumption")
-    compression_exponent: Uncertain = param(
-        0.5, unit="dimensionless", bounds=(0.0, 1.5),
-        doc="How strongly the code-vector research speed-up shortens training runs (duration / speedup^x).",
-        source="assumption: automated orchestration shortens runs, limited by the latency floor")
+    air_gap_prep_cost: Uncertain = param(
+        0.5, unit="fraction", bounds=(0.0, 5.0),
+        doc="Extra preparation time under a full air gap between inference and weights (humans carry every "
+            "change across it), as a fraction of the preparation time.",
+        source="assumption; air-gapped deployment adds manual transfer and review steps (RAND 2024, 'Securing AI model weights')")
     latency_wall_flop: Uncertain = param(
-        2e31, unit="FLOP", bounds=(1e27, 1e35), log=True,
+        2e31, unit="FLOP", bounds=(1e27, 1e40), log=True,
         doc="Run size at which data movement makes a run take at least latency_wall_years.",
         source="Erdil & Schneider-Joseph 2024, Epoch AI 'Data movement limits to frontier model training' (~2e31)")
     latency_wall_years: Uncertain = param(
@@ -212,7 +312,7 @@ class Data(Block):
         source="Hoffmann et al. 2022 (Chinchilla, ~20 tokens per parameter)")
     collapse_kappa: Uncertain = param(
         0.05, unit="loss fraction/gen", bounds=(0.0, 2.0),
-        doc="Quality deficit added per generation trained wholly on synthetic data.",
+        doc="Quality deficit added per OOM of capability trained wholly on synthetic data (one 1-OOM generation).",
         source="collapse lab calibration (recloop.lab); Shumailov et al. 2024 Nature 631:755")
     accumulation: Uncertain = param(
         0.8, unit="fraction", bounds=(0.0, 1.0),
@@ -233,19 +333,20 @@ class Data(Block):
 
 
 class Drift(Block):
-    """Optimization drift: F_(n+1) = F_n (1 - delta_n), compounding over generations."""
+    """Optimization drift: fidelity decays per OOM of capability gained under autonomous development,
+    dF/dK = -delta F (not per release, so results do not depend on how releases are counted)."""
 
-    base_per_generation: Uncertain = param(
-        0.12, unit="fraction/gen", bounds=(0.0, 0.9),
-        doc="Fidelity lost by a generation built with full autonomy, no verification and no sandbox.",
-        source="assumption (essay: intent diverges by generation N+3); no published estimate: keep wide")
+    base_per_oom: Uncertain = param(
+        0.12, unit="fraction/OOM", bounds=(0.0, 0.9),
+        doc="Fidelity lost per OOM of effective compute gained with full autonomy, no verification and no sandbox.",
+        source="assumption (essay: intent diverges completely by generation N+3, i.e. within a few OOM); no published estimate: keep wide")
     autonomy_exponent: Uncertain = param(
         1.5, unit="dimensionless", bounds=(0.1, 5.0),
         doc="Drift scales as (mean automation)^exponent.",
         source="assumption: drift enters through autonomous steps of the pipeline")
     verification_protection: Uncertain = param(
         0.8, unit="fraction", bounds=(0.0, 1.0),
-        doc="Share of drift removed when the generation is fully verified before release.",
+        doc="Share of drift removed while the capability being gained is fully verified.",
         source="assumption; Anthropic RSP 2024 (safeguards before deployment)")
     unaligned_fidelity: Uncertain = param(
         0.5, unit="fraction", bounds=(0.01, 0.99),
@@ -258,12 +359,17 @@ class Drift(Block):
 
 
 class Verification(Block):
-    """Verification asymmetry: capacity grows about linearly, the requirement superlinearly."""
+    """Verification asymmetry: capacity from researchers (about linear, sped up by AI-assisted alignment)
+    and from verification compute; the requirement grows with capability (mechanisms/verification.py)."""
 
     required_exponent: Uncertain = param(
-        1.2, unit="dimensionless", bounds=(0.2, 3.0),
-        doc="Verification required grows as (effective training compute)^exponent.",
-        source="essay ('verification must scale non-linearly'); assumption, wide")
+        0.9, unit="dimensionless", bounds=(0.2, 3.0),
+        doc="Verification required grows as 10^(exponent x OOM of effective compute gained): the cost of "
+            "evaluating a generation grows with its task horizon (METR: ~0.5 log10 hours per OOM) times its "
+            "inference cost (~0.25-0.5 per OOM: parameters grow as compute^0.5, Hoffmann et al. 2022), plus any "
+            "growth of the surface to cover.",
+        source="METR 2025 horizon trend with Epoch AI compute trend (horizon term ~0.5); Hoffmann et al. 2022 "
+               "(inference term); breadth of the risk surface: assumption")
     human_coverage_at_start: Uncertain = param(
         0.5, unit="fraction of requirement", bounds=(0.0, 5.0),
         doc="Verification capacity from human safety work at the start, as a share of what the starting generation needs.",
@@ -274,25 +380,29 @@ class Verification(Block):
         source="assumption; safety researcher headcount grows roughly linearly (Epoch/AISI surveys)")
     compute_coverage_at_start: Uncertain = param(
         0.3, unit="fraction of requirement", bounds=(0.0, 5.0),
-        doc="Verification capacity from 5% of compute at the start (automated evals, red teaming).",
+        doc="Verification capacity from 5% of the developer's physical compute at the start (automated evals, "
+            "red teaming); it grows with the FLOP/s given to verification, not with software progress.",
         source="assumption; lab system cards (evaluation compute is a few % of training)")
     automation_boost: Uncertain = param(
         0.0, unit="dimensionless", bounds=(0.0, 1.5),
-        doc="Exponent on the research speed-up that automated alignment research adds to verification.",
-        source="assumption: 0 follows the essay (verification moves linearly); OpenAI superalignment 2023 bets on >0")
+        doc="AI-assisted alignment: human verification work is sped up by (research speed-up)^boost.",
+        source="assumption, sampled wide in the baseline: 0 follows the essay (verification moves linearly); "
+               "OpenAI superalignment 2023 and Leike 2022 bet on >0; no published estimate")
 
 
 class Risk(Block):
     """Hazard of catastrophe and the point of no control."""
 
-    danger_oom: Uncertain = param(
-        3.0, unit="OOM above start", bounds=(0.0, 20.0),
-        doc="Capability above which the hazard applies.",
-        source="assumption; frontier frameworks place critical AI R&D levels a few OOM above 2025 models")
+    danger_flop: Uncertain = param(
+        1e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
+        doc="Effective training compute above which the hazard applies.",
+        source="assumption; frontier frameworks' critical AI R&D levels (Anthropic AI R&D-4, OpenAI 'High' "
+               "self-improvement) sit near full automation of entry-level research (~ the code midpoint)")
     base_hazard: Uncertain = param(
         0.05, unit="1/yr", bounds=(0.0, 5.0),
         doc="Hazard per year at the danger threshold for a fully drifted, unverified, uncontained system.",
-        source="assumption; expert surveys (Grace et al. 2024) put P(catastrophe) in the 5-10% range")
+        source="calibrated so the baseline's P(catastrophe by the horizon) is near the 5-10% that Grace et al. 2024 "
+               "report (median respondent 5% for extinction-level outcomes); assumption")
     capability_elasticity: Uncertain = param(
         0.25, unit="1/OOM", bounds=(0.0, 3.0),
         doc="Hazard grows as 10^(elasticity x OOM above the danger threshold).",
@@ -318,6 +428,28 @@ class Milestones(Block):
         5.0, unit="OOM", bounds=(0.5, 20.0),
         doc="Effective compute beyond takeoff start that counts as vastly superhuman.",
         source="Davidson & Houlden 2025 measure takeoff in years of ~1 OOM/yr progress; 5 OOM ~ GPT-2 to GPT-4")
+
+
+class Horizon(Block):
+    """METR time horizons as a function of capability (mechanisms/horizon.py): the 50% horizon
+    doubles every ``oom_per_doubling`` OOM of effective compute (2025-algorithm FLOP-equivalents).
+    Fitted by recloop.data.horizon_fit to METR Time Horizon 1.1 and Epoch AI training compute."""
+
+    oom_per_doubling: Uncertain = param(
+        0.73, unit="OOM/doubling", bounds=(0.05, 5.0), log=True,
+        doc="Effective compute (OOM, 2025-algorithm FLOP-equivalents) per doubling of the 50% time horizon.",
+        source="fit to METR Time Horizon 1.1 (2026) x Epoch AI training compute, 9 models 2019-2025, "
+               "bootstrap p5 0.44, p50 0.73, p95 1.12 (recloop.data.horizon_fit)")
+    p50_hours_at_1e25: Uncertain = param(
+        0.108, unit="h", bounds=(1e-4, 100.0), log=True,
+        doc="50% time horizon (human working hours) of a system of 1e25 effective FLOP (2025 algorithms).",
+        source="fit to METR Time Horizon 1.1 x Epoch AI, bootstrap p5 0.059, p50 0.108, p95 0.204 h "
+               "(recloop.data.horizon_fit)")
+    p80_ratio: Uncertain = param(
+        0.161, unit="fraction", bounds=(0.01, 1.0),
+        doc="80% time horizon as a fraction of the 50% horizon at the same capability.",
+        source="METR Time Horizon 1.1, frontier agents: geometric mean of p80/p50, bootstrap p5 0.146, "
+               "p95 0.180 (recloop.data.horizon_fit)")
 
 
 class Correlation(BaseModel):
@@ -419,6 +551,7 @@ class Scenario(BaseModel):
     sources: list[str] = Field(default_factory=list)
     start_year: float = Field(default=2027.0, ge=2000, le=2200)
     compute: Compute = Compute()
+    economy: Economy = Economy()
     software: Software = Software()
     automation: Automation = Automation()
     generations: Generations = Generations()
@@ -427,6 +560,7 @@ class Scenario(BaseModel):
     verification: Verification = Verification()
     risk: Risk = Risk()
     milestones: Milestones = Milestones()
+    horizon: Horizon = Horizon()
     correlations: list[Correlation] = Field(default_factory=list)
     # many actors (recloop.governance); empty = the single frontier developer of the blocks above
     jurisdictions: list[Jurisdiction] = Field(default_factory=list)
@@ -474,13 +608,14 @@ class Scenario(BaseModel):
         return scenario_to_toml(self)
 
 
-_BLOCKS = ["compute", "software", "automation", "generations", "data", "drift", "verification", "risk", "milestones"]
+_BLOCKS = ["compute", "economy", "software", "automation", "generations", "data", "drift", "verification", "risk",
+           "milestones", "horizon"]
 
 
 def scenario_specs() -> list[ParamSpec]:
     out: list[ParamSpec] = []
     for block in _BLOCKS:
-        model = Scenario.model_fields[block].annotation
+        model = cast("type[BaseModel]", Scenario.model_fields[block].annotation)
         out.extend(specs(model, prefix=block + ".", kind="uncertainty"))
     return out
 
@@ -509,7 +644,7 @@ def scenario_to_toml(s: Scenario) -> str:
         lines.append(f"sources = {_toml_value(s.sources)}")
     for block in _BLOCKS:
         lines.append(f"\n[{block}]")
-        for name, v in getattr(s, block).model_dump().items():
+        for name in getattr(s, block).model_dump():
             val = getattr(getattr(s, block), name)
             lines.append(f"{name} = {_toml_value(val)}")
     if s.actors:
@@ -521,7 +656,7 @@ def scenario_to_toml(s: Scenario) -> str:
             lines.append(f"\n[[{table}]]")
             for name, v in item.model_dump().items():
                 if name == "containment":  # only the overridden levers, or nothing
-                    if getattr(item, "containment", None) is not None:
+                    if isinstance(item, Actor) and item.containment is not None:
                         given = item.containment_overrides()
                         lines.append("containment = { " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in given.items()) + " }")
                     continue

@@ -50,7 +50,7 @@ def test_regret_properties(Y, sense):
 
 def test_policies_see_the_same_worlds():
     sc = load_scenario("baseline")
-    cols = ["in:software.returns", "in:automation.midpoint_code_oom", "p_catastrophe"]
+    cols = ["in:software.returns", "in:automation.midpoint_code_flop", "p_catastrophe"]
     a = sample_worlds(sc, load_policy("none"), samples=120, seed=3, years=15, columns=cols, chunk_size=50)
     b = sample_worlds(sc, load_policy("tripwire-pause"), samples=120, seed=3, years=15, columns=cols, chunk_size=50)
     assert np.array_equal(a["sample"], np.arange(120))

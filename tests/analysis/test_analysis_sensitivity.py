@@ -67,7 +67,7 @@ def test_engine_sensitivity_ignores_a_parameter_the_outcome_does_not_read():
     """risk.base_hazard scales the hazard only; the automation date cannot depend on it."""
     sc, po = load_scenario("baseline"), load_policy("none")
     res = scenario_sensitivity(sc, po, "t_automation_50", samples=32, seed=0, years=20,
-                               params=["risk.base_hazard", "automation.midpoint_code_oom", "software.returns"])
+                               params=["risk.base_hazard", "automation.midpoint_code_flop", "software.returns"])
     assert res.evaluations == 32 * 5
     assert res.index("risk.base_hazard", "ST") == pytest.approx(0.0, abs=1e-12)
     assert res.index("risk.base_hazard", "S1") == pytest.approx(0.0, abs=1e-12)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import os
-import subprocess
-import sys
+from types import SimpleNamespace
 
 from typer.testing import CliRunner
 
 from recloop.cli import _register_all, app
 
 
-def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "recloop.cli", "claims", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+def _cli(*args):
+    """`recloop claims ARGS` through the entry point, in-process: exit code and streams."""
+    from recloop.cli import main
+
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(["claims", *args])
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 def test_bad_samples_exits_2_with_one_line():

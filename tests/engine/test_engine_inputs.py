@@ -1,7 +1,10 @@
 """Bad input gets one clear line per problem, naming the field, with no traceback."""
 
-import subprocess
-import sys
+import contextlib
+import io
+import os
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 
@@ -11,8 +14,17 @@ from recloop.scenario import load_scenario, parse_scenario
 
 
 def _cli(*args, env_home):
-    return subprocess.run([sys.executable, "-m", "recloop.cli", *args], capture_output=True, text=True,
-                          env={"RECLOOP_HOME": str(env_home), "PATH": "/usr/bin:/bin"}, timeout=120)
+    """The entry point in-process (recloop.cli.main, as the script calls it): exit code and streams."""
+    from recloop.cli import main
+
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with mock.patch.dict(os.environ, {"RECLOOP_HOME": str(env_home)}), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def _scenario(r, mid, inv, power=1.5):
     return parse_scenario({
         "name": "prop",
         "software": {"returns": r},
-        "automation": {"midpoint_code_oom": mid},
+        "automation": {"midpoint_code_flop": 10 ** (28.4 + mid)},
         "compute": {"investment_growth": inv, "power_gw": power},
     })
 
@@ -126,6 +126,6 @@ def test_sobol_sample_i_is_the_same_in_any_chunk():
     whole = draw_parameters(sc, np.arange(0, 64), 5, method="sobol")
     part = draw_parameters(sc, np.arange(40, 64), 5, method="sobol")
     scattered = draw_parameters(sc, np.array([3, 41, 17]), 5, method="sobol")
-    for k in ("software.returns", "automation.midpoint_code_oom"):
+    for k in ("software.returns", "automation.midpoint_code_flop"):
         np.testing.assert_array_equal(whole[k][40:], part[k])
         np.testing.assert_array_equal(whole[k][[3, 41, 17]], scattered[k])

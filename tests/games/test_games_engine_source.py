@@ -78,6 +78,7 @@ def test_error_bars_shrink_with_samples(scenario):
     assert ratio > 0.15
 
 
+@pytest.mark.slow  # a study: 3 regimes x 9 profiles x 6 lever points on the engine (~45 s on 2 cores)
 def test_detection_lever_is_monotone_and_found_by_the_search(scenario):
     p = E.EngineHalt()
     out = E.study(scenario, p, actors=["frontier-a", "frontier-b"], strategies=["race", "pause", "conditional"],

@@ -17,8 +17,10 @@ def _scenario(actors, *, quiet=False, jurisdictions=None, base="baseline"):
     if jurisdictions:
         d["jurisdictions"] = [{"name": j} for j in jurisdictions]
     if quiet:  # no automation, no data penalty: capability follows compute and the human trend
-        d["automation"].update(midpoint_data_oom=12.0, midpoint_arch_oom=12.0, midpoint_code_oom=12.0, width_oom=0.05)
+        d["automation"].update(midpoint_data_flop=1e44, midpoint_arch_flop=1e44, midpoint_code_flop=1e44, width_oom=0.05)
         d["data"]["collapse_kappa"] = 0.0
+        d["software"]["labour_share"] = 1.0  # research from labour alone (no experiment-compute advantage)
+        d["generations"]["latency_wall_flop"] = 1e40  # the same run length for every actor
         d["correlations"] = []
     return parse_scenario(d)
 

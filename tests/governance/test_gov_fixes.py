@@ -20,7 +20,7 @@ def _scenario(actors, *, quiet=True, jurisdictions=None, base="baseline", review
     if jurisdictions:
         d["jurisdictions"] = [{"name": j} for j in jurisdictions]
     if quiet:  # no automation, no data penalty: capability follows compute and the human trend
-        d["automation"].update(midpoint_data_oom=12.0, midpoint_arch_oom=12.0, midpoint_code_oom=12.0, width_oom=0.05)
+        d["automation"].update(midpoint_data_flop=1e44, midpoint_arch_flop=1e44, midpoint_code_flop=1e44, width_oom=0.05)
         d["data"]["collapse_kappa"] = 0.0
         d["correlations"] = []
     return parse_scenario(d)

@@ -77,15 +77,15 @@ def test_a_run_with_actors_returns_the_who_leads_charts(client):
 def test_pinned_values_and_levers_change_the_run(client):
     base = client.post("/api/run", json={**SMALL, "seed": 1}).json()
     pinned = client.post("/api/run", json={**SMALL, "seed": 1, "set": {"software.returns": 5.0,
-                                                                         "automation.midpoint_code_oom": 0.5},
+                                                                         "automation.midpoint_code_flop": 3e28},
                                            "levers": {"verification.compute_share": 0.3}}).json()
     cap = lambda o: o["figures"]["capability"]["data"][4]["y"]  # noqa: E731 - capability median
     assert cap(base) != cap(pinned)
     # a pinned parameter is a point value in every world; its copula correlation is dropped
     s = load_scenario("baseline").model_dump(mode="json")
     s["software"]["returns"] = 5.0
-    s["automation"]["midpoint_code_oom"] = 0.5
-    s["correlations"] = [c for c in s["correlations"] if "automation.midpoint_code_oom" not in c["params"]]
+    s["automation"]["midpoint_code_flop"] = 3e28
+    s["correlations"] = [c for c in s["correlations"] if "automation.midpoint_code_flop" not in c["params"]]
     p = load_policy("none").model_dump(mode="json")
     p["verification"]["compute_share"] = 0.3
     direct = summarize(simulate(parse_scenario(s), parse_policy(p), seed=1, **SMALL))
@@ -176,7 +176,7 @@ def test_twenty_concurrent_clients_each_get_their_own_answer(live_server):
     barrier = threading.Barrier(20)
 
     def client_thread(i):
-        with httpx.Client(base_url=live_server.url, timeout=120) as c:
+        with httpx.Client(base_url=live_server.url, timeout=None) as c:  # a loaded machine answers late, not never
             barrier.wait()
             answers[i] = c.post("/api/run", json=cases[i])
 
@@ -209,9 +209,9 @@ def test_serve_command_starts_on_loopback_and_reports_bad_options():
         line = proc.stderr.readline()
         assert line.startswith("recloop playground on http://127.0.0.1:"), line
         url = line.split()[3].rstrip("/")
-        for _ in range(100):
+        while proc.poll() is None:  # progress-based: until the server that announced itself answers
             try:
-                r = httpx.get(url + "/api/meta", timeout=5)
+                r = httpx.get(url + "/api/meta", timeout=None)
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -220,7 +220,7 @@ def test_serve_command_starts_on_loopback_and_reports_bad_options():
         proc.terminate()
         proc.wait(timeout=10)
     bad = subprocess.run([sys.executable, "-m", "recloop.cli", "serve", "--port", "70000", "--timeout", "0"],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "error: --port: must be in [0, 65535], got 70000" in bad.stderr
     assert "error: --timeout: must be in (0, 3600] s, got 0" in bad.stderr

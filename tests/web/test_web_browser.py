@@ -195,7 +195,7 @@ def test_report_draws_every_figure_including_who_leads_without_overlaps(browser,
         context = browser.new_context(viewport={"width": width, "height": 900})
         pg = context.new_page()
         errors = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
         pg.goto(path.as_uri())
         for key in keys:
             pg.locator(f"#fig-{key} .main-svg").first.wait_for(timeout=TIMEOUT)

@@ -83,7 +83,7 @@ class Criterion:
             hit = col.astype(bool) if col.dtype == bool else np.isfinite(col) & (col != 0)
         else:
             with np.errstate(invalid="ignore"):
-                hit = _OPS[self.op](col.astype(np.float64), self.value)
+                hit = _OPS[self.op](col.astype(np.float64), float(self.value if self.value is not None else np.nan))
             hit = hit & np.isfinite(col.astype(np.float64)) if self.op != "!=" else hit
         return ~hit if self.negate else hit
 

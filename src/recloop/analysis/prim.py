@@ -17,8 +17,11 @@ back by ``paste_alpha`` while the density does not fall. ``boxes > 1`` repeats o
 yet covered (the covering approach). Peeling by quantiles makes the boxes invariant to monotone
 transforms of a parameter (log scales need no special care).
 
-This is an implementation of the method, not a wrapper of the EMA Workbench (optional, not
-installed here); it omits the Workbench's quasi-p-values and interactive trajectory inspection.
+This is an implementation of the method, not a wrapper of the EMA Workbench; it omits the
+Workbench's quasi-p-values and interactive trajectory inspection, which :mod:`recloop.ema` (the
+``prim`` extra) makes available on recloop's experiments. On the same data its peeling trajectory
+matches the Workbench's (``PRIMObjectiveFunctions.ORIGINAL``) to a world or two per peel
+(tests/ecosystem/test_ema.py).
 """
 
 from __future__ import annotations
@@ -198,7 +201,7 @@ def discover(X: np.ndarray, y: np.ndarray, names: list[str], *, boxes: int = 1, 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=bool)
     remaining = np.ones(X.shape[0], bool)
-    out = []
+    out: list[PrimResult] = []
     n_pos = int(y.sum())
     for _ in range(boxes):
         if out and (remaining & y).sum() == 0:

@@ -27,7 +27,7 @@ over the worlds every criterion decides, with the undecided share beside it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -115,8 +115,8 @@ class RobustResult:
                 "criteria": self.criteria, "rows": self.rows, "picks": self.picks, "info": self.info}
 
 
-def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: list[Objective],
-                     criteria: list[Criterion] = (), *, years: float = 30.0) -> RobustResult:
+def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: Sequence[Objective],
+                     criteria: Sequence[Criterion] = (), *, years: float = 30.0) -> RobustResult:
     """Regret and satisficing from per-policy outcome columns over the same worlds (pure)."""
     policies = list(outcomes)
     if len(policies) < 1:
@@ -127,13 +127,13 @@ def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: lis
     if len(n) != 1:
         raise ValueError("every policy must be evaluated on the same worlds")
     worlds = n.pop()
-    rows = [{"policy": p} for p in policies]
-    info = {}
+    rows: list[dict[str, Any]] = [{"policy": p} for p in policies]
+    info: dict[str, Any] = {}
     for o in objectives:
-        Y, keep = [], np.ones(worlds, bool)
+        ys, keep = [], np.ones(worlds, bool)
         for p in policies:
             v = _values(o.name, outcomes[p], years)
-            Y.append(v.value)
+            ys.append(v.value)
             keep &= ~v.missing
             info[f"censored:{p}:{o.name}"] = v.censored_share
             info[f"censoring:{p}:{o.name}"] = v.rule
@@ -141,7 +141,7 @@ def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: lis
         if not keep.any():
             raise RecloopInputError([f"--objective: '{o.name}' has no value in any world under every policy "
                                      f"({info[f'censoring:{policies[0]}:{o.name}']})"])
-        Y = np.stack(Y)[:, keep]  # (policies, worlds compared)
+        Y = np.stack(ys)[:, keep]  # (policies, worlds compared)
         best = Y.min(axis=0) if o.sense == "min" else Y.max(axis=0)
         R = np.abs(Y - best)
         for i, r in enumerate(rows):
@@ -174,7 +174,7 @@ def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: lis
     return RobustResult(rows, list(objectives), [c.text for c in criteria], worlds, picks, info)
 
 
-def compare_policies(scenario, policies: list, objectives: list[str | Objective], satisfice: list[str] = (), *,
+def compare_policies(scenario, policies: list, objectives: Sequence[str | Objective], satisfice: Sequence[str] = (), *,
                      samples: int = 2000, seed: int = 0, years: float = 30.0, executor=None,
                      chunk_size: int = 4096) -> RobustResult:
     """Run every policy on the same ``samples`` worlds of ``scenario`` and compare them."""

@@ -73,7 +73,8 @@ def scenario_factors(scenario, params: list[str] | None = None) -> list[Factor]:
         problems.append("--params: a parameter is named twice")
     if problems:
         raise RecloopInputError(problems)
-    return [Factor(n, tuple(specs[n].bounds), specs[n].log) for n in names]
+    return [Factor(n, (float(specs[n].bounds[0]), float(specs[n].bounds[1])), specs[n].log)  # type: ignore[index]
+            for n in names]  # (bounds checked not None above)
 
 
 def _problem(factors: list[Factor]) -> dict[str, Any]:
@@ -136,7 +137,7 @@ def sobol_analysis(model: Model, factors: list[Factor], *, samples: int = 1024, 
     rows = [{"factor": f.name, "S1": float(Si["S1"][j]), "S1_conf": float(Si["S1_conf"][j]),
              "ST": float(Si["ST"][j]), "ST_conf": float(Si["ST_conf"][j]), "low": f.bounds[0], "high": f.bounds[1],
              "log": f.log} for j, f in enumerate(factors)]
-    rows.sort(key=lambda r: -r["ST"])
+    rows.sort(key=lambda r: -float(r["ST"]))  # type: ignore[arg-type]
     return SensitivityResult("sobol", outcome, rows, int(X.shape[0]),
                              {"base_samples": N, "conf_level": conf_level, "seed": seed,
                               "output_mean": float(y.mean()), "output_sd": float(y.std())})
@@ -158,7 +159,7 @@ def morris_analysis(model: Model, factors: list[Factor], *, samples: int = 50, l
     rows = [{"factor": f.name, "mu_star": float(Si["mu_star"][j]), "mu_star_conf": float(Si["mu_star_conf"][j]),
              "mu": float(Si["mu"][j]), "sigma": float(Si["sigma"][j]), "low": f.bounds[0], "high": f.bounds[1],
              "log": f.log} for j, f in enumerate(factors)]
-    rows.sort(key=lambda r: -r["mu_star"])
+    rows.sort(key=lambda r: -float(r["mu_star"]))  # type: ignore[arg-type]
     return SensitivityResult("morris", outcome, rows, int(X.shape[0]),
                              {"trajectories": int(samples), "levels": levels, "seed": seed,
                               "note": "mu* in the outcome's units per full range of each factor (log10 range for log factors)"})

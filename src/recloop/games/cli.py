@@ -145,7 +145,8 @@ def halt(
         eq = mixed_nash(t)
         lever = None
         if regime != "none":
-            res = design.minimal_lever(lambda q, r=regime: model.regime_table(r, p, detection=q), target,
+            res = design.minimal_lever(lambda q, r=regime: model.regime_table(r, p, detection=q),  # type: ignore[misc]
+                                       target,
                                        lo=0.0, hi=1.0)
             lever = res.value
         out["regimes"][regime] = {

@@ -391,7 +391,8 @@ def study(scenario, p: EngineHalt | None = None, *, actors: Sequence[str], strat
             m = nash_margin(t, target)
             row.update(pause_is_equilibrium=m.holds(), margin=m.value + 0.0, margin_se=m.se)
             if regime != "none":
-                res = design.minimal_lever(lambda q, src_of=source: src_of(q).table(seed=seed), target,
+                res = design.minimal_lever(lambda q, src_of=source: src_of(q).table(seed=seed),  # type: ignore[misc]
+                                           target,
                                            lo=0.0, hi=1.0, points=lever_points, tol=lever_tol)
                 row["min_detection"] = {"value": res.value, "low": res.low, "high": res.high, "z": res.z}
         out["regimes"][regime] = row
@@ -435,9 +436,9 @@ def figures(out, *, samples: int = 2000, seed: int = 0) -> dict:
                                 strategies=r["strategies"])
             m = nash_margin(src.table(seed=seed), target)
             ms.append((m.value, m.se))
-        ms = np.array(ms)
-        ax.plot(qs, ms[:, 0], color=col, label=f"{label}: {'/'.join(target)}")
-        ax.fill_between(qs, ms[:, 0] - 2 * ms[:, 1], ms[:, 0] + 2 * ms[:, 1], color=col, alpha=0.2)
+        margins = np.array(ms)
+        ax.plot(qs, margins[:, 0], color=col, label=f"{label}: {'/'.join(target)}")
+        ax.fill_between(qs, margins[:, 0] - 2 * margins[:, 1], margins[:, 0] + 2 * margins[:, 1], color=col, alpha=0.2)
         lev = r["min_detection"]
         if lev and lev["value"] is not None:
             ax.axvline(lev["value"], color=col, ls="--", lw=0.8)
@@ -458,7 +459,7 @@ def figures(out, *, samples: int = 2000, seed: int = 0) -> dict:
         x = np.arange(len(labels))
         for k, (name, col) in enumerate(zip(t.players, ["C0", "C3"])):
             v = [t.values[i + (k,)] for i in t.profiles()]
-            e = [2 * t.se[i + (k,)] for i in t.profiles()]
+            e = [0.0 if t.se is None else 2 * t.se[i + (k,)] for i in t.profiles()]
             ax.bar(x + (k - 0.5) * 0.38, v, 0.38, yerr=e, color=col, label=name, capsize=3)
         ax.set_xticks(x, labels)
         ax.axhline(0, color="k", lw=0.6)

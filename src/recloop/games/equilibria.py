@@ -72,7 +72,7 @@ class Margin:
 
 def _expected(table: PayoffTable, mixes: Sequence[np.ndarray]) -> np.ndarray:
     v = table.values
-    for p, x in enumerate(mixes):
+    for x in mixes:
         v = np.tensordot(x, v, axes=([0], [0]))
     return v
 
@@ -80,11 +80,11 @@ def _expected(table: PayoffTable, mixes: Sequence[np.ndarray]) -> np.ndarray:
 def best_responses(table: PayoffTable, profile: Sequence[int], player: int, *, tol: float = 1e-9) -> list[int]:
     """Indices of ``player``'s best responses to the others' pure strategies in ``profile``."""
     idx = list(profile)
-    payoffs = []
+    row = []
     for k in range(len(table.strategies[player])):
         idx[player] = k
-        payoffs.append(table.values[tuple(idx) + (player,)])
-    payoffs = np.asarray(payoffs)
+        row.append(table.values[tuple(idx) + (player,)])
+    payoffs = np.asarray(row)
     return [int(k) for k in np.flatnonzero(payoffs >= payoffs.max() - tol)]
 
 
@@ -205,7 +205,7 @@ def iterated_elimination(table: PayoffTable, *, strict: bool = True) -> PayoffTa
 def social_optimum(table: PayoffTable) -> tuple[tuple[str, ...], float]:
     """The pure profile with the largest utilitarian welfare, and that welfare."""
     w = table.welfare()
-    idx = np.unravel_index(int(np.argmax(w)), w.shape)
+    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(w)), w.shape))
     return table.names(idx), float(w[idx])
 
 
@@ -253,10 +253,11 @@ def repeated_with_monitoring(
     k = [len(s) for s in names]
     values = np.empty((k[0], k[1], 2))
     se = None if stage.se is None else np.empty_like(values)
-    samples = None
+    samples: np.ndarray | None = None
     if stage.samples is not None:
         samples = np.empty((k[0], k[1]) + stage.samples.shape[2:])
         se = np.empty_like(values)
+    stage_samples, stage_se = stage.samples, stage.se
 
     cond = k[0] - 1
     for i in range(k[0]):
@@ -271,11 +272,11 @@ def repeated_with_monitoring(
             else:
                 phases = [(1.0, i, ci[1])] if i == ci[0] else [(w, i, ci[1]), (1.0 - w, i, pi[1])]
             values[i, j] = sum(wt * stage.values[a, b] for wt, a, b in phases)
-            if samples is not None:
+            if samples is not None and stage_samples is not None and se is not None:
                 # the phases are played in the same sampled worlds: combine sample by sample
-                samples[i, j] = sum(wt * stage.samples[a, b] for wt, a, b in phases)
+                samples[i, j] = sum(wt * stage_samples[a, b] for wt, a, b in phases)
                 se[i, j] = samples[i, j].std(axis=0, ddof=1) / np.sqrt(samples.shape[2])
-            elif se is not None:
+            elif se is not None and stage_se is not None:
                 # without samples, errors of the phases add linearly (an upper bound)
-                se[i, j] = sum(wt * stage.se[a, b] for wt, a, b in phases)
+                se[i, j] = sum(wt * stage_se[a, b] for wt, a, b in phases)
     return PayoffTable(tuple(names), values, se, samples=samples, players=stage.players)

@@ -148,9 +148,9 @@ class PayoffTable:
         samples, the two standard errors are combined as if independent (conservative).
         """
         profile = tuple(profile)
-        dev = list(profile)
-        dev[player] = alternative
-        dev = tuple(dev)
+        moved = list(profile)
+        moved[player] = alternative
+        dev = tuple(moved)
         gain = float(self.values[dev + (player,)] - self.values[profile + (player,)])
         if self.samples is not None:
             d = self.samples[dev][:, player] - self.samples[profile][:, player]
@@ -269,4 +269,5 @@ def estimate_table(
         ses[idx] = draws.std(axis=0, ddof=1) / np.sqrt(n_samples) if n_samples > 1 else 0.0
         if kept is not None:
             kept[idx] = draws
-    return PayoffTable(strategies, means, ses, samples=kept, players=tuple(players) if players else ())
+    return PayoffTable(tuple(tuple(s) for s in strategies), means, ses, samples=kept,
+                       players=tuple(players) if players else ())

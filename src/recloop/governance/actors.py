@@ -32,7 +32,7 @@ import numpy as np
 from types import SimpleNamespace
 
 from recloop.governance import costs, monitoring
-from recloop.mechanisms import verification
+from recloop.mechanisms import physical, verification
 from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
 
@@ -164,6 +164,7 @@ class MultiActor:
         share = np.power(10.0, self.row["a:lshare"])
         out["compute.fab_share"] = np.clip(out["compute.fab_share"] * share, 1e-12, 1.0)
         out["compute.power_gw"] = out["compute.power_gw"] * share
+        out["compute.power_share"] = np.clip(out["compute.power_share"] * share, 1e-12, 1.0)
         return out
 
     def init_state(self, S, x0):
@@ -293,10 +294,9 @@ class MultiActor:
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
             p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            eff = np.power(10.0, np.log10(x_u / st["x0"]) + st["s"])
-            V = verification.capacity(t, eff, 1.0, p, compute_share=self.policy.verification.compute_share,
+            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], 1.0, p, compute_share=self.policy.verification.compute_share,
                                       safety_effort=self.safety(st, self.policy.verification.safety_effort))
-            target = np.where(st["building"], np.maximum(st["build_cap"], st["cap"]), st["cap"])
+            target = np.maximum(st["pot"], st["cap"])
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
         if end.any():
             st["a:declared"] = st["a:declared"] & ~end
@@ -363,7 +363,6 @@ class MultiActor:
                 st["paused"] = st["paused"] | out
                 st["pause_kind"] = np.where(out, _EXITED, st["pause_kind"]).astype(np.int8)
                 st["pause_start"] = np.where(out, np.inf, st["pause_start"])
-                st["building"] = st["building"] & ~out
                 # the market is shared among those still in it from this review on
                 self._settle_shares(st, O, i, ~st["a:exited"])
 
@@ -441,6 +440,26 @@ class MultiActor:
             st["a:cond_on"] = st["a:cond_on"] & ~stop
 
     # ------------------------------------------------------------------ results
+    def _world_catastrophe(self, G):
+        """One catastrophe process per world, fed by every actor's exposure: the actors' hazards add
+        (independent sources of the same event, the union of Poisson processes), and the world's event
+        comes when their summed integral passes one Exp(1) draw per world. Dated on the report grid,
+        interpolated linearly between report dates."""
+        ns, A = self.ns, self.A
+        pc = G["p_catastrophe"].astype(np.float64).reshape(ns, A, -1)
+        cum = -np.log1p(-np.clip(np.nan_to_num(pc, nan=0.0), 0.0, 1.0 - 1e-16)).sum(axis=1)
+        cum = np.maximum.accumulate(cum, axis=1)
+        draw = -np.log(uniform(self.seed, self.sample_index, stream_id("catastrophe:world")))
+        hit = cum >= draw[:, None]
+        any_hit = hit.any(axis=1)
+        k = np.argmax(hit, axis=1)
+        times = self.times
+        prev = np.maximum(k - 1, 0)
+        c0, c1 = cum[np.arange(ns), prev], cum[np.arange(ns), k]
+        frac = np.where((k > 0) & (c1 > c0), (draw - c0) / np.where(c1 > c0, c1 - c0, 1.0), 1.0)
+        t = np.where(k > 0, times[prev] + np.clip(frac, 0.0, 1.0) * (times[k] - times[prev]), times[k])
+        return np.where(any_hit, t, np.nan), any_hit
+
     def aggregate(self, O, G):
         """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns."""
         A, ns = self.A, self.ns
@@ -479,6 +498,7 @@ class MultiActor:
             else:
                 out[k] = g[idx, front]
         out["safety_window_years"] = out["t_no_control"] - out["t_first_tripwire"]
+        out["t_catastrophe"], out["catastrophe"] = self._world_catastrophe(G)
         for k, v in self.P_world.items():
             out["in:" + k] = v
         tot = haz.sum(axis=1)

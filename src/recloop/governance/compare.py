@@ -164,8 +164,7 @@ def compare_figure(cmp: dict[str, Any], path) -> None:
             ax.legend(fontsize=6, loc="upper right")
             ax.set_title("mean market share by actor", fontsize=8)
         else:
-            v = [np.nan if p[key] is None else p[key] for p in cmp["policies"]]
-            ax.bar(x, v, color="C0")
+            ax.bar(x, [np.nan if p[key] is None else p[key] for p in cmp["policies"]], color="C0")
             ax.set_title(labels[key].split(",")[0], fontsize=8)
         ax.set_xticks(x, names, rotation=30, ha="right", fontsize=7)
     for ax in list(axes.flat)[len(panels):]:

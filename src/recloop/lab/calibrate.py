@@ -265,7 +265,8 @@ def calibrate(
             by_size[int(n_chars)] = _origin_slope(rs[0].metrics["deficit"])
     size_exp = None
     if len(by_size) >= 2:
-        xs = np.log(list(by_size)); ys = np.log(list(by_size.values()))
+        xs = np.log(list(by_size))
+        ys = np.log(list(by_size.values()))
         size_exp = float(np.polyfit(xs, ys, 1)[0])
 
     prov = {

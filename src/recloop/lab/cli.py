@@ -154,7 +154,8 @@ def _do_sweep(experiment: str, real_fractions, regimes, sizes, keeps, generation
 
     def write(out: Path) -> None:
         sweep.save(out)
-        main = {"regime": "replace", "curation_keep": 1.0} if experiment != "regression" else {"regime": "replace"}
+        main: dict[str, Any] = ({"regime": "replace", "curation_keep": 1.0} if experiment != "regression"
+                                else {"regime": "replace"})
         if experiment == "charlm":
             main["train_chars"] = n[0]
         plot_sweep(sweep, out / "plots", **main)

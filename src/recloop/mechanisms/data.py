@@ -2,8 +2,9 @@
 
 A compute-optimal run of C FLOP needs D = sqrt(C * tokens_per_parameter / 6) tokens
 (Hoffmann et al. 2022). Real text (the stock, reusable for a few epochs) covers a fraction p
-of it; the rest is synthetic. Each generation's quality deficit e (fractional loss increase
-over real-data training) follows the law the collapse lab calibrates:
+of it; the rest is synthetic. The quality deficit e (fractional loss increase over real-data
+training) follows the law the collapse lab calibrates, per generation of 1 OOM (and, in the
+engine, per OOM of capability gained, see :func:`deficit_slope`):
 
     replace:     e' = (1 - p) (e + kappa (1 - c))
     accumulate:  e' = e + (1 - p) kappa (1 - c) / (n + 1)^2      (bounded, Gerstgrasser 2024)
@@ -29,20 +30,32 @@ def real_fraction(run_flop, t, p):
     return np.minimum(1.0, stock / need)
 
 
-def next_deficit(e, real_frac, generation, curation, p):
-    """Quality deficit of the next generation under the collapse law.
+def deficit_slope(e, real_frac, oom_gained, curation, p):
+    """(A, B_replace, B_accumulate) of the collapse law as an equation in capability,
+    de/dK = -A e + B_replace + B_accumulate / (n + 1)^2, per OOM gained (n: OOM gained so far).
 
-    The synthetic share enters as (1 - p)^gamma (``data.real_fraction_exponent``); gamma = 1 is
-    the law above, the collapse lab's character-model sweeps fit gamma ~ 1.7-2 better.
-    """
+    One generation of 1 OOM under the discrete law (replace: e' = w (e + kappa (1-c)) with w the
+    synthetic weight; accumulate: e' = e + w kappa (1-c)/(n+1)^2) is one unit of K here, so the law
+    no longer depends on how the gain is split into releases. The synthetic share enters as
+    w = (1-p)^gamma (``data.real_fraction_exponent``; gamma = 1 is the law above, the collapse lab's
+    character-model sweeps fit gamma ~ 1.7-2 better)."""
     gamma = p["data.real_fraction_exponent"]
-    # the power is skipped at the default gamma = 1 (this runs for every idle row at every step)
     synthetic = 1.0 - real_frac if np.all(gamma == 1.0) else np.power(1.0 - real_frac, gamma)
     inc = synthetic * p["data.collapse_kappa"] * (1.0 - curation)
-    replace = synthetic * e + inc
-    accumulate = e + inc / np.square(generation + 1.0)
-    a = p["data.accumulation"]
-    return (1.0 - a) * replace + a * accumulate
+    acc = p["data.accumulation"]
+    return (1.0 - acc) * (1.0 - synthetic), (1.0 - acc) * inc, acc * inc
+
+
+def advance_deficit(e, real_frac, oom_gained, gained, curation, p):
+    """Update over a gain ``gained`` from ``oom_gained``: the replace part exactly (A and B held at
+    the step's start), the accumulate part's 1/(n+1)^2 integrated exactly."""
+    a, b, b_acc = deficit_slope(e, real_frac, oom_gained, curation, p)
+    decay = np.exp(-a * gained)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fixed = b / np.maximum(a, 1e-300)
+        moved = np.where(a > 1e-12, (e - fixed) * decay + fixed, e + b * gained)
+    moved = moved + b_acc * (1.0 / (oom_gained + 1.0) - 1.0 / (oom_gained + gained + 1.0))
+    return np.maximum(moved, 0.0)
 
 
 def capability_penalty_oom(e, p):

@@ -1,11 +1,17 @@
-"""Physical bottlenecks: chips from investment and price-performance, the fab supply share,
-and power capacity built with lead times. Which limit binds is reported.
+"""Physical bottlenecks and world ceilings: chips, fabs, power and energy efficiency.
 
 Installed compute X (FLOP/s) follows dX/dt = acquisition - depreciation X. Acquisition is the
-smaller of what the budget buys (spending times FLOP/s per dollar) and the developer's share of
-world AI-chip output. Only the part the power supply can run is usable. Power and fab capacity
-grow at their planned rates plus an AI-driven build-out that reaches them through a first-order
-delay with their lead times (Sterman 2000's material delay).
+smaller of what spending buys (dollars times FLOP/s per dollar; spending is bounded by the
+economy, see :mod:`recloop.mechanisms.economy`) and the developer's share of world AI-chip
+output. World AI-chip output follows its planned growth until AI has taken all the
+leading-edge wafer output it can (``fab_headroom``); beyond that it grows only with
+leading-edge capacity and chip performance. Only the part of X that power can run is usable:
+the developer's power follows its plan up to its share of what AI can draw from world
+generation, and world generation itself has a hard ceiling. FLOP per watt improves on its
+trend up to the CMOS limit. Once AI automates R&D, world fabs and power are built faster,
+through first-order delays with their lead times (Sterman 2000's material delay).
+
+Every path is the minimum of a plan and a ceiling, so every path is bounded by the world's.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
-BUDGET, FAB, POWER = 0, 1, 2
-LIMIT_NAMES = ("budget", "fab", "power")
+BUDGET, FAB, POWER, ECONOMY = 0, 1, 2, 3
+#: What limits usable compute: the developer's own spending plan, the fab supply, power, or the
+#: economy's ceiling on spending (see :func:`binding_limit`).
+LIMIT_NAMES = ("budget", "fab", "power", "economy")
+_LN10 = np.log(10.0)
 
 
 def initial_compute(p):
@@ -24,19 +33,72 @@ def initial_compute(p):
                  * p["compute.training_duration_years"] * SECONDS_PER_YEAR)
 
 
+def reference_compute():
+    """Installed FLOP/s of the declared default frontier developer at the start: the fixed unit in
+    which AI labour, experiment compute and verification compute are counted, so that a developer
+    with more compute has more of each (an absolute scale, not one relative to its own start)."""
+    from recloop.scenario import Compute
+
+    d = Compute()
+    return float(initial_compute({f"compute.{k}": getattr(d, k) for k in
+                                  ("initial_training_flop", "training_share", "utilization", "training_duration_years")}))
+
+
 def budget_growth(p):
-    """Log growth per year of what the budget buys."""
+    """Log growth per year of what the planned spending buys."""
     return np.log(p["compute.investment_growth"] * p["compute.price_performance_growth"])
 
 
-def acquisition(t, ln_fab, x0, p):
-    """FLOP/s acquired per year, its current log growth, and whether the fab share binds."""
+def planned_acquisition(t, x0, p):
+    """FLOP/s per year the developer's spending plan buys, on the path that keeps X growing at
+    the plan's rate from X0 (no ceiling)."""
     g_b = budget_growth(p)
-    # budget path chosen so that X starts on its balanced path X0 e^(g t)
-    budget = x0 * (g_b + p["compute.depreciation"]) * np.exp(g_b * t)
-    fab = p["compute.fab_share"] * p["compute.fab_output_flops_per_year"] * np.exp(ln_fab)
-    fab_binds = fab < budget
-    return np.where(fab_binds, fab, budget), fab_binds
+    return x0 * (g_b + p["compute.depreciation"]) * np.exp(g_b * t)
+
+
+def fab_output(ln_fab, ln_edge, p):
+    """World AI-chip output (FLOP/s per year) and whether AI has taken all the wafers it can.
+
+    ``ln_fab`` is the planned path's log growth since the start, ``ln_edge`` that of
+    leading-edge capacity times chip performance; both include AI's build-out."""
+    plan = ln_fab
+    ceiling = np.log(p["compute.fab_headroom"]) + ln_edge
+    at_ceiling = ceiling < plan
+    return p["compute.fab_output_flops_per_year"] * np.exp(np.minimum(plan, ceiling)), at_ceiling
+
+
+def fab_growth(at_ceiling, z_fab, p):
+    """Log growth per year of world AI-chip output (plan, or leading-edge ceiling), with build-out."""
+    boost = p["compute.buildout_boost"] * z_fab
+    plan = np.log(p["compute.fab_output_growth"])
+    edge = np.log(p["compute.leading_edge_growth"] * p["compute.price_performance_growth"])
+    return np.where(at_ceiling, edge, plan) + boost, plan + boost, edge + boost
+
+
+def world_power_w(ln_world, p):
+    """World generation (W): planned growth plus build-out, under its hard ceiling."""
+    w0 = p["compute.world_power_tw"] * 1e12
+    return np.minimum(w0 * np.exp(ln_world), p["compute.world_power_ceiling_tw"] * 1e12)
+
+
+def developer_power_w(ln_power, ln_world, p):
+    """The developer's power (W) and whether the world's ceiling (its share of what AI can draw) binds."""
+    plan = p["compute.power_gw"] * 1e9 * np.exp(ln_power)
+    ceiling = p["compute.power_share"] * p["compute.ai_power_max_share"] * world_power_w(ln_world, p)
+    return np.minimum(plan, ceiling), ceiling < plan
+
+
+def flops_per_watt(t, p):
+    """FLOP/s per watt: the start's, improving on its trend up to the CMOS limit."""
+    gain = np.minimum(np.power(p["compute.efficiency_growth"], t), p["compute.max_efficiency_gain"])
+    return 1e15 / p["compute.watts_per_pflops"] * gain
+
+
+def usable_compute(x, t, ln_power, ln_world, p):
+    """Installed compute that power can run; whether power binds; whether the world's power ceiling does."""
+    watts, world_binds = developer_power_w(ln_power, ln_world, p)
+    cap = watts * flops_per_watt(t, p)
+    return np.minimum(x, cap), cap < x, world_binds
 
 
 def advance_compute(x, acq, acq_growth, depreciation, dt):
@@ -48,19 +110,11 @@ def advance_compute(x, acq, acq_growth, depreciation, dt):
     return x * decay + acq * gain
 
 
-def power_limit(t, ln_power, p):
-    """FLOP/s the developer's power capacity can run."""
-    watts = p["compute.power_gw"] * 1e9 * np.exp(ln_power)
-    flops_per_watt = 1e15 / p["compute.watts_per_pflops"] * np.power(p["compute.efficiency_growth"], t)
-    return watts * flops_per_watt
-
-
-def usable_compute(x, t, ln_power, p):
-    """Installed compute that can run, and whether power binds."""
-    cap = power_limit(t, ln_power, p)
-    return np.minimum(x, cap), cap < x
-
-
 def advance_lag(z, target, lead_time, dt):
     """First-order delay of ``target`` with time constant ``lead_time`` (exact over a step)."""
     return z + (target - z) * -np.expm1(-dt / lead_time)  # exactly z when dt = 0
+
+
+def analytic_ceiling_time(start, plan_growth, ceiling_start, ceiling_growth):
+    """Closed form: when a path start e^(g t) meets a ceiling c e^(h t) (g > h): ln(c/start)/(g-h)."""
+    return np.log(ceiling_start / start) / (plan_growth - ceiling_growth)

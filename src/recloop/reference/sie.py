@@ -152,7 +152,7 @@ def trajectories(inputs: SIEInputs, z: np.ndarray, *, variant: str = "default",
     doubling = base / pace_now
 
     pause_on = pause is not None and pause.active
-    pause_months = 12.0 * pause.years if pause_on else 0.0
+    pause_months = 12.0 * pause.years if pause is not None and pause_on else 0.0
     paused = np.zeros(m, dtype=bool)
     times = np.full((m, steps + 1), np.inf)
     times[:, 0] = 0.0
@@ -163,7 +163,7 @@ def trajectories(inputs: SIEInputs, z: np.ndarray, *, variant: str = "default",
             # doubling j runs while software is below the ceiling (equivalently r > 0)
             alive &= (j - 1) < d_ceiling
             alive &= (t - np.where(paused, pause_months, 0.0)) < inputs.horizon_months
-            if pause_on:
+            if pause is not None and pause_on:
                 fire = alive & ~paused
                 trig = np.zeros(m, dtype=bool)
                 if pause.multiplier is not None:

@@ -85,7 +85,7 @@ def _lead_view(result: SimResult) -> dict[str, Any] | None:
     caps = np.stack([G[f"actor_effective_compute:{n}"].astype(float) for n in names])  # (A, worlds, T)
     known = ~np.isnan(caps).all(axis=0)
     leader = np.argmax(np.where(np.isnan(caps), -np.inf, caps), axis=0)
-    out = {"t": [round(result.scenario.start_year + float(t), 4) for t in result.times], "actors": []}
+    out: dict[str, Any] = {"t": [round(result.scenario.start_year + float(t), 4) for t in result.times], "actors": []}
     with np.errstate(all="ignore"):
         import warnings
 
@@ -122,7 +122,7 @@ def _actors_view(result: SimResult) -> list[dict[str, Any]] | None:
     strategies = getattr(result.policy, "strategies", {}) or {}
     out = []
     for a, actor in enumerate(actors):
-        col = lambda q: np.asarray(O[f"actor_{q}_{actor.name}"], dtype=float)  # noqa: E731
+        col = lambda q, actor=actor: np.asarray(O[f"actor_{q}_{actor.name}"], dtype=float)  # noqa: E731
         paused = col("years_paused")
         out.append({
             "name": actor.name, "kind": actor.kind, "jurisdiction": actor.jurisdiction,
@@ -295,7 +295,7 @@ def _actor_figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
                               ("share_end", "market share at the horizon", "#9ecae1"),
                               ("exited", "absorbed or left the race (share of worlds)", _GREY)]:
         ys = [a[key] for a in acts]
-        marker = {"color": color}
+        marker: dict[str, Any] = {"color": color}
         if key == "exited":  # context for the shares, drawn lighter than them
             marker = {"color": "rgba(0,0,0,0)", "line": {"color": _GREY, "width": 1},
                       "pattern": {"shape": "/", "fgcolor": _GREY, "size": 6}}

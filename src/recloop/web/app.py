@@ -55,12 +55,12 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 KEY_PARAMETERS = (
     "compute.investment_growth", "compute.initial_training_flop",
     "software.returns", "software.initial_rate_oom_per_year", "software.ceiling_oom",
-    "automation.midpoint_code_oom", "automation.midpoint_arch_oom", "automation.ai_labour_at_start",
+    "automation.midpoint_code_flop", "automation.midpoint_arch_flop", "automation.ai_labour_at_start",
     "generations.step_oom",
     "data.real_stock_tokens", "data.collapse_kappa", "data.accumulation",
-    "drift.base_per_generation", "drift.verification_protection",
+    "drift.base_per_oom", "drift.verification_protection",
     "verification.required_exponent", "verification.human_rate", "verification.automation_boost",
-    "risk.danger_oom", "risk.base_hazard",
+    "risk.danger_flop", "risk.base_hazard",
     "milestones.takeoff_start_automation",
     # levers
     "containment.air_gap", "containment.sandbox_catch_rate", "containment.detection_tpr",

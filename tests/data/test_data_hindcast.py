@@ -1,0 +1,194 @@
+"""The hindcast harness on constructed cases, its JSON shape, and its initial conditions.
+
+Engine numbers are not pinned: they move with the engine. What is tested: a model that
+reproduces a series exactly covers every point; one far off covers none; shifting model and
+data together changes nothing; the initial state is read from the data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from recloop import data as D
+from recloop import hindcast as hc
+from recloop.data import cli as data_cli
+from recloop.params import RecloopInputError
+
+TIMES = np.arange(0.0, 8.0 + 1e-9, 1 / 12)
+
+
+def _series(dates, values, name="s"):
+    return hc.Series(name, "u", np.asarray(dates, float), np.asarray(values, float), tuple(f"p{i}" for i in range(len(dates))))
+
+
+def _truth_grid(fn, n=50, noise=0.0, seed=0):
+    rng = np.random.default_rng(seed)
+    return fn(TIMES)[None, :] + noise * rng.standard_normal((n, TIMES.size))
+
+
+def test_a_model_that_reproduces_the_series_exactly_covers_every_point():
+    def f(t):
+        return 20 + 0.5 * t
+    dates = 2019 + np.array([0.0, 1.0, 2.5, 4.0, 7.0])
+    s = _series(dates, f(dates - 2019))
+    r = hc.compare(s, _truth_grid(f), TIMES, 2019.0)
+    assert r.coverage_50 == 1.0 and r.coverage_90 == 1.0
+    assert r.median_width_90 == 0.0
+    assert [p["p50"] for p in r.points] == pytest.approx(list(s.values))
+
+
+def test_a_model_far_from_the_data_covers_nothing():
+    dates = 2019 + np.array([1.0, 2.0, 3.0])
+    s = _series(dates, [100.0, 100.0, 100.0])
+    r = hc.compare(s, _truth_grid(lambda t: t, noise=1.0), TIMES, 2019.0)
+    assert r.coverage_50 == 0.0 and r.coverage_90 == 0.0
+
+
+def test_band_shares_match_the_band_definitions_on_a_wide_normal_fan():
+    # observations at the model's own quantiles: p50 is inside both, p10 only inside 90%, p1 neither
+    n = 20_000
+    grid = np.random.default_rng(1).standard_normal((n, TIMES.size))
+    dates = 2019 + np.array([1.0, 2.0, 3.0])
+    s = _series(dates, [0.0, -1.2816, -2.3263])
+    r = hc.compare(s, grid, TIMES, 2019.0)
+    assert [p["in_50"] for p in r.points] == [True, False, False]
+    assert [p["in_90"] for p in r.points] == [True, True, False]
+    assert r.coverage_50 == pytest.approx(1 / 3) and r.coverage_90 == pytest.approx(2 / 3)
+    assert all(p["p5"] <= p["p25"] <= p["p50"] <= p["p75"] <= p["p95"] for p in r.points)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shift=st.floats(-50, 50), seed=st.integers(0, 1000))
+def test_shifting_model_and_data_together_changes_no_coverage(shift, seed):
+    rng = np.random.default_rng(seed)
+    grid = rng.standard_normal((200, TIMES.size)) + TIMES[None, :]
+    dates = 2019 + np.sort(rng.uniform(0, 8, 6))
+    obs = dates - 2019 + rng.normal(0, 1.2, 6)
+    a = hc.compare(_series(dates, obs), grid, TIMES, 2019.0)
+    b = hc.compare(_series(dates, obs + shift), grid + shift, TIMES, 2019.0)
+    assert (a.coverage_50, a.coverage_90) == (b.coverage_50, b.coverage_90)
+
+
+def test_points_outside_the_window_are_left_out_and_dates_read_the_state_then():
+    grid = np.tile(np.arange(TIMES.size, dtype=float), (3, 1))
+    s = _series([2018.5, 2019.0 + 1.5 / 12, 2030.0], [0.0, 1.0, 0.0])
+    r = hc.compare(s, grid, TIMES, 2019.0)
+    assert len(r.points) == 1
+    assert r.points[0]["p50"] == 1.0  # 1.5 months in: the report of month 1 is in force
+
+
+def test_lagged_reads_each_row_its_own_lag_earlier():
+    times = np.arange(0.0, 1.0 + 1e-9, 0.25)
+    grid = np.tile(np.arange(5, dtype=float), (3, 1))
+    out = hc._lagged(grid, np.array([0.0, 0.25, 0.6]), times)
+    assert out.tolist() == [[0, 1, 2, 3, 4], [0, 0, 1, 2, 3], [0, 0, 0, 1, 2]]  # 0.6 yr: 2 steps
+
+
+def test_model_envelope_starts_at_the_data_frontier_run():
+    from recloop.engine import simulate
+    from recloop.scenario import load_scenario
+
+    state = hc.initial_state(2019.0)
+    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=200, seed=0,
+                   years=hc.TODAY - 2019.0, report_every=1 / 12)
+    g = hc.model_grids(res, state)["training_compute"]
+    # until one build time has passed, every world's envelope is the data's frontier run
+    # (physical.initial_compute inverts the run size)
+    assert g[:, 0] == pytest.approx(np.log10(state["initial_training_flop"]), abs=1e-5)
+    assert np.all(np.diff(g, axis=1)[:, :3] == 0.0)
+
+
+def test_initial_state_is_the_largest_notable_run_before_the_start():
+    m = D.load("epoch_models")
+    for start in (2019.0, 2023.0):
+        s = hc.initial_state(start)
+        before = m["notable"] & (m.years < start)
+        assert s["initial_training_flop"] == m["training_compute_flop"][before].max()
+        assert s["start_year"] == start
+    assert hc.initial_state(2023.5)["initial_training_flop"] == pytest.approx(2.1e25)  # GPT-4
+
+
+def test_bad_start_is_one_line():
+    with pytest.raises(RecloopInputError) as e:
+        hc.hindcast(start=2030.0, samples=10)
+    assert e.value.problems == ["--from: must be a year in [2000, 2026.9), got 2030.0"]
+    with pytest.raises(RecloopInputError, match="no notable model"):
+        hc.initial_state(1900.0)
+
+
+def test_full_pipeline_with_a_model_that_reproduces_the_data_covers_everything():
+    series = hc.default_series(2019.0)
+
+    def exact(result, state):  # every sample's value = the observed point, held until the next
+        out = {}
+        for s in series:
+            k = hc._grid_index(result.times, s.dates, 2019.0)
+            row = np.full(result.times.size, np.nan)
+            row[k] = s.values
+            out[s.name] = np.tile(row, (result.samples, 1))
+        return out
+
+    r = hc.hindcast(samples=20, series=series, grids=exact)
+    assert set(r.series) == {s.name for s in series}
+    assert all(s.coverage_90 == 1.0 and s.coverage_50 == 1.0 for s in r.series.values())
+
+
+def test_hindcast_json_has_the_documented_shape():
+    app = typer.Typer()
+
+    @app.callback()
+    def _group() -> None:
+        """test group"""
+
+    data_cli.register(app)
+    res = CliRunner().invoke(app, ["hindcast", "--from", "2019", "--samples", "200", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["start"] == 2019.0 and out["initial"]["initial_training_flop"] > 0
+    assert {"training_compute", "metr_p50", "metr_p80", "gpu_price_performance"} <= set(out["series"])
+    assert set(out["unmodelled"]) <= {"training_cost", "training_power"}
+    for s in out["series"].values():
+        assert 0.0 <= s["coverage_50"] <= s["coverage_90"] <= 1.0
+        assert s["points"]
+        for p in s["points"]:
+            assert {"date", "observed", "p5", "p50", "p95"} <= set(p)
+            assert p["p5"] <= p["p50"] <= p["p95"]
+        assert set(s["fan"]) == {"t", "p5", "p25", "p50", "p75", "p95"} and len(s["fan"]["t"]) == len(s["fan"]["p50"])
+    bad = CliRunner().invoke(app, ["hindcast", "--from", "1800", "--samples", "10"])
+    assert bad.exit_code != 0
+
+
+def test_figure_is_written(tmp_path):
+    r = hc.hindcast(samples=50)
+    path = tmp_path / "h.png"
+    hc.figure(r, path)
+    assert path.stat().st_size > 10_000 and path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_scenario_with_actors_is_refused_in_one_line():
+    with pytest.raises(RecloopInputError) as e:
+        hc.hindcast("two-firm", samples=10)
+    (msg,) = e.value.problems
+    assert "actors" in msg and "two-firm" in msg
+
+
+def test_hindcast_command_prints_every_point_and_writes_the_figure(tmp_path):
+    app = typer.Typer()
+
+    @app.callback()
+    def _group() -> None:
+        """test group"""
+
+    data_cli.register(app)
+    fig = tmp_path / "fig.png"
+    res = CliRunner().invoke(app, ["hindcast", "--samples", "100", "--figure", str(fig)])
+    assert res.exit_code == 0, res.output
+    n = sum(len(s.points) for s in hc.hindcast(samples=100).series.values())
+    assert res.stdout.count(" observed ") == n
+    assert fig.exists() and fig.stat().st_size > 10_000
