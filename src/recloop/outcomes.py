@@ -47,6 +47,7 @@ import pyarrow as pa
 
 from recloop.engine import AUTOMATION_MILESTONES, CAPABILITY_MILESTONES, STATUS, SimResult
 from recloop.governance.actors import ACTOR_COLUMNS
+from recloop.mechanisms import horizon as _horizon
 from recloop.mechanisms.physical import LIMIT_NAMES
 
 __all__ = ["Outcome", "OUTCOMES", "COLUMNS", "Censored", "outcome", "values", "aggregate", "wilson",
@@ -92,6 +93,9 @@ _DECLARED: list[Outcome] = [
          "horizon", "first") for a in AUTOMATION_MILESTONES],
     *[_o(f"t_capability_{c}oom", _DATE, f"years until the deployed generation is {c} OOM of effective compute above "
          "the start (null: censored)", "horizon", "first") for c in CAPABILITY_MILESTONES],
+    *[_o(f"t_horizon_{k}", _DATE, f"years until the deployed generation's METR 50% time horizon reaches {h:g} human "
+         "working hours (recloop.mechanisms.horizon; null: censored)", "horizon", "first")
+      for k, h in _horizon.MILESTONES.items()],
     _o("t_takeoff_start", _DATE, "years until AI does most of its own engineering (milestones.takeoff_start_automation)",
        "horizon", "first"),
     _o("t_superhuman", _DATE, "years until capability is milestones.superhuman_oom above takeoff start (vastly superhuman)",
@@ -141,7 +145,16 @@ _DECLARED: list[Outcome] = [
     _o("bind_budget_years", "yr", "years in which the budget limited compute"),
     _o("bind_fab_years", "yr", "years in which the fab supply share limited compute"),
     _o("bind_power_years", "yr", "years in which power limited compute"),
-    _o("binding_limit", "label", "the limit that bound longest: budget, fab or power"),
+    _o("bind_economy_years", "yr", "years in which the share of world output AI may take limited spending"),
+    _o("binding_limit", "label", "the limit that bound longest: budget, fab, power or economy"),
+    _o("reached_power_ceiling", "yes/no", "compute was held at the world power ceiling at some time"),
+    _o("reached_fab_ceiling", "yes/no", "compute was held at the leading-edge chip ceiling at some time"),
+    _o("reached_spend_ceiling", "yes/no", "spending was held at its share of world output at some time"),
+    _o("reached_efficiency_limit", "yes/no", "chip energy efficiency reached its physical limit (compute.max_efficiency_gain)"),
+    _o("peak_power_gw", "GW", "largest power drawn by the developer's compute over the run"),
+    _o("peak_spend_share", "1", "largest share of world output spent on compute over the run"),
+    _o("peak_chip_share", "1", "largest share of leading-edge chip output held over the run"),
+    _o("final_compute_flops", "FLOP/s", "physical compute of the developer at the horizon"),
     # many actors (scenario [[actors]]; recloop.governance.actors)
     _o("frontier_actor", "index", "index of the frontier actor: first to vastly superhuman, else most capable at the "
        "horizon", aggregate="world"),
