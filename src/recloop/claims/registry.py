@@ -257,7 +257,11 @@ def claim3(samples: int, seed: int) -> Evidence:
 
 
 # ---------------------------------------------------------------- 4. weeks or days
-SURPLUS = {"compute": {"power_gw": 1000.0, "fab_share": 1.0}, "automation": {"ai_labour_at_start": 3000.0}}
+#: surplus compute: every power and chip limit at its declared upper bound (the developer's power and
+#: chip shares, AI's share of world generation, the world's generation ceiling, leading-edge headroom)
+SURPLUS = {"compute": {"power_gw": 1000.0, "fab_share": 1.0, "power_share": 1.0, "ai_power_max_share": 0.9,
+                       "world_power_ceiling_tw": 1000.0, "fab_headroom": 1000.0},
+           "automation": {"ai_labour_at_start": 3000.0}}
 TAKEOFF_WEEKS_DAYS = 60.0
 WEEKS_SWEEP = (14.0, 30.0, 60.0, 120.0, 365.0)
 
@@ -268,9 +272,10 @@ def judge4(takeoff_days, *, threshold=TAKEOFF_WEEKS_DAYS):
 
 
 def claim4(samples: int, seed: int) -> Evidence:
-    """Surplus-compute worlds: baseline with power and chip supply never binding (power_gw and
-    fab_share at their upper bounds) and ten times the baseline's top AI research labour from
-    inference compute (ai_labour_at_start = 3000). Among worlds that cross takeoff start, a world holds if the
+    """Surplus-compute worlds: baseline with power and chip supply at their declared upper bounds
+    (the developer's power and chip shares, AI's share of world generation, the world's generation
+    ceiling and the leading-edge headroom: :data:`SURPLUS`) and ten times the baseline's top AI
+    research labour from inference compute (ai_labour_at_start = 3000). Among worlds that cross takeoff start, a world holds if the
     takeoff (takeoff start to vastly superhuman) lasts under 60 days; not reaching it counts as not.
     The essay says it *could* occur over weeks or days: a claim of possibility (>= 5% of worlds).
     "Weeks or days" is read as under 60 days; swept 14-365 days."""
@@ -304,7 +309,8 @@ def claim4(samples: int, seed: int) -> Evidence:
         "median_takeoff_days_surplus": _med(O["takeoff_days"][pop]),
         "median_takeoff_days_baseline": _med(B["takeoff_days"][bpop]),
         "share_reaching_superhuman_surplus": _share(np.isfinite(O["takeoff_days"][pop])),
-    }, fig, population="surplus-compute worlds (power_gw = 1000, fab_share = 1, ai_labour_at_start = 3000) that cross takeoff start, no halt",
+    }, fig, population="surplus-compute worlds (every power and chip limit at its upper bound, ai_labour_at_start = 3000) "
+                       "that cross takeoff start, no halt",
         test="takeoff shorter than 60 days", X=X, names=names, sweeps=(sweep,), mode="can")
 
 
