@@ -95,8 +95,14 @@ def _q(x):
 
 def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, samples: int = 20_000,
               accept: float = 0.05, seed: int = 0, series: list[Series] | None = None,
-              alpha: float = 0.01) -> Calibration:
-    """ABC rejection of ``scenario``'s uncertain parameters against ``series`` (default: the record)."""
+              alpha: float = 0.01, use: list[str] | None = None,
+              refit: tuple[str, ...] | None = None) -> Calibration:
+    """ABC rejection of ``scenario``'s uncertain parameters against ``series`` (default: the record).
+
+    ``use`` names the series that condition the parameters (default: every series the engine has
+    a value for); the others are not part of the distance. ``refit`` (parameter-path prefixes, e.g.
+    ``("compute.",)``) limits which constrained parameters the calibrated scenario refits; the
+    table still reports every parameter (default: every constrained parameter is refitted)."""
     from recloop.engine import simulate
     from recloop.sampling import draw_parameters
     from recloop.scenario import load_scenario
@@ -113,6 +119,12 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     obs = default_series(start, end) if series is None else series
     grids = model_grids(res, state)
     obs = [s for s in obs if s.name in grids]  # series the engine has no value for cannot condition it
+    if use is not None:
+        unknown = sorted(set(use) - {s.name for s in obs})
+        if unknown or not use:
+            raise RecloopInputError([f"--series: must name series of the hindcast ({', '.join(s.name for s in obs)}), "
+                                     f"got {', '.join(unknown) or 'none'}"])
+        obs = [s for s in obs if s.name in set(use)]
     d = distances(grids, obs, res.times, start)
     if not np.isfinite(d).any():
         raise RecloopInputError(["calibrate: no prior draw has a finite distance to the record"])
@@ -133,6 +145,16 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
         post[path] = x
     cal = Calibration("ABC rejection", float(start), samples, int(ok.sum()), tol, accept, seed,
                       [s.name for s in obs], table, post)
+    if refit is not None:
+        bad = [r for r in refit if not any(p.startswith(r) for p in paths)]
+        if bad or not refit:
+            raise RecloopInputError([f"--refit: must be prefixes of uncertain parameters (e.g. compute.), got "
+                                     f"{', '.join(bad) or 'none'}"])
+        for path, row in table.items():
+            row["refitted"] = bool(row["constrained"] and path.startswith(tuple(refit)))
+    else:
+        for row in table.values():
+            row["refitted"] = row["constrained"]
     cal.scenario = posterior_scenario(base, cal)
     return cal
 
@@ -162,8 +184,8 @@ def posterior_scenario(base, cal: Calibration):
     d = base.model_dump(mode="json")
     changed = []
     for path, row in cal.params.items():
-        if not row["constrained"]:
-            continue  # the record does not constrain it: keep the prior
+        if not row.get("refitted", row["constrained"]):
+            continue  # the record does not constrain it (or it is not to be refitted): keep the prior
         prior = base.value(path)
         if not isinstance(prior, (Uniform, LogUniform, Normal, LogNormal)):
             continue
@@ -185,9 +207,9 @@ def _posterior_correlations(base, cal: Calibration, changed: list[str], *, min_a
     Gaussian-copula rho = 2 sin(pi r_s / 6). Entries are dropped, weakest first, until the matrix
     is positive definite."""
     refit = set(changed)
-    keep = [{"params": list(c.params), "rho": c.rho} for c in base.correlations
-            if not (c.params[0] in refit and c.params[1] in refit)]
-    new = []
+    keep: list[dict[str, Any]] = [{"params": list(c.params), "rho": c.rho} for c in base.correlations
+                                  if not (c.params[0] in refit and c.params[1] in refit)]
+    new: list[dict[str, Any]] = []
     for i, a in enumerate(changed):
         for b in changed[i + 1:]:
             r = float(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
@@ -199,8 +221,8 @@ def _posterior_correlations(base, cal: Calibration, changed: list[str], *, min_a
         pos = {n: j for j, n in enumerate(names)}
         m = np.eye(len(names))
         for c in keep + new:
-            a, b = (pos[p] for p in c["params"])
-            m[a, b] = m[b, a] = c["rho"]
+            ia, ib = (pos[p] for p in c["params"])
+            m[ia, ib] = m[ib, ia] = c["rho"]
         try:
             np.linalg.cholesky(m)
             break
@@ -236,15 +258,13 @@ def forecast_table(prior_scenario, posterior, *, samples: int = 2000, seed: int 
 
 
 def _horizon_milestones(result) -> dict[str, dict[str, Any]]:
-    """Dates the deployed generation's 50% METR horizon first reaches a work day, week, month, year."""
-    from recloop.hindcast import _effective_compute_2025
+    """Dates the deployed generation's 50% METR horizon first reaches a work day, week, month, year
+    (the engine's ``t_horizon_*`` outcomes, calendar years; quantiles over the worlds that reach it)."""
     from recloop.mechanisms import horizon
-    from recloop.sampling import draw_parameters
 
-    P = draw_parameters(result.scenario, result.outcomes["sample"], result.seed)
-    E = _effective_compute_2025(result, P)
     out = {}
-    for name, t in horizon.milestone_dates(result.times, E, P).items():
+    for name in horizon.MILESTONES:
+        t = result.outcomes[f"t_horizon_{name}"]
         hit = np.isfinite(t)
         q = [float(result.scenario.start_year + v) for v in np.percentile(t[hit], (10, 50, 90))] if hit.any() else [None] * 3
         out[name] = {"reached": float(hit.mean()), "q": q}

@@ -53,20 +53,48 @@ def _register_all() -> None:
     from recloop.web import cli as web_cli
 
     from recloop.governance import cli as governance_cli
+    from recloop.governance import monitoring_cli
 
     for module in (commands, export, reference_cli, games_cli, lab_cli, analysis_cli, web_cli, governance_cli, claims_cli,
-                   data_cli):
+                   data_cli, monitoring_cli):
         module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
+    import importlib
+
+    try:  # typer >= 0.2x parses with its own copy of click
+        cx = importlib.import_module("typer._click.exceptions")
+    except ImportError:  # pragma: no cover
+        cx = importlib.import_module("click.exceptions")
+    no_args = getattr(cx, "NoArgsIsHelpError", ())
+
     _register_all()
     try:
-        app(args=argv, prog_name="recloop", standalone_mode=True)  # `python -m recloop` reads as `recloop`
+        rv = app(args=argv, prog_name="recloop", standalone_mode=False)  # `python -m recloop` reads as `recloop`
+        if isinstance(rv, int) and rv:  # pragma: no cover - commands exit through typer.Exit
+            sys.exit(rv)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C outside a run (a run says how to resume)
+        typer.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except no_args as err:  # `recloop` alone: the help
+        err.show()
+        sys.exit(err.exit_code)
+    except cx.ClickException as err:  # a bad argument or option: one line, as for bad input
+        ctx = getattr(err, "ctx", None)  # a usage error knows its command; other click errors do not
+        cmd = f" {ctx.command_path}" if ctx is not None else ""
+        typer.echo(f"error: {err.format_message()} (see `{cmd.strip() or 'recloop'} --help`)", err=True)
+        sys.exit(err.exit_code)
     except RecloopInputError as err:
         for line in err.problems:
             typer.echo(f"error: {line}", err=True)
         sys.exit(2)
+    except OSError as err:  # the file system, in one line (a command that did not say it better)
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        typer.echo(f"error: cannot read or write{where} ({err.strerror or err})", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,75 +24,169 @@ _SCENARIO_HELP = "Scenario: a bundled name (see `recloop scenarios`) or a TOML f
 def _check_samples(samples: int) -> None:
     from recloop.sampling import MAX_SAMPLES
 
-    if not 1 <= samples <= MAX_SAMPLES:
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
         raise RecloopInputError([f"--samples: must be an integer in [1, {MAX_SAMPLES:,}], got {samples}"])
 
 
-def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_size, out, progress=True,
-                  backend="local", scheduler=None, workers=None, executor=None):
-    """Simulate chunk by chunk through an executor and write outcomes.parquet, trajectories.parquet,
-    summary.json and report.html.
+_OPTIONS = {"samples": "--samples", "seed": "--seed", "years": "--years", "chunk_size": "--chunk-size",
+            "fan_samples": "--trajectory-samples", "max_steps_per_sample": "--max-steps"}
 
-    Each finished chunk is written to ``OUT/parts`` and registered in the catalog as it completes,
-    so an interrupted run can be finished with ``recloop resume RUN_ID`` (see :mod:`recloop.execute`).
+
+def _as_option(problem: str) -> str:
+    """``samples: ...`` -> ``--samples: ...`` (a run option's problem, named as on the command line)."""
+    field, sep, rest = problem.partition(":")
+    return f"{_OPTIONS[field]}{sep}{rest}" if field in _OPTIONS else problem
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) during a run: the run is marked ``interrupted``; ``hint`` says how to
+    finish it."""
+
+    def __init__(self, hint: str):
+        super().__init__(hint)
+        self.hint = hint
+
+
+def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_size, out, progress=True,
+                  backend="local", scheduler=None, workers=None, executor=None, replace=False,
+                  fan_samples=None, max_steps_per_sample=None, command=None):
+    """Simulate chunk by chunk through an executor and write outcomes.parquet, trajectories.parquet,
+    summary.json and report.html into a folder this run owns (see :func:`recloop.execute.claim_folder`).
+
+    Every input and option is checked before anything is written: a refused run leaves no folder and
+    no catalog record. Each finished chunk is written to ``OUT/parts`` as it completes, so an
+    interrupted run can be finished with ``recloop resume RUN_ID`` (see :mod:`recloop.execute`);
+    the catalog record says ``running``, ``done``, ``interrupted``, ``failed`` or ``refused``.
     Returns (result, summary, out_dir); ``result`` holds the outcome columns (inputs are in
-    outcomes.parquet) and the trajectories of the first ``execute.DEFAULT_FAN_SAMPLES`` samples.
+    outcomes.parquet) and the trajectories of the first ``fan_samples`` samples.
     """
     from recloop import execute, store
-    from recloop.policy import load_policy
-    from recloop.scenario import load_scenario
+    from recloop.policy import Policy, check_against, load_policy
+    from recloop.scenario import Scenario, load_scenario
 
-    scenario = load_scenario(scenario_spec)
-    policy = load_policy(policy_spec)
-    _check_samples(samples)
+    fan_samples = execute.DEFAULT_FAN_SAMPLES if fan_samples is None else fan_samples
+    problems = []
+    scenario = policy = None
+    try:
+        scenario = scenario_spec if isinstance(scenario_spec, Scenario) else load_scenario(scenario_spec)
+    except RecloopInputError as err:
+        problems += err.problems
+    try:
+        policy = policy_spec if isinstance(policy_spec, Policy) else load_policy(policy_spec)
+    except RecloopInputError as err:
+        problems += err.problems
+    try:
+        execute.check_run_options(samples=samples, seed=seed, years=years, chunk_size=chunk_size,
+                                  fan_samples=fan_samples, max_steps_per_sample=max_steps_per_sample)
+    except RecloopInputError as err:
+        problems += err.problems
+    if scenario is not None and policy is not None:
+        try:
+            check_against(policy, scenario)
+        except RecloopInputError as err:
+            problems += err.problems
+    if problems:
+        raise RecloopInputError(problems)
     run_id = store.new_run_id("run")
-    out_dir = Path(out) if out else store.home() / run_id
-    inputs = {"scenario": scenario.model_dump(mode="json"), "policy": policy.model_dump(mode="json"),
-              "samples": samples, "seed": seed, "years": years, "chunk_size": chunk_size, "backend": backend}
+    out_dir = (Path(out) if out else store.home() / run_id).absolute()
+    created = not out_dir.exists()
     own = executor is None
     executor = executor or execute.make_executor(backend, workers=workers, scheduler=scheduler)
     try:
         plan = execute.plan_run(scenario, policy, run_id=run_id, out_dir=out_dir, samples=samples, seed=seed,
-                                years=years, chunk_size=chunk_size)
-        store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
-                         samples=samples, seed=seed, inputs=inputs, status="running")
-        if progress and sys.stderr.isatty():
-            from rich.progress import Progress
+                                years=years, chunk_size=chunk_size, fan_samples=fan_samples,
+                                max_steps_per_sample=max_steps_per_sample, replace=replace, command=command)
+        inputs = {"scenario": plan.scenario, "policy": plan.policy, "samples": samples, "seed": seed, "years": years,
+                  "chunk_size": chunk_size, "backend": backend, "fan_samples": fan_samples,
+                  "max_steps_per_sample": max_steps_per_sample}
+        with execute.run_lock(out_dir):
+            try:
+                store.record_run(run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out_dir,
+                                 samples=samples, seed=seed, inputs=inputs, status="running",
+                                 provenance=plan.provenance)
+            except RecloopInputError:  # the catalog cannot be written: refused, nothing left behind
+                execute.remove_run_files(out_dir, created=created)
+                raise
+            try:
+                if progress and sys.stderr.isatty():
+                    from rich.progress import Progress
 
-            with Progress(transient=True) as bar:
-                task = bar.add_task("simulating", total=samples)
-                execute.execute_run(plan, executor, progress=lambda k: bar.advance(task, k))
-        else:
-            execute.execute_run(plan, executor)
+                    with Progress(transient=True) as bar:
+                        task = bar.add_task("simulating", total=samples)
+                        execute.execute_run(plan, executor, progress=lambda k: bar.advance(task, k))
+                else:
+                    execute.execute_run(plan, executor)
+                result, summary = execute.finish_run(plan)
+            except KeyboardInterrupt:
+                saved = len(execute.done_chunks(plan))
+                hint = (f"run {run_id} interrupted: {saved} of {plan.n_chunks} chunks saved in {out_dir}; "
+                        f"finish it with `recloop resume {out_dir}`")
+                store.update_run(run_id, status="interrupted", reason=hint)
+                raise RunInterrupted(hint) from None
+            except execute.RunFailed as err:
+                store.update_run(run_id, status="failed", reason=err.problems[0])
+                raise
+            except RecloopInputError as err:  # found bad once running (the engine's own checks)
+                store.update_run(run_id, status="refused", reason=err.problems[0])
+                execute.remove_run_files(out_dir, created=False)
+                raise
+            except Exception as err:
+                store.update_run(run_id, status="failed", reason=f"{type(err).__name__}: {err}".splitlines()[0])
+                raise
     finally:
         if own:
             executor.close()
-    result, summary = execute.finish_run(plan)
+        if created and out_dir.exists() and not (out_dir / execute.MANIFEST).exists():
+            execute.remove_run_files(out_dir, created=True)  # refused: nothing left behind
     return result, summary, out_dir
 
 
 def _print_summary(summary: dict) -> None:
+    """The run in readable names, every headline figure with its 95% Monte Carlo interval, the
+    inputs that drive it, and what is sampled and what is assumed (recloop.report.evidence)."""
     from rich.console import Console
     from rich.table import Table
 
-    c = Console()
+    from recloop.report.evidence import READABLE, fmt_interval, fmt_share, readable
+    from recloop.report.html import driver_lines, inputs_line, unverified_text
+
+    c = Console(width=140)
     s = summary
+    ev = s.get("evidence")
+    iv = ev["intervals"] if ev else {}
     c.print(f"[bold]recloop[/bold] {s['scenario']} / policy {s['policy']}: {s['samples']:,} worlds, seed {s['seed']}, "
             f"{s['years']:g} years from {s['start_year']:g}")
-    t = Table("milestone", "reached", "p10", "p50", "p90")
+    fmt = lambda x: "-" if x is None else f"{x:.1f}"  # noqa: E731
+    t = Table("milestone", "worlds reached (95% CI)", "p10", "median (95% CI)", "p90")
     for k, m in s["milestones"].items():
-        fmt = lambda x: "-" if x is None else f"{x:.1f}"  # noqa: E731
-        t.add_row(k, f"{m['reached']:.0%}", fmt(m["p10"]), fmt(m["p50"]), fmt(m["p90"]))
+        reached = fmt_share(iv[f"reached:{k}"]) if f"reached:{k}" in iv else f"{m['reached']:.0%}"
+        med = fmt_interval(iv[f"median:{k}"]) if f"median:{k}" in iv else fmt(m["p50"])
+        t.add_row(READABLE.get(k, readable(k)), reached, fmt(m["p10"]), med, fmt(m["p90"]))
     c.print(t)
     tk, al, rk = s["takeoff"], s["alignment"], s["risk"]
     d = tk["days"]
-    c.print(f"takeoff (start -> vastly superhuman): median {d['p50'] and round(d['p50'])} days "
-            f"(p10 {d['p10'] and round(d['p10'])}, p90 {d['p90'] and round(d['p90'])}); hard takeoff {tk['p_hard']:.0%}")
+    if ev:
+        c.print(f"takeoff (start -> vastly superhuman): median {fmt_interval(iv['median:takeoff_days'], 0, ' days')}; "
+                f"10-90% of worlds {d['p10'] and round(d['p10'])}-{d['p90'] and round(d['p90'])} days; "
+                f"hard takeoff in {fmt_share(iv['share:hard_takeoff'])} of worlds")
+        c.print(f"unverified takeoff in {unverified_text(iv)}, unaligned capability "
+                f"{fmt_share(iv['share:unaligned_capability'])}, point of no control {fmt_share(iv['reached:t_no_control'])}, "
+                f"mean P(catastrophe) {fmt_share(iv['mean:p_catastrophe'], 1)}")
+    else:
+        c.print(f"takeoff (start -> vastly superhuman): median {d['p50'] and round(d['p50'])} days "
+                f"(p10 {d['p10'] and round(d['p10'])}, p90 {d['p90'] and round(d['p90'])}); hard takeoff {tk['p_hard']:.0%}")
+        c.print(f"unverified takeoff {al['p_unverified_takeoff']:.0%}, unaligned capability {al['p_unaligned_capability']:.0%}, "
+                f"point of no control {rk['p_no_control']:.0%}, mean P(catastrophe) {rk['p_catastrophe_mean']:.0%}")
     c.print(f"peak years of progress in one year: median {tk['years_in_one_year']['p50'] and round(tk['years_in_one_year']['p50'], 1)}")
-    c.print(f"unverified takeoff {al['p_unverified_takeoff']:.0%}, unaligned capability {al['p_unaligned_capability']:.0%}, "
-            f"point of no control {rk['p_no_control']:.0%}, mean P(catastrophe) {rk['p_catastrophe_mean']:.0%}")
-    c.print(f"halts {s['halts']['mean_halts']:.2f}/world (failed {s['halts']['mean_failed_halts']:.2f}); "
-            f"results in {s.get('out_dir', '')}")
+    c.print(f"halts {s['halts']['mean_halts']:.2f} per world (failed {s['halts']['mean_failed_halts']:.2f})")
+    if ev:
+        c.print(f"[bold]what drives it[/bold] (rank correlation over {ev['driver_worlds']:,} worlds):")
+        for line in driver_lines(ev):
+            c.print("  " + line, highlight=False)
+        c.print(inputs_line(ev), highlight=False)
+        c.print("95% CI: Monte Carlo error over the sampled worlds (Wilson for shares, order statistics for medians).",
+                highlight=False)
+    c.print(f"results in {s.get('out_dir', '')}")
 
 
 def register(app: typer.Typer) -> None:
@@ -112,36 +206,69 @@ def register(app: typer.Typer) -> None:
         scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                                 help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
         workers: Optional[int] = typer.Option(None, "--workers", help="Workers for processes/dask. Default: CPU count."),
+        replace: bool = typer.Option(False, "--replace", help="Delete the run that --out holds and start afresh "
+                                                              "(without it a folder holding another run is refused)."),
+        trajectory_samples: int = typer.Option(10_000, "--trajectory-samples",
+                                               help="Samples whose trajectories are kept (trajectories.parquet, fan "
+                                                    "charts): the first N; every sample of a smaller run."),
+        max_steps: Optional[int] = typer.Option(None, "--max-steps",
+                                                help="Engine steps one sample may take; a sample that needs more "
+                                                     "stops with status 'budget' and the run goes on."),
     ):
         """Simulate the recursion loop and write outcomes, trajectories, summary and report.
 
         Chunks are saved as they finish; an interrupted run is finished by `recloop resume RUN_ID`.
         """
-        _check_samples(samples)
-        _, summary, _ = run_and_write(scenario, policy, samples=samples, seed=seed, years=years,
-                                      chunk_size=chunk_size, out=out, progress=not as_json,
-                                      backend=backend, scheduler=scheduler, workers=workers)
+        import signal
+
+        def _term(signum, frame):  # SIGTERM is an interruption like Ctrl-C: the run stays resumable
+            raise KeyboardInterrupt
+
+        old = signal.signal(signal.SIGTERM, _term)
+        try:
+            _, summary, _ = run_and_write(scenario, policy, samples=samples, seed=seed, years=years,
+                                          chunk_size=chunk_size, out=out, progress=not as_json,
+                                          backend=backend, scheduler=scheduler, workers=workers, replace=replace,
+                                          fan_samples=trajectory_samples, max_steps_per_sample=max_steps)
+        except RunInterrupted as err:
+            typer.echo(f"interrupted: {err.hint}", err=True)
+            raise typer.Exit(130) from None
+        except RecloopInputError as err:  # name the options as they were typed
+            raise RecloopInputError([_as_option(p) for p in err.problems]) from None
+        finally:
+            signal.signal(signal.SIGTERM, old)
         if as_json:
             typer.echo(json.dumps(summary, indent=2))
         else:
             _print_summary(summary)
 
     @app.command()
-    def validate(file: Path = typer.Argument(..., help="A scenario or policy TOML file.")):
-        """Check a scenario or policy file; print every problem with its field path."""
+    def validate(
+        file: Path = typer.Argument(..., help="A scenario or policy TOML file."),
+        kind: Optional[str] = typer.Option(None, "--as", help="scenario or policy (default: told from its fields)."),
+    ):
+        """Check a scenario or policy file exactly as `recloop run` reads it; say which it is and print
+        every problem with its field path."""
         from recloop.policy import parse_policy
-        from recloop.scenario import parse_scenario, read_toml
+        from recloop.scenario import DEFAULT_BASE, classify, parse_scenario, read_toml
 
         data = read_toml(file)
-        is_policy = any(k in data for k in ("tripwires", "containment", "stop", "treaty", "monitoring",
-                                            "strategies", "compliance")) or (
-            "verification" in data and "compute_share" in data.get("verification", {}))
-        if is_policy:
-            p = parse_policy(data)
-            typer.echo(f"ok: policy '{p.name}' ({len(p.tripwires)} tripwires)")
+        if kind not in (None, "scenario", "policy"):
+            raise RecloopInputError([f"--as: must be scenario or policy, got {kind!r}"])
+        kinds = [kind] if kind else classify(data, where=str(file))
+        said = []
+        for k in kinds:
+            if k == "policy":
+                p = parse_policy(data)
+                said.append(f"policy '{p.name}' ({len(p.tripwires)} tripwires)")
+            else:
+                s = parse_scenario(data, extends=True)
+                base = data.get("extends", DEFAULT_BASE)
+                said.append(f"scenario '{s.name}' (extends {base}; {len(s.uncertain_paths())} uncertain parameters)")
+        if len(said) == 2:
+            typer.echo(f"ok: {file} sets no field of either kind; it reads as {said[0]} and as {said[1]}")
         else:
-            s = parse_scenario(data)
-            typer.echo(f"ok: scenario '{s.name}' ({len(s.uncertain_paths())} uncertain parameters)")
+            typer.echo(f"ok: {said[0]}")
 
     @app.command()
     def params(
@@ -152,7 +279,8 @@ def register(app: typer.Typer) -> None:
     ):
         """Every parameter with its value in the scenario, unit, bounds and source."""
         from recloop.policy import policy_specs
-        from recloop.scenario import load_scenario, market_specs, scenario_specs
+        from recloop.scenario import (DEFAULT_BASE, bundled_scenarios, file_paths, load_scenario, market_specs,
+                                      read_toml, scenario_specs)
 
         s = load_scenario(scenario)
         if salib:
@@ -160,6 +288,11 @@ def register(app: typer.Typer) -> None:
 
             typer.echo(json.dumps(salib_problem(s), indent=2))
             return
+        if scenario is not None and str(scenario) not in bundled_scenarios():
+            data = read_toml(scenario)
+            base, own = str(data.get("extends", DEFAULT_BASE)), file_paths(data)
+        else:
+            base, own = None, None
         rows = []
         for sp in scenario_specs() + market_specs() + policy_specs():
             if sp.kind == "uncertainty":
@@ -169,21 +302,31 @@ def register(app: typer.Typer) -> None:
                 val = getattr(s.market, sp.path.split(".", 1)[1])
             else:
                 val = sp.default
+            origin = None if own is None or sp.kind == "lever" else ("file" if sp.path in own else base)
             rows.append({"path": sp.path, "kind": sp.kind, "value": val, "default": sp.default, "unit": sp.unit,
-                         "bounds": sp.bounds, "doc": sp.doc, "source": sp.source})
+                         "bounds": sp.bounds, "doc": sp.doc, "source": sp.source, "from": origin})
         if as_json:
             typer.echo(json.dumps(rows, indent=2, default=str))
             return
         from rich.console import Console
         from rich.table import Table
 
-        t = Table("parameter", "value", "unit", "bounds", "source", title=f"scenario {s.name} (levers: defaults)")
+        title = f"scenario {s.name} (levers: defaults)"
+        cols = ["parameter", "value", "unit", "bounds", "source"]
+        if base is not None:
+            title = (f"scenario {s.name} from {scenario}: extends {base}; {len(own or ())} values set in the file, "
+                     f"the rest from {base} (levers: defaults)")
+            cols.insert(2, "from")
+        t = Table(*cols, title=title)
         for r in rows:
             v = r["value"]
             shown = f"{v:g}" if isinstance(v, float) else (
                 ", ".join(f"{k}={x}" for k, x in v.items()) if isinstance(v, dict) else str(v))
             b = "" if r["bounds"] is None else f"[{r['bounds'][0]:g}, {r['bounds'][1]:g}]"
-            t.add_row(r["path"], shown, r["unit"], b, r["source"])
+            cells = [r["path"], shown, r["unit"], b, r["source"]]
+            if base is not None:
+                cells.insert(2, r["from"] or "")
+            t.add_row(*cells)
         Console(width=200).print(t)
 
     @app.command()
@@ -205,14 +348,35 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{name:22s} {p.description}")
 
     @app.command()
-    def runs(limit: int = typer.Option(50, "--limit", help="How many runs to list.")):
-        """List recorded runs from the DuckDB catalog ($RECLOOP_HOME/catalog.duckdb)."""
+    def runs(
+        run: Optional[str] = typer.Argument(None, help="A run id: show its record in full (provenance included)."),
+        limit: int = typer.Option(50, "--limit", help="How many runs to list."),
+        as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+    ):
+        """List recorded runs ($RECLOOP_HOME/catalog, default ~/.local/share/recloop/catalog): status,
+        the code that made each (version, commit) and its input hashes."""
         from recloop import store
 
+        if run is not None:
+            rec = store.get_run(run)
+            if rec is None:
+                raise RecloopInputError([f"run: no run '{run}' in {store.catalog_path()}"])
+            rec = next((r for r in store.list_runs(10**9, full=True) if r["run_id"] == run), rec)
+            typer.echo(json.dumps(rec, indent=2, default=str))
+            return
+        if not 1 <= limit <= 10**6:
+            raise RecloopInputError([f"--limit: must be in [1, 1,000,000], got {limit}"])
         rows = store.list_runs(limit)
+        if as_json:
+            typer.echo(json.dumps(rows, indent=2, default=str))
+            return
         if not rows:
             typer.echo(f"no runs recorded in {store.catalog_path()}")
             return
         for r in rows:
-            typer.echo(f"{r['run_id']:38s} {r['kind']:10s} {r['name'] or '':12s} {r['policy'] or '':18s} "
-                       f"{r['status']:9s} {r['samples'] or '':>8} {r['out_dir'] or ''}")
+            prov = r.get("provenance") or {}
+            code = f"{prov.get('recloop_version') or '?'}@{(prov.get('git_commit') or 'no-git')[:8]}" if prov else "-"
+            inputs = (f"s:{prov['scenario_sha256'][:8]} p:{prov['policy_sha256'][:8]}"
+                      if prov.get("scenario_sha256") else "")
+            typer.echo(f"{r['run_id']:38s} {r['kind'] or '':10s} {r['name'] or '':12s} {r['policy'] or '':18s} "
+                       f"{r['status'] or '':11s} {r['samples'] or '':>8} {code:18s} {inputs:21s} {r['out_dir'] or ''}")

@@ -24,7 +24,6 @@ detection and halts (containment, policy tripwires).
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Literal
@@ -32,7 +31,11 @@ from typing import Callable, Literal
 import numpy as np
 
 from recloop.mechanisms import automation as auto
-from recloop.mechanisms import containment, data, drift, economy, generations, horizon, physical, risk, software, verification
+from recloop.mechanisms import data, drift, economy, generations, horizon, physical, risk, software, verification
+from recloop.hooks import SingleDeveloper, actor_layer
+from recloop.mechanisms.halts import Response, apply_halts, coverage_at, end_pauses, fire_tripwires, releases
+from recloop.rows import keys as _keys
+from recloop.rows import pick as _pick
 from recloop.params import RecloopInputError
 from recloop.policy import Policy, NoHalt
 from recloop.sampling import MAX_SAMPLES, draw_parameters, normalize_seed, stream_id, uniform
@@ -40,7 +43,11 @@ from recloop.scenario import REFERENCE_YEAR, Scenario
 
 __all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK", "DEFAULT_YEARS", "DEFAULT_REPORT_EVERY"]
 
-STATUS = ("ok", "diverged")
+#: a sample's status: ok; diverged (a state overflowed: the sample stops, the run goes on);
+#: step_budget (the sample used its step budget, ``max_steps_per_sample``, before the horizon)
+STATUS = ("ok", "diverged", "step_budget")
+#: steps one sample may take (a typical baseline sample takes a few hundred)
+DEFAULT_STEP_BUDGET = 200_000
 AUTOMATION_MILESTONES = (0.2, 0.5, 0.9, 0.999)
 CAPABILITY_MILESTONES = (1, 2, 3, 4, 6, 8, 10)
 TRAJECTORY_VARS = {
@@ -54,6 +61,7 @@ TRAJECTORY_VARS = {
     "power_gw": "power the developer's usable compute draws, GW",
     "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work",
     "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work",
+    "training_flop": "log10 physical training FLOP of the deployed generation's run",
     "training_cost_usd": "log10 hardware cost of the best run the developer could start, $ (its share of spending over the run)",
     "training_power_w": "log10 power drawn by the developer's training run, W",
     "world_output_usd": "log10 world output, $/yr",
@@ -64,10 +72,18 @@ TRAJECTORY_VARS = {
     "generation": "generations released",
     "market_share": "the developer's market share (1 for a single developer)",
 }
+#: Units of the report-grid variables (UDUNITS-style; "1" a pure number: fraction, probability, count).
+TRAJECTORY_UNITS = {
+    "effective_compute": "log10(FLOP)", "verified_capability": "log10(FLOP)", "fidelity": "1", "automation": "1",
+    "progress_multiplier": "1", "software_oom": "OOM", "compute_flops": "log10(FLOP/s)", "power_gw": "GW",
+    "horizon_p50_hours": "h", "horizon_p80_hours": "h", "training_flop": "log10(FLOP)",
+    "training_cost_usd": "log10(USD)", "training_power_w": "log10(W)", "world_output_usd": "log10(USD/yr)",
+    "synthetic_share": "1", "data_deficit": "1", "paused": "1", "p_catastrophe": "1", "generation": "1",
+    "market_share": "1",
+}
 _EPS = 1e-9
 _DAYS = 365.25
 _LN10 = math.log(10.0)
-_X_REF = physical.reference_compute()  # FLOP/s: the unit AI labour and verification compute are counted in
 # Samples simulated together: large enough that numpy's per-call overhead vanishes, small enough
 # that a chunk's report grid (12 variables x 121 times x float32) stays near 100 MB.
 DEFAULT_CHUNK = 16_384
@@ -136,6 +152,7 @@ def simulate(
     sample_offset: int = 0,
     max_step_years: float = 0.25,
     max_step_oom: float = 0.1,
+    max_steps_per_sample: int = DEFAULT_STEP_BUDGET,
     progress: Callable[[int], None] | None = None,
 ) -> SimResult:
     """Simulate ``samples`` worlds drawn from ``scenario`` under ``policy`` for ``years``.
@@ -159,6 +176,7 @@ def simulate(
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
         out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
                                    max_step_years=max_step_years, max_step_oom=max_step_oom,
+                                   max_steps_per_sample=max_steps_per_sample,
                                    grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
         parts.append(out)
         if full is None:
@@ -174,24 +192,6 @@ def simulate(
 
 def _nan(n):
     return np.full(n, np.nan)
-
-
-class Response(enum.IntEnum):
-    """What a fired tripwire does (policy ``response``)."""
-
-    PAUSE_UNTIL_VERIFIED = 1  # training stops until verification covers what would be deployed
-    FIXED_PAUSE = 2           # training stops for pause_years
-    VERIFICATION_GATE = 3     # no capability beyond what verification covers is deployed
-    RESTRICT_DEPLOYMENT = 4   # AI labour leaves R&D for pause_years
-
-    @property
-    def hardware(self) -> bool:
-        """Carried to the chips by the hardware stop protocol (latency, reliability)."""
-        return self in (Response.PAUSE_UNTIL_VERIFIED, Response.FIXED_PAUSE)
-
-
-RESPONSES = {"pause_until_verified": Response.PAUSE_UNTIL_VERIFIED, "fixed_pause": Response.FIXED_PAUSE,
-             "verification_gate": Response.VERIFICATION_GATE, "restrict_deployment": Response.RESTRICT_DEPLOYMENT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +221,8 @@ class StepRules:
 
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
-                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None):
+                   max_step_years=0.25, max_step_oom=0.1, params=None, grid_out=None,
+                   max_steps_per_sample=DEFAULT_STEP_BUDGET):
     """Run one chunk of samples; returns (outcome columns, trajectory grids).
 
     ``params`` (path -> array of ``index.size`` values, every scenario parameter) replaces the
@@ -231,13 +232,12 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     """
     n = index.size
     P = draw_parameters(scenario, index, seed, method=method) if params is None else params
-    mx = None
-    if scenario.actors:  # many actors: rows are (sample, actor) pairs, see recloop.governance.actors
-        from recloop.governance.actors import MultiActor
-
-        mx = MultiActor(scenario, policy, index, seed, P)
-        mx.horizon, mx.times = float(years), times
-        P, index = mx.expand(P), np.repeat(index, mx.A)
+    # the actor layer: a no-op for one developer; with actors, rows are (sample, actor) pairs
+    hook = actor_layer(scenario, policy, index, seed, P)
+    single = isinstance(hook, SingleDeveloper)
+    hook.start(float(years), times)
+    if not single:
+        P, index = hook.expand(P), np.repeat(index, hook.A)
         n = index.size
     rules = StepRules(max_years=max_step_years, max_oom=max_step_oom)
     lev_c, lev_v, lev_s = policy.containment, policy.verification, policy.stop
@@ -250,13 +250,12 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     sandbox_latency = lev_c.sandbox_latency_days / _DAYS
     O = _new_outcomes(n, index)
     S = _initial_state(P, index, seed, trips, lev_v, scenario.start_year)
-    if mx is not None:
-        S = mx.init_state(S, S["x0"])
-        O.update(mx.new_outcomes(n))
+    S = hook.init_state(S, S["x0"])
+    O.update(hook.new_outcomes(n))
     _capability_cache(S, S)
 
     n_rep = times.size
-    if grid_out is not None and mx is None:  # the caller's (n, times) float32 grids, NaN-filled
+    if grid_out is not None and single:  # the caller's (n, times) float32 grids, NaN-filled
         G = grid_out
     else:
         G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
@@ -268,14 +267,13 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     while st["t"].size:
         it += 1
         p = _pview(st)
-        if mx is not None and mx.per_actor_containment:  # scenario actors override containment levers
-            lev_c, diverted, sandbox_latency, detect_on = mx.containment_levers(st)
-        safety = lev_v.safety_effort if mx is None else mx.safety(st, lev_v.safety_effort)
+        if hook.per_actor_containment:  # scenario actors override containment levers
+            lev_c, diverted, sandbox_latency, detect_on = hook.containment_levers(st)
+        safety = hook.safety(st, lev_v.safety_effort)
         t = st["t"]
-        now = _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx)
+        now = _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hook)
         dt = rules.next_dt(st, t, horizon, now.rate, now.k_speed, times, trips)
-        if mx is not None:  # each actor on its own clock, up to its world's next review
-            dt = mx.until_review(st, dt, t)
+        dt = hook.until_review(st, dt, t)  # each actor on its own clock, up to its world's next review
 
         # divergence: a state that overflowed (the sample stops; the run goes on)
         bad = ~(np.isfinite(now.rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
@@ -283,6 +281,13 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             rows = st["row"][bad]
             O["status"][rows] = STATUS.index("diverged")
             O["t_diverged"][rows] = t[bad]
+        # bounded work: a sample that used its step budget stops with its status (the run goes on)
+        st["steps"] = st["steps"] + (dt > 0)
+        spent = st["steps"] > max_steps_per_sample
+        if spent.any():
+            O["status"][st["row"][spent & ~bad]] = STATUS.index("step_budget")
+            O["t_diverged"][st["row"][spent & ~bad]] = t[spent & ~bad]
+            bad = bad | spent
 
         rows = st["row"]
         acc = slice(None) if whole else rows
@@ -290,25 +295,24 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         t = st["t"]
         _capability_cache(st, p)  # automation, requirement and hazard level of the new capability
         x_rep, _, _ = physical.usable_compute(st["x"], t, st["ln_pow"], st["ln_world"], p)
-        x_new = x_rep if mx is None else mx.covert_compute(st, x_rep)
+        x_new = hook.covert_compute(st, x_rep)
+        st["power_w"] = x_rep / physical.flops_per_watt(t, p)  # what the usable compute draws
 
         # ---------------- events at the new time, in the loop's order
         cat = (st["cumhaz"] >= st["exp_draw"]) & np.isnan(O["t_catastrophe"][rows])
         O["t_catastrophe"][rows[cat]] = t[cat]
         _milestones(st, O, t, dt, old, x_new, p, lev_v, safety)
-        _releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed)
-        _fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, mx)
-        _apply_halts(st, O, t)
-        _end_pauses(st, t, x_new, p, lev_v, lev_s, safety)
-        if mx is not None:  # output lost, monitoring; at a review: market shares, exits, conditional pauses
-            mx.step(st, O, t, dt, x_new, seed, acc)
-            mx.review(st, O, t, horizon)
-        _report(G, st, times, t, rows, x_rep, now.rate / p["software.initial_rate_oom_per_year"], p, lev_v, safety, mx)
+        releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed, _capability_cache)
+        fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, hook)
+        apply_halts(st, O, t)
+        end_pauses(st, t, x_new, p, lev_v, lev_s, safety)
+        hook.step(st, O, t, dt, x_new, seed, acc)  # output lost, monitoring
+        hook.review(st, O, t, horizon)  # at a review: market shares, exits, conditional pauses
+        _report(G, st, times, t, rows, x_rep, now.rate / p["software.initial_rate_oom_per_year"], p, lev_v, safety, hook)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)
         finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
-        if mx is not None:  # retire whole samples (groups of A rows)
-            finished = mx.group_all(finished) | mx.group_any(bad)
+        finished = hook.group_all(finished) | hook.group_any(bad)  # whole samples (groups of A rows)
         n_fin = int(finished.sum())
         # compaction copies every state array: do it when it pays (or a row is bad)
         if n_fin and (bad.any() or n_fin == finished.size or n_fin >= max(32, finished.size // 10)):
@@ -319,8 +323,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
             raise RuntimeError("engine did not terminate")
 
     _finalize(O, G, times, S, P)
-    if mx is not None:
-        O, G = mx.aggregate(O, G)
+    O, G = hook.aggregate(O, G)
     return O, G
 
 
@@ -369,7 +372,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
         "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
         "deficit": np.zeros(n), "real": np.ones(n),
         "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "cumhaz": np.zeros(n), "run_cost": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
+        "run_log10": np.zeros(n), "cumhaz": np.zeros(n), "steps": np.zeros(n, np.int64), "run_cost": np.zeros(n), "m": np.ones(n), "power_w": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
         "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
@@ -383,7 +386,10 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
     for k, v in P.items():
         S["p:" + k] = v
     S["K0"] = start_capability(P, start_year)
-    S["x0"] = x0  # the developer's own start (its spending plan); AI labour and verification count in _X_REF
+    S["x0"] = x0  # the developer's own start (its spending plan)
+    # FLOP/s: the unit AI labour, experiment and verification compute are counted in (the reference developer)
+    S["x_ref"] = np.full(n, physical.reference_compute(start_year))
+    S["phys"] = np.log10(P["compute.initial_training_flop"]).astype(float)
     return S
 
 
@@ -423,20 +429,20 @@ class Rates:
     chip_share: np.ndarray  # share of world AI-chip output bought
 
 
-def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx):
+def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hook):
     """The loop's arrows at the step's start, each a call into a mechanism."""
     g_s, r = p["software.initial_rate_oom_per_year"], p["software.returns"]
     x0 = st["x0"]
     # -- physical compute and the economy: plan, fabs, spending ceiling, power
-    x0b = x0 if mx is None else mx.budget_x0(st)
+    x0b = hook.budget_x0(st)
     plan = physical.planned_acquisition(t, x0b, p)
     pp = p["compute.flops_per_dollar"] * np.power(p["compute.price_performance_growth"], t)
     cap_usd = economy.spend_cap(st["ln_y"], st["z_econ"], p) * (x0b / x0)
     econ = cap_usd * pp
     fab, fab_ceiling = physical.fab_output(st["ln_fab"], st["ln_edge"], p)
     fab = p["compute.fab_share"] * fab
-    if mx is not None:  # sanctions cut supply
-        fab, plan, econ = fab * st["a:supply"], plan * st["a:supply"], econ * st["a:supply"]
+    supply = hook.supply(st)  # sanctions cut supply
+    fab, plan, econ = fab * supply, plan * supply, econ * supply
     g_fab, g_fab_plan, g_edge = physical.fab_growth(fab_ceiling, st["z_fab"], p)
     acq = np.minimum(np.minimum(plan, econ), fab)
     dz_econ = (st["f_mean"] - st["z_econ"]) / p["economy.adoption_lag_years"]
@@ -454,9 +460,8 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx)
     limit = np.where(power_binds & (powered < acq), physical.POWER, limit).astype(np.int8)
     acq_growth = np.where(power_binds & (powered < acq), g_cap, acq_growth)
     acq = np.minimum(acq, powered)
-    if mx is not None:  # a hidden defector runs only its covert clusters
-        x_u = mx.covert_compute(st, x_u)
-    ratio = x_u / _X_REF
+    x_u = hook.covert_compute(st, x_u)  # a hidden defector runs only its covert clusters
+    ratio = x_u / st["x_ref"]
     # OOM/yr of usable compute: the power limit's growth where it binds, else dX/dt / X
     g_xu = np.where(power_binds, g_cap, acq / st["x"] - p["compute.depreciation"]) / _LN10
 
@@ -491,15 +496,16 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, mx)
     pot = (np.log10(run) - np.log10(p["compute.initial_training_flop"]) + st["s"]
            - data.capability_penalty_oom(st["deficit"], p))
     target = pot
-    if mx is not None:
-        cap_oom = mx.cap_oom(st)
-        if cap_oom is not None:  # a compute cap on the generation's effective training compute
-            target = np.minimum(target, cap_oom)
+    cap_oom = hook.cap_oom(st)
+    if cap_oom is not None:  # a compute cap on the generation's effective training compute
+        target = np.minimum(target, cap_oom)
     target = np.where(st["gate"], np.minimum(target, np.maximum(verification.verified_capability_oom(V, p), st["cap"])), target)
     target = np.where(st["paused"], st["cap"], target)
     lag = generations.build_lag_years(m_code, run_years, sandbox_latency, lev_c.air_gap, p)
     k_speed = np.maximum(target - st["cap"], 0.0) / lag
     st["pot"] = pot
+    st["run_log10"] = np.log10(run)  # physical FLOP of the best run the developer could start now
+    st["m"] = m  # research input, for verification read at events and reports (AI-assisted alignment)
     st["run_cost"] = (acq / pp) * p["compute.training_share"] * run_years  # $ of the year's spending the run takes
     return Rates(rate, m, m_code, d_log_m, f_d, f_a, f_c, f_mean, x_u, g_xu, acq, acq_growth, limit, world_power,
                  fab_ceiling, acq / pp, g_fab_plan, g_edge, V, cov, h, target, lag, k_speed, real,
@@ -544,6 +550,8 @@ def _advance(st, O, acc, p, now, dt, rules, lev_c):
 
         # the deployed generation follows the best run, and alignment and data follow capability gained
         cap = generations.follow(st["cap"], now.target, now.lag, dt)
+        # the deployed generation's physical training FLOP follows the run's through the same delay
+        st["phys"] = np.where(now.k_speed > 0, generations.follow(st["phys"], st["run_log10"], now.lag, dt), st["phys"])
         gained = cap - st["cap"]
         delta = drift.drift_rate(now.f_mean, now.cov, p, sandbox_catch=lev_c.sandbox_catch_rate, air_gap=lev_c.air_gap)
         st["fid"] = drift.advance_fidelity(st["fid"], delta, gained)
@@ -574,175 +582,6 @@ def _advance(st, O, acc, p, now, dt, rules, lev_c):
     return old
 
 
-def _metric(name, st, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
-    cap = st["cap"]
-    if name == "effective_compute":
-        return st["K0"] + cap
-    if name in ("horizon_p50_hours", "horizon_p80_hours"):
-        return horizon.horizon_hours(st["K0"] + cap, p, 50 if name == "horizon_p50_hours" else 80)
-    if name == "capability_oom":
-        return cap
-    if name == "automation_mean":
-        return f_mean
-    if name == "automation_data":
-        return f_d
-    if name == "automation_arch":
-        return f_a
-    if name == "automation_code":
-        return f_c
-    if name == "progress_multiplier":
-        return rate / g_s
-    if name == "verification_gap":
-        return cap - verification.verified_capability_oom(V, p)
-    raise KeyError(name)  # validated in Policy
-
-
-def _fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, mx):
-    """Tripwire evaluations due now, measured with error: a hit schedules its halt through the stop protocol."""
-    rows = st["row"]
-    for j, tw in enumerate(trips):
-        due = t >= st[f"trip_next{j}"] - _EPS
-        if not due.any():
-            continue
-        d = np.flatnonzero(due)  # only the rows due are measured, drawn and written (in place)
-        kept = {k[4:]: v for k, v in st.items() if k.startswith("cap:")}
-        f_d, f_a, f_c = kept["f_data"], kept["f_arch"], kept["f_code"]
-        metric = _metric(tw.metric, st, f_d, f_a, f_c, (f_d + f_a + f_c) / 3.0, now.rate,
-                         p["software.initial_rate_oom_per_year"], now.V, p)[d]
-        count = st[f"trip_count{j}"]
-        if tw.error_sd > 0:
-            from scipy.special import ndtri  # deferred: keeps scipy out of the CLI's start-up
-
-            u = uniform(seed, st["idx"][d], stream_id("tripwire:" + tw.name), count[d].astype(np.uint64))
-            metric = metric + tw.error_sd * ndtri(u)
-        hit = d[~st[f"trip_fired{j}"][d] & (metric >= tw.threshold)]
-        count[d] += 1
-        st[f"trip_next{j}"][d] += tw.cadence_years
-        if not hit.size:
-            continue
-        st[f"trip_fired{j}"][hit] = True
-        fire = np.zeros(t.size, bool)
-        fire[hit] = True
-        if mx is not None:  # each actor's strategy decides whether it takes the halt
-            fire = mx.on_fire(st, O, fire, t, tw, now.x_u, now.rate)
-        f = np.flatnonzero(fire)
-        rf = rows[f]
-        first = np.isnan(O["t_first_tripwire"][rf])
-        O["t_first_tripwire"][rf[first]] = t[f[first]]
-        resp = RESPONSES[tw.response]
-        delay = tw.lag_years + (latency_years if resp.hardware else 0.0)
-        ok = uniform(seed, st["idx"][f], stream_id("stop:" + tw.name)) < (lev_s.reliability if resp.hardware else 1.0)
-        O["failed_halts"][rf[~ok]] += 1
-        k = f[ok & ~np.isfinite(st["pending_t"][f])]
-        st["pending_t"][k] = t[k] + delay
-        st["pending_resp"][k] = resp
-        st["pending_years"][k] = tw.pause_years
-
-
-def _apply_halts(st, O, t):
-    """Halts arriving now take effect (after the point of no control they fail)."""
-    arrive = t >= st["pending_t"] - _EPS
-    if not arrive.any():
-        return
-    rows = st["row"]
-    too_late = arrive & st["noc"]
-    O["failed_halts"][rows[too_late]] += 1
-    eff = arrive & ~st["noc"]
-    resp = st["pending_resp"]
-    pausing = (resp == Response.PAUSE_UNTIL_VERIFIED) | (resp == Response.FIXED_PAUSE)
-    O["halts"][rows[eff & pausing]] += 1
-    pause = eff & pausing & ~st["paused"]
-    st["paused"] = st["paused"] | pause
-    st["pause_kind"] = np.where(pause, resp, st["pause_kind"]).astype(np.int8)
-    st["pause_start"] = np.where(pause, t, st["pause_start"])
-    st["pause_end"] = np.where(pause & (resp == Response.FIXED_PAUSE), t + st["pending_years"], st["pause_end"])
-    st["gate"] = st["gate"] | (eff & (resp == Response.VERIFICATION_GATE))
-    st["restrict_end"] = np.where(eff & (resp == Response.RESTRICT_DEPLOYMENT), t + st["pending_years"], st["restrict_end"])
-    st["pending_t"] = np.where(arrive, np.inf, st["pending_t"])
-
-
-def _end_pauses(st, t, x_new, p, lev_v, lev_s, safety):
-    """Pauses ending: fixed length over, verification caught up with what would be deployed, or given up."""
-    if not st["paused"].any():
-        return
-    caught_up = np.zeros(t.size, bool)
-    j = np.flatnonzero(st["paused"])
-    target = np.maximum(st["pot"][j], st["cap"][j])
-    caught_up[j] = _coverage_at(j, st, t, x_new, 1.0, target, p, lev_v, safety) >= 1.0
-    end = st["paused"] & (
-        ((st["pause_kind"] == Response.FIXED_PAUSE) & (t >= st["pause_end"] - _EPS))
-        | ((st["pause_kind"] == Response.PAUSE_UNTIL_VERIFIED) & caught_up)
-        | (t - st["pause_start"] >= lev_s.max_pause_years - _EPS)
-    )
-    st["paused"] = st["paused"] & ~end
-    st["pause_end"] = np.where(end, np.inf, st["pause_end"])
-
-
-def _releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed):
-    """A release each time the deployed generation has gained ``generations.step_oom`` since the last:
-    verification snapshot, adversarial detection and lineage deprecation.
-
-    Detection rates are stated per 1-OOM release and scaled to the step (a release of s OOM is
-    caught with 1 - (1 - tpr)^s), so the chance of catching a drifted lineage per OOM gained does
-    not depend on how releases are counted. Only the releasing rows are read and written."""
-    step = p["generations.step_oom"]
-    i = np.flatnonzero(st["cap"] >= st["rel_anchor"] + step - 1e-12)
-    if not i.size:
-        return
-    rows = st["row"][i]
-    pi = _pick(p, ("drift.", "verification.", "generations."), i)
-    cov = _coverage_at(i, st, t, x_new, 1.0, st["cap"][i], p, lev_v, safety)
-    fid, fid_ver = st["fid"][i], st["fid_ver"][i]
-    rollback = np.zeros(i.size, bool)
-    attempt = st["attempt"][i]
-    if detect_on:
-        s = (st["cap"][i] - st["rel_anchor"][i])
-        tpr = -np.expm1(s * np.log1p(-np.minimum(_at(lev_c.detection_tpr, i), 1 - 1e-12)))
-        fpr = -np.expm1(s * np.log1p(-np.minimum(_at(lev_c.detection_fpr, i), 1 - 1e-12)))
-        hidden = containment.hidden_objective(fid, fid_ver, pi)
-        u = uniform(seed, st["idx"][i], stream_id("detection"), attempt.astype(np.uint64))
-        flag = containment.flagged(hidden, u, tpr=tpr, fpr=fpr)
-        O["false_alarms"][rows[flag & ~hidden]] += 1
-        if lev_c.deprecate_lineage:
-            rollback = flag & (st["cap_ver"][i] < st["cap"][i])
-            O["deprecations"][rows[rollback]] += 1
-    st["attempt"][i] = attempt + 1
-    ship = ~rollback
-    # deprecated lineage: back to the last verified generation
-    cap = st["cap"][i] = np.where(rollback, st["cap_ver"][i], st["cap"][i])
-    fid = st["fid"][i] = np.where(rollback, fid_ver, fid)
-    deficit = st["deficit"][i] = np.where(rollback, st["deficit_ver"][i], st["deficit"][i])
-    st["gen"][i] = np.where(ship, st["gen"][i] + 1, st["gen"][i])
-    st["rel_anchor"][i] = cap
-    verified = ship & (cov >= 1.0)
-    st["fid_ver"][i] = np.where(verified, fid, fid_ver)
-    st["cap_ver"][i] = np.where(verified, cap, st["cap_ver"][i])
-    st["deficit_ver"][i] = np.where(verified, deficit, st["deficit_ver"][i])
-    if rollback.any():
-        _capability_cache(st, p)
-
-
-_KEYS: dict[tuple[str, ...], tuple[int, list[str]]] = {}
-
-
-def _keys(p, prefixes):
-    """The parameter paths under ``prefixes`` (every scenario has the same paths: found once)."""
-    hit = _KEYS.get(prefixes)
-    if hit is None or hit[0] != len(p):
-        hit = _KEYS[prefixes] = (len(p), [k for k in p if k.startswith(prefixes)])
-    return hit[1]
-
-
-def _pick(p, prefixes, i):
-    """The parameters under ``prefixes``, at rows ``i``."""
-    return {k: p[k].take(i) for k in _keys(p, prefixes)}
-
-
-def _at(v, i):
-    """Rows ``i`` of a per-row quantity; a scalar (a lever the same for every row) as it is."""
-    return v[i] if isinstance(v, np.ndarray) and v.ndim else v
-
-
 def _capability_cache(st, p):
     """Keep what moves only with the deployed generation's capability (``cap:*`` in the state):
     the automation shares and task weights, the verification requirement and the hazard level;
@@ -758,15 +597,6 @@ def _capability_cache(st, p):
     st["f_mean"] = (kept["f_data"] + kept["f_arch"] + kept["f_code"]) / 3.0
 
 
-def _coverage_at(j, st, t, x_u, m, capability_oom, p, lev_v, safety, with_capacity=False):
-    """Verification coverage of ``capability_oom`` for rows ``j`` at the new time (and the capacity)."""
-    pv = _pick(p, ("verification.",), j)
-    V = verification.capacity(t[j], x_u[j] / _X_REF, st["s"][j], _at(m, j), pv, compute_share=lev_v.compute_share,
-                              safety_effort=_at(safety, j))
-    cov = verification.coverage(V, capability_oom, pv)
-    return (cov, V) if with_capacity else cov
-
-
 def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     """Milestones the deployed generation passed during the step, dated by linear interpolation
     within the step in the milestone's own variable."""
@@ -780,31 +610,39 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     f_c = st["cap:f_code"][i]
     f_mean = st["f_mean"][i]
     f_old = old["f_mean"][i]
-    cov, V = _coverage_at(i, st, t, x_new, 1.0, cap, p, lev_v, safety, with_capacity=True)
+    cov, V = coverage_at(i, st, t, x_new, st["m"], cap, p, lev_v, safety, with_capacity=True)
     gap = cap - verification.verified_capability_oom(V, pv)
 
-    def when(v_old, v_new, thr):
-        frac = np.clip((thr - v_old) / np.where(v_new > v_old, v_new - v_old, 1.0), 0.0, 1.0)
-        return t0 + frac * (tt - t0)
-
-    def first(col, cond, date):
+    def first(col, cond, v_old=None, v_new=None, thr=None):
+        """Date the rows that reach ``col`` now: by linear interpolation in the milestone's own
+        variable where one is given, else at the step's end; only the hits are interpolated."""
         hit = cond & np.isnan(O[col][rows])
-        O[col][rows[hit]] = date[hit]
+        if hit.any():
+            if v_old is None:
+                date = tt[hit]
+            else:
+                lo, hi, level = v_old[hit], v_new[hit], thr[hit] if np.ndim(thr) else thr
+                frac = np.clip((level - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0, 1.0)
+                date = t0[hit] + frac * (tt[hit] - t0[hit])
+            O[col][rows[hit]] = date
         return hit
 
     for a in AUTOMATION_MILESTONES:
-        first(f"t_automation_{round(a * 100)}", f_mean >= a, when(f_old, f_mean, a))
+        first(f"t_automation_{round(a * 100)}", f_mean >= a, f_old, f_mean, a)
     for c in CAPABILITY_MILESTONES:
-        first(f"t_capability_{c}oom", cap >= c, when(c0, cap, c))
+        first(f"t_capability_{c}oom", cap >= c, c0, cap, c)
     thr = pv["milestones.takeoff_start_automation"]
-    hit = first("t_takeoff_start", f_mean >= thr, when(f_old, f_mean, thr))
+    hit = first("t_takeoff_start", f_mean >= thr, f_old, f_mean, thr)
     if hit.any():
         st["takeoff"][i[hit]] = True
-        O["capability_at_takeoff_start"][rows[hit]] = cap[hit]
+        # the capability where mean automation crosses the threshold (a function of the parameters, not
+        # of the step that crossed it), so that 'vastly superhuman' is one fixed level per world
+        O["capability_at_takeoff_start"][rows[hit]] = _capability_at_automation(
+            c0[hit], cap[hit], thr[hit], st["K0"][i[hit]], _pick(p, ("automation.",), i[hit]))
         O["fidelity_at_takeoff_start"][rows[hit]] = fid[hit]
         O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
     sup_level = O["capability_at_takeoff_start"][rows] + pv["milestones.superhuman_oom"]
-    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level), when(c0, cap, sup_level))
+    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level), c0, cap, sup_level)
     if hit.any():
         O["fidelity_at_superhuman"][rows[hit]] = fid[hit]
         O["gap_at_superhuman"][rows[hit]] = gap[hit]
@@ -816,16 +654,29 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
     ph = _pick(p, ("horizon.",), i)
     for name, need in horizon.milestone_capabilities(ph, 50).items():
         level = need - st["K0"][i]
-        first(f"t_horizon_{name}", cap >= level, when(c0, cap, level))
+        first(f"t_horizon_{name}", cap >= level, c0, cap, level)
     danger = np.log10(pv["risk.danger_flop"]) - st["K0"][i]
-    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger), tt)
+    first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger))
 
 
-def _report(G, st, times, t, rows, x_rep, mult, p, lev_v, safety, mx):
+def _capability_at_automation(lo, hi, level, k0, pa, iterations=40):
+    """The capability (OOM above the start) in [lo, hi] where mean automation equals ``level``
+    (bisection: mean automation rises with capability)."""
+    lo, hi = lo.copy(), hi.copy()
+    w = pa["automation.width_oom"]
+    mids = [np.log10(pa[f"automation.midpoint_{v}_flop"]) for v in auto.VECTORS]
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        f = sum(auto.automation_fraction(k0 + mid, m, w) for m in mids) / 3.0
+        up = f < level
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+def _report(G, st, times, t, rows, x_rep, mult, p, lev_v, safety, hook):
     k_rep, n_rep = st["k_rep"], times.size
     land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
-    if mx is not None:
-        land = land & mx.reviewed(st, t)
+    land = land & hook.reviewed(st, t)
     if land.any():
         _record(G, st, land, rows, k_rep, t, x_rep, mult, p, lev_v, safety)
         st["k_rep"] = np.where(land, k_rep + 1, k_rep)
@@ -847,9 +698,9 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
     x_u = sel(x_u)
     pv = {k: p[k] for k in _keys(p, _RECORD_READS)} if every else _pick(p, _RECORD_READS, i)
     tt = sel(t)
-    V = verification.capacity(tt, x_u / _X_REF, sel(st["s"]), 1.0, pv, compute_share=lev_v.compute_share, safety_effort=sel(safety))
-    watts, _ = physical.developer_power_w(sel(st["ln_pow"]), sel(st["ln_world"]), pv)
-    power = np.minimum(x_u / physical.flops_per_watt(tt, pv), watts) / 1e9
+    V = verification.capacity(tt, x_u / sel(st["x_ref"]), sel(st["s"]), sel(st["m"]), pv, compute_share=lev_v.compute_share,
+                              safety_effort=sel(safety))
+    power = sel(st["power_w"]) / 1e9
     values = {
         "effective_compute": K0 + cap,
         "verified_capability": K0 + verification.verified_capability_oom(V, pv),
@@ -861,6 +712,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
         "power_gw": power,
         "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50),
         "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80),
+        "training_flop": sel(st["phys"]),
         "training_cost_usd": np.log10(np.maximum(sel(st["run_cost"]), 1e-300)),
         "training_power_w": np.log10(power * 1e9 * pv["compute.training_share"]),
         "world_output_usd": np.log10(economy.world_output(sel(st["ln_y"]), pv)),
@@ -876,7 +728,7 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
         G[name].reshape(-1)[flat] = v
 
 
-_RECORD_READS = ("verification.", "compute.", "economy.", "horizon.")
+_RECORD_READS = ("verification.", "compute.training_share", "economy.world_output_usd", "horizon.")
 
 
 def _finalize(O, G, times, S, P):

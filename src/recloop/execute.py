@@ -3,10 +3,16 @@
 A run is cut into *chunks* of consecutive global sample indices. A chunk is the unit of work
 (one call of :func:`recloop.engine.simulate_chunk`) and the unit of crash safety: as each chunk
 completes, its rows are written to ``DIR/parts/chunk-XXXXX.parquet`` atomically (temporary file,
-fsync, rename) and registered in the DuckDB catalog (table ``run_chunks``). Killing a run, even
-with ``kill -9``, loses at most the chunks in flight; ``recloop resume RUN`` runs only the chunks
-that are missing and then assembles ``outcomes.parquet``. Because sample i depends only on
-(seed, i), a resumed run is row for row the run that was never interrupted, on any backend.
+fsync, rename), with the run's fingerprint (run id, seed, scenario, policy and code hashes) in
+the file's metadata. Killing a run, even with ``kill -9``, loses at most the chunks in flight;
+``recloop resume RUN`` checks that code, inputs and every saved chunk match the run, runs only
+the chunks that are missing and assembles ``outcomes.parquet``; once a run is done, ``parts/``
+is removed. Because sample i depends only on (seed, i), a resumed run is row for row the run
+that was never interrupted, on any backend.
+
+A run owns its folder: ``DIR/.lock`` is held (``flock``) while any process works in it, a fresh
+run refuses a folder that holds another run unless told to replace it, and ``DIR/run.json``
+records the provenance (:func:`provenance`).
 
 Backends (one :class:`Executor` interface, STYLE.md §7):
 
@@ -17,18 +23,29 @@ Backends (one :class:`Executor` interface, STYLE.md §7):
   existing cluster given by its scheduler address (SLURM, Kubernetes: see docs/uncertainty.md).
 
 Memory stays bounded: at most ``2 x workers`` chunks are in flight, finished chunks go to disk,
-and only the first ``fan_samples`` samples keep their trajectories (for fan charts).
+and only the first ``fan_samples`` samples (default 10,000) keep their trajectories (fan charts
+and ``trajectories.parquet``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import fcntl
+import functools
+import inspect
+import io
 import itertools
 import json
+import math
 import os
+import shutil
+import sys
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +56,7 @@ import pyarrow.parquet as pq
 
 from recloop.params import RecloopInputError
 from recloop.engine import DEFAULT_CHUNK, DEFAULT_REPORT_EVERY
+from recloop.store import atomic_write
 
 __all__ = [
     "BACKENDS",
@@ -57,12 +75,19 @@ __all__ = [
     "load_plan",
     "done_chunks",
     "find_run_dir",
+    "RunFailed",
+    "check_run_options",
+    "check_resumable",
+    "claim_folder",
+    "code_fingerprint",
+    "folder_locked",
+    "provenance",
+    "run_lock",
 ]
 
 BACKENDS = ("local", "processes", "dask")
 MANIFEST = "run.json"
 DEFAULT_FAN_SAMPLES = 10_000
-TRAJECTORY_TABLE_SAMPLES = 500  # as outcomes.trajectory_table's default
 
 # --------------------------------------------------------------------------- executors
 
@@ -258,6 +283,7 @@ class ChunkTask:
     method: str
     run_id: str
     fan_samples: int
+    max_steps_per_sample: int | None = None  # passed on only to an engine that takes it
 
 
 @dataclass
@@ -274,8 +300,9 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
 
     times = _times(task.years, task.report_every)
     index = np.arange(task.start, task.stop, dtype=np.int64)
+    extra = {} if task.max_steps_per_sample is None else {"max_steps_per_sample": task.max_steps_per_sample}
     out, traj = simulate_chunk(task.scenario, task.policy, index, task.seed, years=task.years, times=times,
-                               method=task.method)
+                               method=task.method, **extra)
     result = SimResult(out, times, {}, task.scenario, task.policy, task.seed, float(task.years))
     keep = int(np.clip(task.fan_samples - task.start, 0, index.size))
     return ChunkResult(task.chunk, to_table(result, task.run_id), {k: v[:keep] for k, v in traj.items()} if keep else {})
@@ -283,6 +310,236 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
 
 def _times(years: float, report_every: float) -> np.ndarray:
     return np.arange(0.0, years + 1e-9, report_every)  # as engine.simulate
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+#: Dependencies whose versions are recorded with every run.
+KEY_DEPENDENCIES = ("numpy", "scipy", "pydantic", "pyarrow", "duckdb", "dask", "distributed")
+_PROVENANCE_KEY = b"recloop.provenance"
+_CHUNK_KEY = b"recloop.chunk"
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> dict[str, Any]:
+    """What code is running: recloop's version, the git commit when the package sits in a git
+    checkout (with ``dirty`` when it has uncommitted changes), and a SHA-256 of every ``.py`` and
+    bundled ``.toml`` file of the package (so an edited installation is told apart even without git)."""
+    import hashlib
+    import subprocess
+
+    from importlib import metadata
+
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes() + b"\0")
+    try:
+        version = metadata.version("recloop")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        version = "unknown"
+    commit = dirty = None
+    try:
+        top = subprocess.run(["git", "-C", str(pkg), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        if top.returncode == 0:
+            commit = top.stdout.strip()
+            st = subprocess.run(["git", "-C", str(pkg), "status", "--porcelain", "--", "."], capture_output=True,
+                                text=True, timeout=5)
+            dirty = bool(st.stdout.strip()) if st.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"recloop_version": version, "git_commit": commit, "git_dirty": dirty, "code_sha256": h.hexdigest()}
+
+
+def input_hash(model_dump: dict) -> str:
+    """SHA-256 of a scenario's or policy's canonical JSON (sorted keys): equal inputs, equal hash."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(model_dump, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def provenance(scenario_dump: dict | None = None, policy_dump: dict | None = None, *,
+               command: list[str] | None = None) -> dict[str, Any]:
+    """What made a run: code (see :func:`code_fingerprint`), Python and key dependency versions,
+    scenario and policy hashes (when given), the command line. Stored in ``run.json``, every
+    Parquet file's metadata and the catalog (every kind of run: studies, games, the lab)."""
+    import platform
+    from importlib import metadata
+
+    deps: dict[str, str | None] = {}
+    for name in KEY_DEPENDENCIES:
+        try:
+            deps[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            deps[name] = None
+    return {**code_fingerprint(), "python": platform.python_version(), "platform": platform.platform(terse=True),
+            "dependencies": deps,
+            "scenario_sha256": None if scenario_dump is None else input_hash(scenario_dump),
+            "policy_sha256": None if policy_dump is None else input_hash(policy_dump),
+            "command": list(sys.argv if command is None else command),
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+
+
+# --------------------------------------------------------------------------- run folders and locks
+
+_LOCK_NAME = ".lock"
+_HELD: dict[str, list] = {}  # folder -> [file object, depth]: the locks this process holds
+_HELD_GUARD = threading.Lock()
+#: What a run writes in its folder (``--replace`` removes only these, never a user's other files).
+RUN_FILES = (MANIFEST, "outcomes.parquet", "trajectories.parquet", "summary.json", "scenario.toml", "report.html",
+             "parts", _LOCK_NAME)
+
+
+class RunFailed(RecloopInputError):
+    """A run stopped by its surroundings (the disk, the file system), not by its inputs: the run is
+    marked ``failed`` and keeps its finished chunks for ``recloop resume``."""
+
+
+def _os_problem(what: str, path: Path, err: OSError) -> str:
+    reason = err.strerror or str(err)
+    if err.errno == errno.ENOSPC:
+        reason = "no space left on device"
+    return f"{what}: cannot write {path} ({reason})"
+
+
+@contextmanager
+def run_lock(out_dir: str | Path, *, what: str = "--out"):
+    """Hold the run folder's exclusive lock (``DIR/.lock``, ``flock``; released by the kernel when
+    the process dies, even by ``kill -9``). Re-entrant within a process; another process that
+    holds it gets a one-line refusal naming the folder."""
+    out = Path(out_dir).absolute()
+    key = str(out)
+    with _HELD_GUARD:
+        if key in _HELD:
+            _HELD[key][1] += 1
+            held = True
+        else:
+            held = False
+    if held:
+        try:
+            yield out
+        finally:
+            with _HELD_GUARD:
+                _HELD[key][1] -= 1
+        return
+    try:
+        f = open(out / _LOCK_NAME, "a+")
+    except OSError as err:
+        raise RecloopInputError([_os_problem(what, out, err)]) from None
+    for attempt in range(10):  # a few tries: `recloop runs` probes locks for an instant (folder_locked)
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError:
+            if attempt < 9:
+                time.sleep(0.02)
+    else:
+        f.close()
+        raise RecloopInputError([f"{what}: {out} is in use by another recloop process (its lock {out / _LOCK_NAME} "
+                                 "is held); wait for it or choose another folder"]) from None
+    with _HELD_GUARD:
+        _HELD[key] = [f, 1]
+    try:
+        yield out
+    finally:
+        with _HELD_GUARD:
+            entry = _HELD[key]
+            entry[1] -= 1
+            done = entry[1] == 0
+            if done:
+                del _HELD[key]
+        if done:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            f.close()
+
+
+def folder_locked(out_dir: Path) -> bool:
+    """Whether a process (this one included) holds ``out_dir``'s run lock."""
+    out = Path(out_dir).absolute()
+    with _HELD_GUARD:
+        if str(out) in _HELD:
+            return True
+    lock = out / _LOCK_NAME
+    if not lock.exists():
+        return False
+    try:
+        with open(lock, "a+") as f:
+            try:  # shared: enough to tell whether an exclusive lock is held
+                fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK | os.X_OK)
+
+
+def claim_folder(out_dir: str | Path, run_id: str, *, replace: bool = False) -> bool:
+    """Make ``out_dir`` the folder of run ``run_id``: create it, or accept it when empty; a folder that
+    holds another run is refused (naming it) unless ``replace``, which removes that run's files
+    (only recloop's: :data:`RUN_FILES`). A non-empty folder that is not a run is always refused.
+    Returns whether the folder was created here (so that a refusal can remove it again). Call it
+    holding the folder's lock (:func:`run_lock`), as :func:`plan_run` does."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise RecloopInputError([f"--out: {out} is a file, expected a folder"])
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise RecloopInputError([_os_problem("--out", out, err)]) from None
+    if not _writable(out):
+        raise RecloopInputError([f"--out: {out} is not writable"])
+    manifest = out / MANIFEST
+    if manifest.exists():
+        try:
+            other = json.loads(manifest.read_text()).get("run_id", "?")
+        except (OSError, ValueError):
+            other = "?"
+        if other == run_id:
+            return created
+        if not replace:
+            raise RecloopInputError([f"--out: {out} holds run {other}; choose another folder, finish it with "
+                                     f"`recloop resume {out}`, or pass --replace to delete it"])
+        for name in RUN_FILES:
+            p = out / name
+            if name == _LOCK_NAME:
+                continue
+            if p.is_dir():
+                shutil.rmtree(p)
+            else:
+                p.unlink(missing_ok=True)
+    else:
+        extra = [p.name for p in out.iterdir() if p.name != _LOCK_NAME]
+        if extra:
+            raise RecloopInputError([f"--out: {out} is not empty and holds no recloop run ({', '.join(sorted(extra)[:3])}"
+                                     f"{', ...' if len(extra) > 3 else ''}); choose a new or empty folder"])
+    return created
+
+
+def remove_run_files(out_dir: str | Path, *, created: bool) -> None:
+    """Remove what a run wrote (after a refusal): its files, and the folder when it was created here."""
+    out = Path(out_dir)
+    for name in RUN_FILES:
+        p = out / name
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
+    if created:
+        try:
+            out.rmdir()
+        except OSError:
+            pass
 
 
 # --------------------------------------------------------------------------- the chunked store
@@ -303,6 +560,8 @@ class RunPlan:
     report_every: float = DEFAULT_REPORT_EVERY
     method: str = "mc"
     fan_samples: int = DEFAULT_FAN_SAMPLES
+    max_steps_per_sample: int | None = None
+    provenance: dict = field(default_factory=dict)
 
     @property
     def n_chunks(self) -> int:
@@ -317,57 +576,125 @@ class RunPlan:
 
         return Scenario.model_validate(self.scenario), Policy.model_validate(self.policy)
 
+    def fingerprint(self) -> dict[str, Any]:
+        """What every chunk of this run must have been made with (stored in each chunk's metadata)."""
+        p = self.provenance
+        return {"run_id": self.run_id, "seed": self.seed, "samples": self.samples, "chunk_size": self.chunk_size,
+                "years": self.years, "report_every": self.report_every, "method": self.method,
+                "max_steps_per_sample": self.max_steps_per_sample,
+                "scenario_sha256": p.get("scenario_sha256"), "policy_sha256": p.get("policy_sha256"),
+                "code_sha256": p.get("code_sha256")}
+
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
 
 
-def plan_run(scenario, policy, *, run_id: str, out_dir: str | Path, samples: int, seed: int, years: float,
-             chunk_size: int = DEFAULT_CHUNK, report_every: float = DEFAULT_REPORT_EVERY, method: str = "mc",
-             fan_samples: int = DEFAULT_FAN_SAMPLES) -> RunPlan:
-    """Validate the options, create ``out_dir/parts`` and write the manifest atomically."""
-    from recloop.engine import _check_args
-    from recloop.sampling import normalize_seed
+#: Bounds of the per-sample step budget (engine steps one sample may take before it stops with
+#: status "budget"; see docs/uncertainty.md).
+MAX_STEPS_BOUNDS = (100, 100_000_000)
 
-    _check_args(samples, years, chunk_size, report_every)
+
+def check_run_options(*, samples, seed, years, chunk_size, report_every=DEFAULT_REPORT_EVERY, method="mc",
+                      fan_samples=DEFAULT_FAN_SAMPLES, max_steps_per_sample=None) -> None:
+    """Every run option at once, strictly typed (no bools for numbers, no strings for ints), one
+    line per problem naming the option."""
+    from recloop.engine import MAX_SAMPLES
+    from recloop.sampling import MAX_SEED
+
     problems = []
+
+    def integer(name, v, lo, hi):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+            problems.append(f"{name}: must be an integer in [{lo:,}, {hi:,}], got {v!r}")
+
+    integer("samples", samples, 1, MAX_SAMPLES)
+    integer("seed", seed, 0, MAX_SEED)
+    integer("chunk_size", chunk_size, 1, 1_000_000)
+    integer("fan_samples", fan_samples, 0, 1_000_000)
+    if max_steps_per_sample is not None:
+        integer("max_steps_per_sample", max_steps_per_sample, *MAX_STEPS_BOUNDS)
+    for name, v, lo, hi in (("years", years, 0.0, 200.0), ("report_every", report_every, 1 / 365.25, 5.0)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not math.isfinite(v) \
+                or not (lo < v <= hi if name == "years" else lo <= v <= hi):
+            problems.append(f"{name}: must be a number in {'(' if name == 'years' else '['}{lo:g}, {hi:g}], got {v!r}")
     if method not in ("mc", "sobol"):
         # sampling.py's Latin hypercube is drawn per call with n = max(index) + 1 points, so sample
         # i would depend on the chunk it falls in: refused here until it is counter-based
         problems.append(f"method: must be mc or sobol for a chunked run, got {method!r}")
-    if not 0 <= fan_samples <= 1_000_000:
-        problems.append(f"fan_samples: must be in [0, 1,000,000], got {fan_samples}")
     if problems:
         raise RecloopInputError(problems)
-    out = Path(out_dir)
-    plan = RunPlan(run_id, str(out), scenario.model_dump(mode="json"), policy.model_dump(mode="json"), int(samples),
-                   normalize_seed(seed), float(years), int(chunk_size), float(report_every), method, int(fan_samples))
-    (out / "parts").mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / MANIFEST, plan.to_json().encode())
+
+
+def plan_run(scenario, policy, *, run_id: str, out_dir: str | Path, samples: int, seed: int, years: float,
+             chunk_size: int = DEFAULT_CHUNK, report_every: float = DEFAULT_REPORT_EVERY, method: str = "mc",
+             fan_samples: int = DEFAULT_FAN_SAMPLES, max_steps_per_sample: int | None = None, replace: bool = False,
+             command: list[str] | None = None) -> RunPlan:
+    """Validate the options, claim ``out_dir`` (see :func:`claim_folder`) under its lock, create
+    ``out_dir/parts`` and write the manifest atomically. Nothing is left behind when refused."""
+    from recloop.policy import check_against
+
+    check_run_options(samples=samples, seed=seed, years=years, chunk_size=chunk_size, report_every=report_every,
+                      method=method, fan_samples=fan_samples, max_steps_per_sample=max_steps_per_sample)
+    check_against(policy, scenario)
+    out = Path(out_dir).absolute()
+    sd, pd_ = scenario.model_dump(mode="json"), policy.model_dump(mode="json")
+    plan = RunPlan(run_id, str(out), sd, pd_, int(samples), int(seed), float(years), int(chunk_size),
+                   float(report_every), method, int(fan_samples),
+                   None if max_steps_per_sample is None else int(max_steps_per_sample),
+                   provenance(sd, pd_, command=command))
+    if out.exists() and not out.is_dir():
+        raise RecloopInputError([f"--out: {out} is a file, expected a folder"])
+    created = not out.exists()
+    had_lock = (out / _LOCK_NAME).exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise RecloopInputError([_os_problem("--out", out, err)]) from None
+    try:
+        with run_lock(out):
+            claim_folder(out, run_id, replace=replace)  # under the lock: nothing of a working run is touched
+            try:
+                (out / "parts").mkdir(exist_ok=True)
+                _atomic_write(out / MANIFEST, plan.to_json().encode())
+            except OSError as err:
+                raise RecloopInputError([_os_problem("--out", out, err)]) from None
+    except RecloopInputError:
+        if not folder_locked(out):  # refused: leave the folder as it was
+            if created:
+                remove_run_files(out, created=True)
+            elif not had_lock:
+                (out / _LOCK_NAME).unlink(missing_ok=True)
+        raise
     return plan
 
 
 def load_plan(out_dir: str | Path) -> RunPlan:
+    """A run's plan from its folder; ``out_dir`` is where it is now (a copied or moved folder writes
+    where it is, never into the folder it was copied from)."""
     path = Path(out_dir) / MANIFEST
     if not path.exists():
         raise RecloopInputError([f"run: {out_dir} has no {MANIFEST} (not a chunked recloop run)"])
-    return RunPlan(**json.loads(path.read_text()))
+    try:
+        data = json.loads(path.read_text())
+        data["out_dir"] = str(Path(out_dir).absolute())
+        return RunPlan(**data)
+    except (OSError, ValueError, TypeError) as err:
+        raise RecloopInputError([f"run: {path} is damaged ({err})"]) from None
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+_atomic_write = atomic_write
 
 
 def _atomic_parquet(path: Path, table: pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp)
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _chunk_path(out_dir: Path, c: int) -> Path:
@@ -378,56 +705,17 @@ def _traj_path(out_dir: Path, c: int) -> Path:
     return out_dir / "parts" / f"traj-{c:05d}.npz"
 
 
-_CHUNKS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS run_chunks (
-    run_id VARCHAR,
-    chunk INTEGER,
-    first_sample BIGINT,
-    samples BIGINT,
-    path VARCHAR,
-    created VARCHAR,
-    PRIMARY KEY (run_id, chunk)
-)
-"""
+def _with_metadata(table: pa.Table, meta: dict[bytes, dict]) -> pa.Table:
+    old = table.schema.metadata or {}
+    return table.replace_schema_metadata({**old, **{k: json.dumps(v, default=str).encode() for k, v in meta.items()}})
 
 
-def _catalog():
-    """A short-lived connection to the run catalog (retried while another process holds it)."""
-    import duckdb
-
-    from recloop import store
-
-    path = store.catalog_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in range(100):
-        try:
-            con = duckdb.connect(str(path))
-            con.execute(_CHUNKS_SCHEMA)
-            return con
-        except duckdb.IOException:  # locked by another process: wait and retry
-            if attempt == 99:
-                raise
-            time.sleep(0.1)
-    raise AssertionError("unreachable")
-
-
-def _register_chunk(plan: RunPlan, c: int) -> None:
-    a, b = plan.chunk_range(c)
-    con = _catalog()
+def _chunk_meta(path: Path) -> dict | None:
     try:
-        con.execute("INSERT OR REPLACE INTO run_chunks VALUES (?, ?, ?, ?, ?, ?)",
-                    [plan.run_id, c, a, b - a, str(_chunk_path(Path(plan.out_dir), c)),
-                     _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")])
-    finally:
-        con.close()
-
-
-def _registered(run_id: str) -> set[int]:
-    con = _catalog()
-    try:
-        return {r[0] for r in con.execute("SELECT chunk FROM run_chunks WHERE run_id = ?", [run_id]).fetchall()}
-    finally:
-        con.close()
+        md = pq.ParquetFile(path).schema_arrow.metadata or {}
+        return json.loads(md[_CHUNK_KEY]) if _CHUNK_KEY in md else None
+    except Exception:  # noqa: BLE001 - a damaged file is rerun, never trusted
+        return None
 
 
 def _chunk_complete(plan: RunPlan, c: int) -> bool:
@@ -438,59 +726,129 @@ def _chunk_complete(plan: RunPlan, c: int) -> bool:
     a, b = plan.chunk_range(c)
     try:
         ok = pq.ParquetFile(p).metadata.num_rows == b - a
-    except Exception:  # a damaged file is rerun, never trusted
+    except Exception:  # noqa: BLE001 - a damaged file is rerun, never trusted
         return False
     return ok and (a >= plan.fan_samples or _traj_path(out, c).exists())
 
 
+def _differences(want: dict, got: dict | None, keys) -> list[str]:
+    got = got or {}
+    return [f"{k} {got.get(k)!r} (this run: {want.get(k)!r})" for k in keys if got.get(k) != want.get(k)]
+
+
+def check_chunks(plan: RunPlan) -> None:
+    """Refuse chunk files made by another run, seed, scenario, policy or code (a folder copied over,
+    a chunk dropped in by hand), naming the first difference."""
+    want = plan.fingerprint()
+    for p in sorted((Path(plan.out_dir) / "parts").glob("chunk-*.parquet")):
+        meta = _chunk_meta(p)
+        if meta is None:
+            continue  # damaged or unreadable: rerun, not trusted
+        diff = _differences(want, meta, ("run_id", "seed", "scenario_sha256", "policy_sha256", "code_sha256",
+                                         "samples", "chunk_size", "years", "report_every", "method",
+                                         "max_steps_per_sample"))
+        if diff:
+            raise RecloopInputError([f"resume: {p} was made with {diff[0]}; it is not a chunk of this run "
+                                     "(remove it, or start a new run)"])
+
+
+def check_resumable(plan: RunPlan) -> None:
+    """``recloop resume`` runs only with the code and inputs that started the run: the code's
+    fingerprint, the scenario and policy (re-validated by today's code, hashed) and every chunk's
+    metadata must match ``run.json``; the first difference is named."""
+    prov = plan.provenance or {}
+    now = code_fingerprint()
+    if not prov:
+        raise RecloopInputError([f"resume: {Path(plan.out_dir) / MANIFEST} records no provenance (made by an older "
+                                 "recloop); start the run again"])
+    if prov.get("code_sha256") != now["code_sha256"]:
+        was = f"recloop {prov.get('recloop_version')} commit {str(prov.get('git_commit'))[:12]}"
+        is_ = f"recloop {now['recloop_version']} commit {str(now['git_commit'])[:12]}"
+        raise RecloopInputError([f"resume: code differs from the code that started run {plan.run_id} ({was}, code "
+                                 f"{str(prov.get('code_sha256'))[:12]}; now {is_}, code {now['code_sha256'][:12]}); "
+                                 "resume with that version or start a new run"])
+    try:
+        scenario, policy = plan.models()
+    except Exception as err:  # noqa: BLE001 - today's code refuses the stored inputs
+        raise RecloopInputError([f"resume: the inputs in {MANIFEST} no longer validate ({err})".splitlines()[0]]) from None
+    for label, model, key in (("scenario", scenario, "scenario_sha256"), ("policy", policy, "policy_sha256")):
+        h = input_hash(model.model_dump(mode="json"))
+        if h != prov.get(key):
+            raise RecloopInputError([f"resume: {label} '{model.name}' differs from the one that started run "
+                                     f"{plan.run_id} ({label} hash {str(prov.get(key))[:12]}, now {h[:12]}: "
+                                     f"{MANIFEST} was edited); start a new run"])
+    check_chunks(plan)
+
+
 def done_chunks(plan: RunPlan) -> set[int]:
-    """Chunks already on disk and registered; a complete file left unregistered by a crash between
-    the rename and the catalog insert is registered now; leftover temporary files are removed."""
+    """Chunks already on disk, complete and made by this run; leftover temporary files are removed."""
     out = Path(plan.out_dir)
     for tmp in (out / "parts").glob(".*.tmp-*"):
         tmp.unlink(missing_ok=True)
-    registered = _registered(plan.run_id)
+    want = plan.fingerprint()
     done = set()
     for c in range(plan.n_chunks):
-        if _chunk_complete(plan, c):
-            if c not in registered:
-                _register_chunk(plan, c)
+        if _chunk_complete(plan, c) and (_chunk_meta(_chunk_path(out, c)) or {}).get("run_id") == want["run_id"]:
             done.add(c)
     return done
 
 
+def _engine_takes_step_budget() -> bool:
+    from recloop.engine import simulate_chunk
+
+    return "max_steps_per_sample" in inspect.signature(simulate_chunk).parameters
+
+
+def _mark(plan: RunPlan, status: str, reason: str | None = None, **fields) -> None:
+    from recloop import store
+
+    try:
+        store.update_run(plan.run_id, status=status, reason=reason, **fields)
+    except RecloopInputError:  # the catalog is a record of runs, never a reason to lose one
+        pass
+
+
 def execute_run(plan: RunPlan, executor: Executor | None = None, *,
                 progress: Callable[[int], None] | None = None) -> int:
-    """Run every chunk of ``plan`` that is not yet done; returns how many chunks ran."""
+    """Run every chunk of ``plan`` that is not yet done, holding the folder's lock; returns how
+    many chunks ran. A file-system failure (a full disk) raises :class:`RunFailed` with one line;
+    the chunks written before it stay, and nothing half-written is left."""
     executor = executor or LocalExecutor()
     scenario, policy = plan.models()
     out = Path(plan.out_dir)
-    done = done_chunks(plan)
-    if progress is not None:
-        progress(sum(b - a for a, b in map(plan.chunk_range, done)))
-    todo = [c for c in range(plan.n_chunks) if c not in done]
-    tasks = (ChunkTask(scenario, policy, c, *plan.chunk_range(c), plan.seed, plan.years, plan.report_every,
-                       plan.method, plan.run_id, plan.fan_samples) for c in todo)
-    ran = 0
-    for res in executor.imap_unordered(run_chunk, tasks):
-        c = res.chunk
-        if res.trajectories:  # written first: a registered chunk always has its fan data
-            tmp = _traj_path(out, c).with_name(f".traj-{c:05d}.npz.tmp-{os.getpid()}")
-            with open(tmp, "wb") as f:
-                np.savez(f, **res.trajectories)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, _traj_path(out, c))
-        _atomic_parquet(_chunk_path(out, c), res.table)
-        _register_chunk(plan, c)
-        ran += 1
+    budget = plan.max_steps_per_sample if _engine_takes_step_budget() else None
+    fp = plan.fingerprint()
+    with run_lock(out):
+        check_chunks(plan)
+        done = done_chunks(plan)
         if progress is not None:
-            progress(res.table.num_rows)
+            progress(sum(b - a for a, b in map(plan.chunk_range, done)))
+        todo = [c for c in range(plan.n_chunks) if c not in done]
+        tasks = (ChunkTask(scenario, policy, c, *plan.chunk_range(c), plan.seed, plan.years, plan.report_every,
+                           plan.method, plan.run_id, plan.fan_samples, budget) for c in todo)
+        ran = 0
+        for res in executor.imap_unordered(run_chunk, tasks):
+            c = res.chunk
+            target = _chunk_path(out, c)
+            try:
+                if res.trajectories:  # written first: a complete chunk always has its fan data
+                    buf = io.BytesIO()
+                    np.savez(buf, **res.trajectories)
+                    _atomic_write(_traj_path(out, c), buf.getvalue())
+                _atomic_parquet(target, _with_metadata(res.table, {_CHUNK_KEY: fp, _PROVENANCE_KEY: plan.provenance}))
+            except OSError as err:
+                n = len(done) + ran
+                raise RunFailed([_os_problem("run", target, err) + f"; {n} of {plan.n_chunks} chunks are saved: "
+                                 f"free space, then `recloop resume {out}`"]) from None
+            ran += 1
+            if progress is not None:
+                progress(res.table.num_rows)
     return ran
 
 
 def _assemble_outcomes(plan: RunPlan) -> Path:
-    """Stream the parts, in sample order, into ``outcomes.parquet`` (one part in memory at a time)."""
+    """Stream the parts, in sample order, into ``outcomes.parquet`` (one part in memory at a time),
+    with the run's provenance in the file's metadata."""
     out = Path(plan.out_dir)
     target = out / "outcomes.parquet"
     tmp = out / f".outcomes.parquet.tmp-{os.getpid()}"
@@ -498,14 +856,65 @@ def _assemble_outcomes(plan: RunPlan) -> Path:
     try:
         for c in range(plan.n_chunks):
             t = pq.read_table(_chunk_path(out, c))
+            t = t.replace_schema_metadata({_PROVENANCE_KEY: json.dumps(plan.provenance, default=str).encode()})
             if writer is None:
                 writer = pq.ParquetWriter(tmp, t.schema)
             writer.write_table(t)
-    finally:
         if writer is not None:
             writer.close()
-    os.replace(tmp, target)
+        writer = None
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
     return target
+
+
+def _write_trajectories(plan: RunPlan, start_year: float) -> int:
+    """``trajectories.parquet``: one row per (sample, report date) for the first ``fan_samples``
+    samples (default 10,000: every sample of a smaller run), streamed chunk by chunk from the
+    parts; provenance in the metadata. Returns the number of samples written."""
+    out = Path(plan.out_dir)
+    target = out / "trajectories.parquet"
+    tmp = out / f".trajectories.parquet.tmp-{os.getpid()}"
+    times = _times(plan.years, plan.report_every)
+    k = min(plan.samples, plan.fan_samples)
+    meta = {_PROVENANCE_KEY: json.dumps(plan.provenance, default=str).encode()}
+    writer, written = None, 0
+    try:
+        for c in range(plan.n_chunks):
+            a, _ = plan.chunk_range(c)
+            if a >= k:
+                break
+            with np.load(_traj_path(out, c)) as z:
+                grids = {v: z[v] for v in z.files}
+            n = next(iter(grids.values())).shape[0] if grids else 0
+            cols = {"sample": pa.array(np.repeat(np.arange(a, a + n, dtype=np.int64), times.size)),
+                    "year": pa.array(np.tile(start_year + times, n))}
+            for v, g in grids.items():
+                cols[v] = pa.array(g.reshape(-1).astype(np.float64))
+            t = pa.table(cols).replace_schema_metadata(meta)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, t.schema)
+            writer.write_table(t)
+            written += n
+        if writer is None:  # no sample keeps its trajectory (fan_samples = 0): an empty table
+            writer = pq.ParquetWriter(tmp, pa.schema([("sample", pa.int64()), ("year", pa.float64())], metadata=meta))
+        writer.close()
+        writer = None
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def _light_result(plan: RunPlan):
@@ -536,6 +945,15 @@ def _light_result(plan: RunPlan):
     del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
+    if k and not _traj_path(out, 0).exists() and (out / "trajectories.parquet").exists():
+        # a finished run: parts/ is compacted; its trajectories are in trajectories.parquet
+        tt = pq.read_table(out / "trajectories.parquet")
+        n = tt.num_rows // max(1, times.size)
+        traj = {v: tt.column(v).to_numpy().astype(np.float32).reshape(n, times.size)
+                for v in tt.column_names if v not in ("sample", "year")}
+        return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
+                         meta={"report_every": plan.report_every, "method": plan.method,
+                               "chunk_size": plan.chunk_size, "fan_samples": n})
     parts: dict[str, list[np.ndarray]] = {v: [] for v in TRAJECTORY_VARS}
     for c in range(plan.n_chunks):
         a, _ = plan.chunk_range(c)
@@ -563,66 +981,122 @@ def _codes(col: pa.ChunkedArray, names) -> np.ndarray:
     return out
 
 
-def _trajectory_table(result, k: int) -> pa.Table:
-    from recloop.outcomes import trajectory_table
-
-    sub = type(result)({"sample": result.outcomes["sample"][:k]}, result.times,
-                       {v: g[:k] for v, g in result.trajectories.items()}, result.scenario, result.policy,
-                       result.seed, result.years)
-    return trajectory_table(sub, max_samples=k)
+def _status_counts(out: Path) -> dict[str, int]:
+    col = pq.read_table(out / "outcomes.parquet", columns=["status"]).column("status")
+    vals, counts = np.unique(np.asarray(col.to_pylist(), dtype=object).astype(str), return_counts=True)
+    return {str(v): int(n) for v, n in zip(vals, counts)}
 
 
-def finish_run(plan: RunPlan):
-    """Assemble ``outcomes.parquet`` and write trajectories, summary, scenario and report; mark the
-    run complete in the catalog. Returns (light SimResult, summary)."""
+def finish_run(plan: RunPlan, *, compact: bool = True):
+    """Assemble ``outcomes.parquet``, write trajectories, summary, scenario and report, mark the run
+    ``done`` in the catalog and (``compact``) remove ``parts/``: the finished files hold everything
+    the parts did. Returns (light SimResult, summary)."""
     from recloop import store
     from recloop.outcomes import summarize
     from recloop.report.charts import view
     from recloop.report.html import write_report
 
-    missing = sorted(set(range(plan.n_chunks)) - done_chunks(plan))
-    if missing:
-        raise RecloopInputError([f"run {plan.run_id}: chunks {missing[:10]} are missing; run `recloop resume {plan.run_id}`"])
     out = Path(plan.out_dir)
-    _assemble_outcomes(plan)
-    result = _light_result(plan)
-    k = min(TRAJECTORY_TABLE_SAMPLES, result.trajectories["paused"].shape[0])
-    _atomic_parquet(out / "trajectories.parquet", _trajectory_table(result, k))
-    summary = summarize(result)
-    summary["run_id"] = plan.run_id
-    summary["out_dir"] = str(out)
-    summary["fan_samples"] = int(result.trajectories["paused"].shape[0])
-    _atomic_write(out / "summary.json", json.dumps(summary, indent=2).encode())
-    _atomic_write(out / "scenario.toml", result.scenario.to_toml().encode())
-    write_report(view(result), out / "report.html")
-    store.update_run(plan.run_id, status="complete", summary=summary)
+    with run_lock(out):
+        missing = sorted(set(range(plan.n_chunks)) - done_chunks(plan))
+        if missing:
+            raise RecloopInputError([f"run {plan.run_id}: chunks {missing[:10]} are missing; "
+                                     f"run `recloop resume {plan.run_id}`"])
+        try:
+            _assemble_outcomes(plan)
+            result = _light_result(plan)
+            written = _write_trajectories(plan, result.scenario.start_year)
+            summary = summarize(result)
+            summary["run_id"] = plan.run_id
+            summary["out_dir"] = str(out)
+            summary["fan_samples"] = int(result.trajectories["paused"].shape[0])
+            summary["trajectory_samples"] = written
+            summary["status_counts"] = _status_counts(out)
+            summary["provenance"] = {k: plan.provenance.get(k) for k in
+                                     ("recloop_version", "git_commit", "code_sha256", "scenario_sha256", "policy_sha256")}
+            # the pages' evidence (intervals, drivers over the first worlds' inputs, anchors): recloop.report.evidence
+            from recloop.report.charts import DRIVER_WORLDS
+            from recloop.report.evidence import compact as compact_evidence
+            from recloop.report.evidence import read_inputs
+
+            v = view(result, inputs=read_inputs(out / "outcomes.parquet", result.scenario.uncertain_paths(),
+                                                rows=DRIVER_WORLDS))
+            summary["evidence"] = compact_evidence(v["evidence"])
+            _atomic_write(out / "summary.json", json.dumps(summary, indent=2).encode())
+            _atomic_write(out / "scenario.toml", result.scenario.to_toml().encode())
+            tmp = out / f".report.html.tmp-{os.getpid()}"
+            try:
+                write_report(v, tmp)
+                os.replace(tmp, out / "report.html")
+            finally:
+                tmp.unlink(missing_ok=True)
+        except OSError as err:
+            raise RunFailed([_os_problem("run", out, err) + f"; every chunk is saved: free space, then "
+                             f"`recloop resume {out}`"]) from None
+        for tmp in out.glob(".*.tmp-*"):
+            tmp.unlink(missing_ok=True)
+        if compact:
+            shutil.rmtree(out / "parts", ignore_errors=True)
+        store.update_run(plan.run_id, status="done", summary=summary, out_dir=str(out), provenance=plan.provenance)
     return result, summary
 
 
+def is_finished(out_dir: str | Path) -> bool:
+    """A finished, compacted run: its outputs are there and its parts are gone."""
+    out = Path(out_dir)
+    return (out / "summary.json").exists() and (out / "outcomes.parquet").exists() and not (out / "parts").exists()
+
+
 def find_run_dir(run: str) -> Path:
-    """A run's folder from its id (looked up in the catalog) or its path."""
+    """A run's folder from its path or its id (looked up in the catalog)."""
     p = Path(run)
     if (p / MANIFEST).exists():
-        return p
+        return p.absolute()
+    if p.exists() and not p.is_dir():
+        raise RecloopInputError([f"run: {p} is a file, expected a run folder or a run id"])
     from recloop import store
 
-    if store.catalog_path().exists():
-        con = _catalog()
-        try:
-            row = con.execute("SELECT out_dir FROM runs WHERE run_id = ?", [run]).fetchone()
-        finally:
-            con.close()
-        if row and row[0] and (Path(row[0]) / MANIFEST).exists():
-            return Path(row[0])
-    raise RecloopInputError([f"run: '{run}' is neither a run folder with {MANIFEST} nor a chunked run id in {store.catalog_path()}"])
+    rec = store.get_run(run) if "/" not in run else None
+    if rec and rec.get("out_dir") and (Path(rec["out_dir"]) / MANIFEST).exists():
+        return Path(rec["out_dir"])
+    raise RecloopInputError([f"run: '{run}' is neither a run folder with {MANIFEST} nor a chunked run id in "
+                             f"{store.catalog_path()}"])
 
 
 def resume_run(run: str, executor: Executor | None = None, *, progress: Callable[[int], None] | None = None):
-    """Finish an interrupted run: only missing chunks run; then the outputs are assembled.
-    Returns (light SimResult, summary, chunks that ran)."""
-    plan = load_plan(find_run_dir(run))
-    ran = execute_run(plan, executor, progress=progress)
-    result, summary = finish_run(plan)
+    """Finish an interrupted run where its folder is now: only missing chunks run, after checking
+    that code, scenario, policy, seed and every saved chunk match the run (see
+    :func:`check_resumable`); then the outputs are assembled. A finished run is left as it is.
+    Returns (light SimResult or None, summary, chunks that ran)."""
+    from recloop import store
+
+    out = find_run_dir(run)
+    with run_lock(out, what="resume"):
+        plan = load_plan(out)
+        if is_finished(out):  # nothing to run; the record says done (a kill after compaction left it running)
+            summary = json.loads((out / "summary.json").read_text())
+            rec = store.get_run(plan.run_id)
+            if rec is not None and rec.get("status") != "done":
+                store.update_run(plan.run_id, status="done", out_dir=str(out))
+            return None, summary, 0
+        check_resumable(plan)
+        rec = store.get_run(plan.run_id) or {}
+        scenario, policy = plan.models()
+        store.record_run(plan.run_id, kind="simulate", name=scenario.name, policy=policy.name, out_dir=out,
+                         samples=plan.samples, seed=plan.seed, inputs=rec.get("inputs"), status="running",
+                         provenance=plan.provenance)
+        try:
+            ran = execute_run(plan, executor, progress=progress)
+            result, summary = finish_run(plan)
+        except KeyboardInterrupt:
+            _mark(plan, "interrupted", f"interrupted; `recloop resume {out}`")
+            raise
+        except RunFailed as err:
+            _mark(plan, "failed", err.problems[0])
+            raise
+        except Exception as err:
+            _mark(plan, "failed", f"{type(err).__name__}: {err}".splitlines()[0])
+            raise
     return result, summary, ran
 
 

@@ -38,28 +38,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from recloop.engine import SimResult
 
+from recloop.engine import TRAJECTORY_UNITS as _TRAJECTORY_UNITS  # noqa: E402
+
 __all__ = ["FORMATS", "OUTCOME_UNITS", "TRAJECTORY_UNITS", "load_run", "read", "to_xarray", "write"]
 
 Format = Literal["netcdf", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("netcdf", "csv", "parquet")
 
-#: Units of the report-grid variables (their meanings are engine.TRAJECTORY_VARS). UDUNITS-style
-#: where one exists; "1" is a pure number (fraction, probability, count).
-TRAJECTORY_UNITS: dict[str, str] = {
-    "effective_compute": "log10(FLOP)",
-    "verified_capability": "log10(FLOP)",
-    "fidelity": "1",
-    "automation": "1",
-    "progress_multiplier": "1",
-    "software_oom": "OOM",
-    "compute_flops": "log10(FLOP/s)",
-    "synthetic_share": "1",
-    "data_deficit": "1",
-    "paused": "1",
-    "p_catastrophe": "1",
-    "generation": "1",
-    "market_share": "1",
-}
+#: Units of the report-grid variables: declared beside their meanings in the engine.
+TRAJECTORY_UNITS = _TRAJECTORY_UNITS
 
 #: Units of the outcome columns whose unit the name does not tell (see :func:`outcome_units`).
 OUTCOME_UNITS: dict[str, str] = {
@@ -72,6 +59,8 @@ OUTCOME_UNITS: dict[str, str] = {
     "final_gap_oom": "OOM",
     "final_effective_compute": "log10(FLOP)",
     "final_verified_capability": "log10(FLOP)",
+    "final_compute_flops": "log10(FLOP/s)",
+    "peak_power_gw": "GW",
     "capability": "log10(FLOP)",  # actor_capability
     "output_lost": "share-years",
     "sanction_cost": "share-years",

@@ -7,21 +7,21 @@ Epoch AI's notable models released before it), runs :func:`recloop.engine.simula
 series reports the model's p5 / p25 / p50 / p75 / p95 at that date and whether the point falls
 inside the 50% and 90% bands.
 
-Series (:func:`default_series`):
+Series (:func:`default_series`; the model side in :func:`model_grids`):
 
 * ``training_compute``: log10 FLOP of the largest training run to date; observed: the records
   set by Epoch AI's notable models after the start; model: the deployed generation's physical
   training FLOP.
 * ``metr_p50`` / ``metr_p80``: log2 hours of METR's 50% / 80% time horizon; observed: METR's
-  frontier (``is_sota``) agents in Time Horizon 1.1; model: :func:`recloop.mechanisms.horizon.horizon_hours`
-  of the deployed generation's effective compute (2025-algorithm FLOP-equivalents) with the
-  scenario's sampled ``[horizon]`` parameters.
+  frontier (``is_sota``) agents in Time Horizon 1.1; model: the engine's ``horizon_p50_hours`` /
+  ``horizon_p80_hours`` trajectories (the deployed generation's effective compute through the
+  sampled ``[horizon]`` mapping).
 * ``gpu_price_performance``: log10 FP32 FLOP/s per dollar of the best GPU to date (Epoch AI
   chip data; records after the start); model: the record at the start times
   ``compute.price_performance_growth`` per year.
-* ``training_cost`` / ``training_power``: log10 cost (2023 USD) and power (W) of the record
-  training runs; compared once the engine exposes the trajectories named in
-  :data:`ENGINE_TRAJECTORY_SERIES`, listed as ``unmodelled`` until then.
+* ``training_cost`` / ``training_power``: log10 amortised cost (2023 USD) and power (W) of the
+  record training runs; model: the engine's ``training_cost_usd`` (as an amortised cost) and
+  ``training_power_w`` of the run the deployed generation was trained on.
 
 The harness itself (:func:`compare`) is a pure function of observed points and a sample grid, so
 it is tested on constructed cases; the numbers of a real hindcast move with the engine.
@@ -39,7 +39,7 @@ import numpy as np
 from recloop.params import RecloopInputError
 
 __all__ = [
-    "ENGINE_TRAJECTORY_SERIES",
+    "STATE_PARAMS",
     "SERIES_UNITS",
     "TODAY",
     "HindcastResult",
@@ -50,6 +50,7 @@ __all__ = [
     "hindcast",
     "initial_state",
     "model_grids",
+    "build_lag_years",
 ]
 
 TODAY = 2026.9
@@ -57,10 +58,6 @@ QS = (5, 25, 50, 75, 95)
 SERIES_UNITS = {"training_compute": "log10 FLOP", "metr_p50": "log2 hours", "metr_p80": "log2 hours",
                 "gpu_price_performance": "log10 FLOP/s per USD", "training_cost": "log10 USD (2023)",
                 "training_power": "log10 W"}
-#: Series the data hold but today's engine has no trajectory for: the model side is read from the
-#: trajectory of the same name (log10 of the deployed generation's training run) once the engine
-#: exposes it (the absolute spending and power state of the anchored world model).
-ENGINE_TRAJECTORY_SERIES = {"training_cost": "training_cost_usd", "training_power": "training_power_w"}
 
 
 @dataclass(frozen=True)
@@ -202,9 +199,37 @@ def default_series(start: float, end: float = TODAY) -> list[Series]:
     return [s for s in out if s.dates.size]
 
 
-def initial_state(start: float) -> dict[str, float]:
-    """The state of the world at ``start`` from the data: frontier training compute and price-performance."""
+def _record_before(m, col: str, start: float) -> float:
+    """The largest value of ``col`` among Epoch's notable models released before ``start`` (NaN if none)."""
+    ok = m["notable"] & np.isfinite(m[col]) & (m.years < start)
+    return float(np.max(m[col][ok])) if ok.any() else math.nan
+
+
+def initial_state(start: float) -> dict[str, Any]:
+    """The state of the world at ``start`` from the data.
+
+    * ``initial_training_flop``: the largest training run among Epoch's notable models before it;
+    * ``log10_price_performance``: the best FP32 FLOP/s per launch dollar before it (GPU series);
+    * ``watts_per_pflops``: set so that the starting developer's training run draws the record
+      training power before the start (Epoch's ``Training power draw``): with the run's compute
+      ``F``, power ``W``, and the declared utilisation ``u`` and run length ``T`` of the starting
+      generation, the run's cluster is ``F / (u T)`` FLOP/s and draws ``W``, so
+      ``watts_per_pflops = W u T 1e15 / F`` (this absorbs the older hardware's efficiency and
+      the shorter runs of the time);
+    * ``flops_per_dollar``: set so that the starting run's amortised cost is the record amortised
+      cost ``C`` before the start (Epoch's ``Training compute cost``, 2023 USD). The engine's run
+      uses a cluster of ``F / (u T)`` FLOP/s (T the declared ``training_duration_years``) for the
+      length it chooses, ``T_c = min(1/g, max_run_years)`` on the declared trend (g = ln 10 x
+      (software rate + log10 of spending x price-performance growth), 0.44 yr for the defaults),
+      and uses up capital x ``compute.depreciation`` d x ``T_c`` of it:
+      ``flops_per_dollar = F d T_c / (u T C)`` (seconds per year in ``u T``).
+
+    The declared defaults used here are the block declarations' (``recloop params``); the ceilings
+    stated for a 2027 start (power capacity, fab output, world output) are left as declared: they
+    do not bind a developer of 2019-2025 size, so the hindcast tests growth rates, not ceilings."""
     from recloop.data import load
+    from recloop.mechanisms.physical import SECONDS_PER_YEAR
+    from recloop.scenario import Compute, Software, scenario_specs
 
     m = load("epoch_models")
     before = m["notable"] & (m.years < start)
@@ -215,7 +240,31 @@ def initial_state(start: float) -> dict[str, float]:
     g = load("epoch_gpu_prices")
     pb = g.years < start
     pp = float(np.max(np.log10(g["fp32_flops"][pb] / g["release_price_usd"][pb]))) if pb.any() else math.nan
-    return {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
+    out: dict[str, Any] = {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
+    c, sw = Compute(), Software()  # the block declarations' defaults (point values)
+    util, duration, dep = float(c.utilization), float(c.training_duration_years), float(c.depreciation)  # type: ignore[arg-type]
+    run_seconds = util * duration * SECONDS_PER_YEAR  # FLOP per (FLOP/s of cluster)
+    derived: dict[str, float] = {}
+    watts = _record_before(m, "training_power_w", start)
+    if math.isfinite(watts):
+        derived["watts_per_pflops"] = watts * run_seconds * 1e15 / flop
+    cost = _record_before(m, "training_cost_2023usd", start)
+    if math.isfinite(cost):
+        # the engine's run length on the declared trend: 1/g (g the log growth of effective compute,
+        # software plus spending x price-performance), at most max_run_years
+        trend = float(sw.initial_rate_oom_per_year) + math.log10(  # type: ignore[arg-type]
+            float(c.investment_growth) * float(c.price_performance_growth))  # type: ignore[arg-type]
+        run_years = min(1.0 / (math.log(10.0) * trend), float(c.max_run_years))  # type: ignore[arg-type]
+        derived["flops_per_dollar"] = flop * dep * run_years / (run_seconds * cost)
+    bounds = {sp.path: sp.bounds for sp in scenario_specs()}
+    for key, value in derived.items():
+        lo, hi = bounds[STATE_PARAMS[key]] or (-math.inf, math.inf)
+        if lo <= value <= hi:
+            out[key] = value
+        else:  # the records come from different runs (e.g. GPT-3's power against AlphaGo Zero's compute)
+            out.setdefault("kept_declared", []).append(
+                f"{STATE_PARAMS[key]}: {value:.3g} from the records lies outside [{lo:g}, {hi:g}]; declared value kept")
+    return out
 
 
 def _single_developer(scenario) -> None:
@@ -224,48 +273,36 @@ def _single_developer(scenario) -> None:
                                  "compares the single frontier developer with the record (use a scenario without [[actors]])"])
 
 
+#: Parameters the hindcast sets from the data (see :func:`initial_state`): state key -> path.
+STATE_PARAMS = {"initial_training_flop": "compute.initial_training_flop",
+                "watts_per_pflops": "compute.watts_per_pflops",
+                "flops_per_dollar": "compute.flops_per_dollar"}
+
+
 def _with_start(scenario, state):
+    """``scenario`` started at ``state["start_year"]`` with the data's initial conditions (point values)."""
     from recloop.scenario import parse_scenario
 
     d = scenario.model_dump(mode="json")
     d["start_year"] = state["start_year"]
+    fixed = {path for key, path in STATE_PARAMS.items() if key in state}
+    for key, path in STATE_PARAMS.items():
+        if key in state:
+            block, name = path.split(".")
+            d[block][name] = float(state[key])
     # a correlation naming a parameter turned into a point value would be rejected: drop those
-    d["correlations"] = [c for c in d.get("correlations", [])
-                         if all(p != "compute.initial_training_flop" for p in c["params"])]
-    sc = parse_scenario(d, where="hindcast scenario")
-    # The declared bounds of compute.initial_training_flop, [1e24, 1e30] FLOP, are a forecast's
-    # (a 2027 start); the frontier before 2021 was below 1e24 (GPT-3 3.1e23, AlphaGo Zero 3.4e23).
-    # The value comes from the validated data, not from a user, so it is set past the bound here
-    # (the lead is asked to widen the bound to 1e20; see docs/data.md).
-    compute = sc.compute.model_copy(update={"initial_training_flop": state["initial_training_flop"]})
-    return sc.model_copy(update={"compute": compute})
+    d["correlations"] = [c for c in d.get("correlations", []) if not fixed.intersection(c["params"])]
+    return parse_scenario(d, where="hindcast scenario")
 
 
 def _software_2025(result, P) -> np.ndarray:
-    """Software efficiency in OOM above 2025's algorithms, per sample and report time.
-
-    An engine that declares ``CAPABILITY_SCALE = "2025-algorithms"`` reports ``software_oom``
-    on that scale. Today's engine measures it above the start's algorithms; a start on the
-    historical trend is ``g (start - 2025)`` OOM below 2025's (g: the sample's algorithmic rate)."""
-    from recloop import engine
-
+    """Software efficiency in OOM above 2025's algorithms, per sample and report time: the engine's
+    ``software_oom`` is measured above the start's algorithms, which sit ``g (start - 2025)`` OOM
+    from 2025's on the historical trend (g: the sample's algorithmic rate; the same shift as
+    :func:`recloop.engine.start_capability`)."""
     s = result.trajectories["software_oom"].astype(np.float64)
-    if getattr(engine, "CAPABILITY_SCALE", "start") == "2025-algorithms":
-        return s
     g = P["software.initial_rate_oom_per_year"]
     return s + g[:, None] * (result.scenario.start_year - 2025.0)
-
-
-def _effective_compute_2025(result, P) -> np.ndarray:
-    """log10 effective FLOP of the deployed generation in 2025-algorithm FLOP-equivalents (the
-    same shift as :func:`_software_2025`)."""
-    from recloop import engine
-
-    ec = result.trajectories["effective_compute"].astype(np.float64)
-    if getattr(engine, "CAPABILITY_SCALE", "start") == "2025-algorithms":
-        return ec
-    g = P["software.initial_rate_oom_per_year"]
-    return ec + g[:, None] * (result.scenario.start_year - 2025.0)
 
 
 def _lagged(grid: np.ndarray, lag_years: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -275,36 +312,54 @@ def _lagged(grid: np.ndarray, lag_years: np.ndarray, times: np.ndarray) -> np.nd
     return np.take_along_axis(grid, np.clip(k, 0, times.size - 1), axis=1)
 
 
+def build_lag_years(result, P) -> np.ndarray:
+    """Per sample, the time from starting a run to releasing its model in a human-paced world:
+    ``generations.prep_years`` plus the run length the engine chooses, 1/g capped at
+    ``compute.max_run_years`` (g: the log growth per year of the best run's effective compute,
+    software plus usable compute, measured over the hindcast; :func:`recloop.mechanisms.generations.chosen_run_years`
+    without the latency wall, which binds only beyond ~1e29 FLOP)."""
+    T = result.trajectories
+    ln10 = math.log(10.0)
+    both = T["software_oom"].astype(np.float64) + T["compute_flops"].astype(np.float64)
+    years = float(result.times[-1] - result.times[0]) if result.times.size > 1 else 1.0
+    first = both[:, 0]
+    last = np.array([row[np.isfinite(row)][-1] if np.isfinite(row).any() else np.nan for row in both])
+    g = ln10 * np.maximum((last - first) / years, 1e-9)
+    run = np.minimum(1.0 / g, P["compute.max_run_years"])
+    return P["generations.prep_years"] + run
+
+
 def model_grids(result, state) -> dict[str, np.ndarray]:
     """The model's value of each default series per sample and report time.
 
-    The record is the largest run (and the best agent) over many labs, which improves in small
-    steps; the model's developer releases in generations about ``generations.step_oom`` apart.
-    So the model side is the developer's *release envelope*: the run its compute allowed one
-    human-paced build time (``generations.prep_years + compute.training_duration_years``) before
-    the date, and that run's effective compute with the software of then."""
-    from recloop.mechanisms import horizon
-    from recloop.mechanisms.physical import SECONDS_PER_YEAR
+    * ``metr_p50`` / ``metr_p80``: the engine's ``horizon_p50_hours`` / ``horizon_p80_hours`` of
+      the deployed generation (log2 h);
+    * ``training_compute``: the engine's ``training_flop``, the deployed generation's physical
+      training FLOP (it follows the best run's through the build time);
+    * ``training_cost``: the engine's ``training_cost_usd`` (the hardware spending the best run
+      takes) at d - L, as the amortised cost Epoch reports: the hardware the run uses up, capital x
+      ``compute.depreciation`` x run length, is that spending x d / (g_b + d) on the spending plan
+      (g_b = ln(investment x price-performance growth), the plan every sample follows in 2019-2026);
+    * ``training_power``: the engine's ``training_power_w`` at d - L;
+    * ``gpu_price_performance``: the record at the start times ``compute.price_performance_growth``
+      per year."""
     from recloop.sampling import draw_parameters
 
     P = draw_parameters(result.scenario, result.outcomes["sample"], result.seed)
     T = result.trajectories
-    run = T["compute_flops"].astype(np.float64) + np.log10(
-        P["compute.training_share"] * P["compute.utilization"] * P["compute.training_duration_years"]
-        * SECONDS_PER_YEAR)[:, None]
-    lag = P["generations.prep_years"] + P["compute.training_duration_years"]
-    phys = _lagged(run, lag, result.times)
-    E = _lagged(run + _software_2025(result, P), lag, result.times)
-    ph = {k: P[k][:, None] for k in ("horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio")}
-    grids = {"training_compute": phys,
-             "metr_p50": np.log2(horizon.horizon_hours(E, ph, 50)),
-             "metr_p80": np.log2(horizon.horizon_hours(E, ph, 80))}
+    times = result.times
+    lag = build_lag_years(result, P)
+    grids = {"training_compute": T["training_flop"].astype(np.float64),
+             "metr_p50": np.log2(T["horizon_p50_hours"].astype(np.float64)),
+             "metr_p80": np.log2(T["horizon_p80_hours"].astype(np.float64))}
     if math.isfinite(state.get("log10_price_performance", math.nan)):
         grow = np.log10(P["compute.price_performance_growth"])[:, None]
-        grids["gpu_price_performance"] = state["log10_price_performance"] + grow * result.times[None, :]
-    for name, traj in ENGINE_TRAJECTORY_SERIES.items():
-        if traj in T:
-            grids[name] = T[traj].astype(np.float64)
+        grids["gpu_price_performance"] = state["log10_price_performance"] + grow * times[None, :]
+    dep = P["compute.depreciation"]
+    g_b = np.log(P["compute.investment_growth"] * P["compute.price_performance_growth"])
+    amortised = np.log10(dep / (g_b + dep))[:, None]
+    grids["training_cost"] = _lagged(T["training_cost_usd"].astype(np.float64), lag, times) + amortised
+    grids["training_power"] = _lagged(T["training_power_w"].astype(np.float64), lag, times)
     return grids
 
 

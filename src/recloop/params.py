@@ -53,7 +53,8 @@ class RecloopInputError(ValueError):
 
 
 class _DistBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # strict: a bool is not a number and a string is not a number (``low = true`` is refused)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     if TYPE_CHECKING:  # each distribution declares its own Literal tag
         dist: str
@@ -202,7 +203,9 @@ def _fmt(x: float) -> str:
 class Block(BaseModel):
     """Base of every declared block: frozen, no unknown fields, values checked against bounds."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+    # strict: no bools for numbers, no strings for numbers or ints, no floats for ints (one rule
+    # for files, the API and Python code: pydantic checks it wherever a block is built)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, strict=True)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from recloop.params import Block, ParamSpec, RecloopInputError, format_validation_error, param, specs
 
 __all__ = ["Policy", "Tripwire", "METRICS", "load_policy", "bundled_policies", "policy_specs", "NoHalt",
-           "Monitoring", "Treaty", "Compliance", "STRATEGIES", "check_against"]
+           "Monitoring", "VerificationRegime", "Treaty", "Compliance", "STRATEGIES", "check_against", "policy_problems",
+           "MIN_CADENCE_YEARS"]
 
 # Quantities a tripwire can read, each computed by the engine from the deployed generation.
 METRICS: dict[str, str] = {
@@ -32,6 +33,10 @@ METRICS: dict[str, str] = {
     "verification_gap": "capability minus verified capability, OOM",
 }
 
+#: The shortest tripwire cadence: one day. Each evaluation is an engine event, so a cadence of
+#: 1e-9 yr would make a two-year run take billions of steps (it validated, then ran for hours).
+MIN_CADENCE_YEARS = 1.0 / 365.25
+
 Response = Literal["pause_until_verified", "fixed_pause", "verification_gate", "restrict_deployment"]
 
 
@@ -44,12 +49,13 @@ class Tripwire(BaseModel):
     ``restrict_deployment`` stops using the model for its own R&D for ``pause_years``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    name: str
+    name: str = Field(min_length=1)
     metric: str
     threshold: float
-    cadence_years: float = Field(default=0.25, gt=0, le=10, description="Time between evaluations, yr.")
+    cadence_years: float = Field(default=0.25, ge=MIN_CADENCE_YEARS, le=10,
+                                 description="Time between evaluations, yr (at least one day).")
     error_sd: float = Field(default=0.0, ge=0, le=10, description="Measurement error (sd, metric units).")
     lag_years: float = Field(default=0.02, ge=0, le=5, description="Time from evaluation to decision, yr.")
     response: Response = "pause_until_verified"
@@ -157,7 +163,7 @@ class Monitoring(Block):
         source="Sastry, Heim et al. 2024 (compute is detectable and quantifiable); assumption")
     telemetry_tpr: float = param(
         0.0, unit="probability", bounds=(0.0, 1.0),
-        doc="Probability telemetry flags covert training on registered chips in one period.",
+        doc="Probability telemetry flags covert training on registered chips within a year (a rate: checks of any cadence find the same share per year).",
         source="Rahman & Tajdari 2026, arXiv:2606.19262: 98.2% overall, 43-87% under adversarial disguise")
     accounting_rate_per_year: float = param(
         0.0, unit="1/yr per reference cluster", bounds=(0.0, 100.0),
@@ -181,11 +187,61 @@ class Monitoring(Block):
         source="compute caps as proposed in Sastry, Heim et al. 2024; EU AI Act 1e25 / EO 14110 1e26 as reference levels")
 
 
+class VerificationRegime(Block):
+    """Verification regime (recloop.governance.evidence, recloop.governance.regimes): which evidence
+    channels a treaty grants, from which phase of the agreement, its accusation rule and its cost.
+    Telemetry covers ``monitoring.registered_share`` of the chips; checks run every
+    ``monitoring.period_years``."""
+
+    chip_accounting: bool = param(
+        False, unit="bool", doc="Chip accounting: export records and declared chip stocks are exchanged and audited.",
+        source="Shavit 2023 'What does it take to catch a Chinchilla?'; Baker 2023 'Nuclear arms control verification and lessons for AI treaties'")
+    energy_accounting: bool = param(
+        True, unit="bool", doc="Energy accounting of the host's electricity use (national technical means).",
+        source="AI Futures Project covert-compute model (energy-consumption evidence)")
+    satellite: bool = param(
+        True, unit="bool", doc="Satellite imagery of declared data-centre capacity and fabs (national technical means).",
+        source="AI Futures Project covert-compute model (satellite evidence)")
+    sme_inventory: bool = param(
+        False, unit="bool", doc="Inventories of lithography scanners and other SME reported and audited (supplier servicing records).",
+        source="AI Futures Project covert-compute model (SME-inventory evidence)")
+    leaks: bool = param(
+        True, unit="bool", doc="Human intelligence: leaks, whistle-blowers and defectors from the covert workforce.",
+        source="AI Futures Project: Gamma time-to-detection fitted on twelve covert nuclear programmes")
+    telemetry: bool = param(
+        False, unit="bool", doc="On-chip telemetry and hardware-enabled mechanisms (usage reporting, location verification, offline licensing).",
+        source="Petrie et al. 2024 'Flexible hardware-enabled guarantees' (FlexHEG); Rahman & Tajdari 2026, arXiv:2606.19262")
+    telemetry_reports_per_year: float = param(
+        12.0, unit="1/yr", bounds=(0.0, 8760.0),
+        doc="Workload reports per year from each registered cluster.",
+        source="assumption (FlexHEG-style periodic usage reports)")
+    reporting_from_years: float = param(
+        0.0, unit="yr", bounds=(0.0, 50.0),
+        doc="Phase 2 of the agreement (declared chip stocks and SME inventories reported and audited) starts this long after it is signed; national technical means (satellite, energy, leaks) run from the start.",
+        source="AI Futures Project agreement phases (tracking, reporting, cease training, caps); assumption")
+    verification_from_years: float = param(
+        0.0, unit="yr", bounds=(0.0, 50.0),
+        doc="Phase 3 (on-chip telemetry and inspections) starts this long after the agreement is signed.",
+        source="AI Futures Project agreement phases; assumption")
+    threshold_probability: float = param(
+        0.8, unit="probability", bounds=(0.5, 0.9999),
+        doc="Posterior probability of a covert project at which the regime accuses (a false accusation when there is none).",
+        source="assumption; the AI Futures model reports detection at LR 1, 2 and 4 (posterior odds 0.25-1 at prior odds 0.25)")
+    cost_share: float = param(
+        0.0, unit="fraction of budget per yr", bounds=(0.0, 0.5),
+        doc="Yearly cost of the regime to each covered actor (reporting, audits, hardware mechanisms) as a share of its budget.",
+        source="assumption (no published cost estimate); the presets in recloop.governance.regimes state theirs")
+    reporting_threshold: Literal["none", "eu-ai-act", "us-eo-14110"] = param(
+        "us-eo-14110", unit="name", choices=("none", "eu-ai-act", "us-eo-14110"),
+        doc="Legal reporting threshold a covert project's training compute and cluster are measured against.",
+        source="EU AI Act Art. 51(2) (1e25 FLOP); US EO 14110 s.4.2(b) (1e26 FLOP, 1e20 FLOP/s clusters)")
+
+
 class Treaty(BaseModel):
     """A reciprocity treaty between jurisdictions: members follow the policy; defection found by
     monitoring is sanctioned; non-members keep going."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     name: str = "treaty"
     members: list[str] = Field(default_factory=list, description="Member jurisdictions (names in the scenario).")
@@ -195,6 +251,10 @@ class Treaty(BaseModel):
     sanction_cost: float = Field(
         default=0.1, ge=0, le=100,
         description="Cost of a sanction to the defector, in market-share-years (fines, lost access to markets).")
+    stop_on_detection: bool = Field(
+        default=False,
+        description="A detected covert cluster or open breach is stopped through the policy's stop protocol "
+                    "(stop.latency_days later, with stop.reliability) and held for the pause it broke.")
     source: str = ""
 
 
@@ -232,7 +292,7 @@ def check_against(policy: "Policy", scenario) -> None:
 class Policy(BaseModel):
     """The levers of one policy."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     name: str = "none"
     description: str = ""
@@ -242,9 +302,39 @@ class Policy(BaseModel):
     stop: Stop = Stop()
     tripwires: list[Tripwire] = Field(default_factory=list)
     monitoring: Monitoring = Monitoring()
+    verification_regime: VerificationRegime = VerificationRegime()
     treaty: Treaty | None = None
     compliance: Compliance = Compliance()
     strategies: dict[str, Strategy] = Field(default_factory=dict, description="Actor name -> strategy, overriding the scenario's.")
+
+    @model_validator(mode="after")
+    def _consistent_levers(self):
+        problems = policy_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))  # parse_policy splits it into lines
+        return self
+
+
+def policy_problems(p: "Policy") -> list[str]:
+    """Cross-field problems of a policy, one line each with its field path: repeated tripwire names,
+    a detector whose false-positive rate exceeds its true-positive rate (worse than a coin that
+    ignores the model), and more compute diverted than there is."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(p.tripwires):
+        if t.name in seen:
+            out.append(f"tripwires[{i}].name: duplicate tripwire name '{t.name}' (also tripwires[{seen[t.name]}])")
+        else:
+            seen[t.name] = i
+    c = p.containment
+    if c.detection_fpr > c.detection_tpr:
+        out.append(f"containment.detection_fpr: must not exceed detection_tpr ({c.detection_tpr:g}), "
+                   f"got {c.detection_fpr:g}")
+    diverted = p.verification.compute_share + c.sandbox_overhead
+    if diverted >= 1.0:
+        out.append(f"verification.compute_share: with containment.sandbox_overhead must be < 1, got "
+                   f"{p.verification.compute_share:g} + {c.sandbox_overhead:g}")
+    return out
 
 
 def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s, NoHalt())
@@ -254,7 +344,7 @@ def NoHalt() -> Policy:  # noqa: N802 - reads as a constructor, as in simulate(s
 
 def policy_specs() -> list[ParamSpec]:
     out: list[ParamSpec] = []
-    for block in ("containment", "verification", "stop", "monitoring", "compliance"):
+    for block in ("containment", "verification", "stop", "monitoring", "verification_regime", "compliance"):
         out.extend(specs(cast("type[BaseModel]", Policy.model_fields[block].annotation), prefix=block + ".", kind="lever"))
     return out
 
@@ -263,7 +353,12 @@ def parse_policy(data: dict[str, Any], *, where: str = "policy") -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as err:
-        raise RecloopInputError(format_validation_error(err, root=Policy, prefix=where)) from None
+        problems = format_validation_error(err, root=Policy, prefix=where)
+        cross = [line for e in err.errors(include_url=False) if not e["loc"]
+                 for line in str(e["msg"]).removeprefix("Value error, ").split("\n")]
+        if cross:
+            problems = [p for p in problems if not p.startswith(f"{where}: ")] + [f"{where}.{line}" for line in cross]
+        raise RecloopInputError(problems) from None
 
 
 def bundled_policies() -> dict[str, Path]:
@@ -283,4 +378,9 @@ def load_policy(spec: str | Path | None = None) -> Policy:
     path = Path(spec)
     if not path.exists():
         raise RecloopInputError([f"policy: '{spec}' is neither a file nor a bundled policy ({', '.join(sorted(bundled))})"])
-    return parse_policy(read_toml(path))
+    from recloop.scenario import classify
+
+    data = read_toml(path)
+    if classify(data, where=str(path)) == ["scenario"]:
+        raise RecloopInputError([f"policy: {path} is a scenario file (it sets scenario fields); pass it as the scenario"])
+    return parse_policy(data)

@@ -27,7 +27,7 @@ import numpy as np
 from recloop.params import RecloopInputError
 from recloop.scenario import Scenario, scenario_specs
 
-__all__ = ["normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES", "LHS_BLOCK"]
+__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES", "LHS_BLOCK"]
 
 MAX_SAMPLES = 100_000_000
 #: rows of each Latin hypercube block (module docstring): a power of two, small enough that runs of
@@ -38,15 +38,20 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 
 
+#: The largest seed: seeds are stored as signed 64-bit integers (Parquet, DuckDB, run.json).
+MAX_SEED = 2**63 - 1
+
+
 def normalize_seed(seed: int | None) -> int:
     """The one place a user's seed becomes recloop's: a non-negative 63-bit integer."""
     if seed is None:
         return 0
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise RecloopInputError([f"seed: must be an integer, got {seed!r}"])
-    if seed < 0:
-        raise RecloopInputError([f"seed: must be >= 0, got {seed}"])
-    return int(seed) & 0x7FFF_FFFF_FFFF_FFFF
+    if not 0 <= seed <= MAX_SEED:
+        # refused, not reduced: a seed stored modulo 2**63 would not be the seed the user gave
+        raise RecloopInputError([f"seed: must be an integer in [0, 2**63 - 1], got {seed}"])
+    return int(seed)
 
 
 def stream_id(name: str) -> int:
@@ -150,7 +155,12 @@ def draw_parameters(
             raise RecloopInputError(["scenario.correlations: the correlation matrix is not positive definite"]) from None
         from scipy import special
 
-        z = special.ndtri(u) @ chol.T
+        # row by row in a fixed order (a BLAS matmul may block rows differently for different chunk
+        # sizes and change the last bits): sample i's draw depends on (seed, i) alone
+        nd = special.ndtri(u)
+        z = np.zeros_like(nd)
+        for j in range(chol.shape[1]):
+            z += nd[:, j:j + 1] * chol[:, j]
         u = special.ndtr(z)
         u = np.clip(u, 1e-15, 1 - 1e-15)
 

@@ -455,15 +455,15 @@ class Horizon(Block):
 class Correlation(BaseModel):
     """One entry of the Gaussian copula between two uncertain parameters."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    params: tuple[str, str]
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    params: tuple[str, str] = Field(strict=False)  # a TOML or JSON array of two names
     rho: float = Field(ge=-0.99, le=0.99)
 
 
 class Jurisdiction(BaseModel):
     """A jurisdiction that actors belong to and treaties name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
     name: str = Field(min_length=1)
     description: str = ""
 
@@ -476,7 +476,7 @@ class Actor(BaseModel):
     growth path. Strategies: see :data:`recloop.policy.STRATEGIES`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
     kind: Literal["firm", "state", "open_source"] = "firm"
     jurisdiction: str = Field(min_length=1)
@@ -544,7 +544,7 @@ class Market(Block):
 class Scenario(BaseModel):
     """The uncertainties of one world: every mechanism's block, plus copula correlations."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     name: str = "custom"
     description: str = ""
@@ -569,11 +569,20 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _known_correlated_params(self):
-        known = {s.path for s in scenario_specs()}
-        bad = [p for c in self.correlations for p in c.params if p not in known]
-        if bad:
-            raise ValueError(f"correlation names unknown parameter(s) {bad}")
+        problems = correlation_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))  # parse_scenario splits it into lines
         return self
+
+    @field_validator("name", "description", mode="after")
+    @classmethod
+    def _writable_text(cls, v: str):
+        # a lone surrogate (possible in JSON) cannot be written to a UTF-8 TOML file
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+        return v
 
     @model_validator(mode="after")
     def _consistent_actors(self):
@@ -625,55 +634,155 @@ def market_specs() -> list[ParamSpec]:
     return specs(Market, prefix="market.", kind="market")
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, BaseModel):
-        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.model_dump().items()) + " }"
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    return repr(float(v)) if isinstance(v, float) else str(v)
+def correlation_problems(s: "Scenario") -> list[str]:
+    """What is wrong with a scenario's copula: unknown or repeated names, a parameter correlated with
+    itself, a pair given twice, a parameter not sampled (a point value), a matrix that is not
+    positive definite. One line each, with the field path (``correlations[i]``)."""
+    import numpy as np
+
+    known = {sp.path for sp in scenario_specs()}
+    out: list[str] = []
+    seen: dict[frozenset[str], int] = {}
+    for i, c in enumerate(s.correlations):
+        a, b = c.params
+        where = f"correlations[{i}].params"
+        bad = [p for p in (a, b) if p not in known]
+        if bad:
+            out.append(f"{where}: unknown parameter(s) {', '.join(bad)}")
+            continue
+        if a == b:
+            out.append(f"{where}: a parameter cannot be correlated with itself, got ['{a}', '{b}']")
+            continue
+        pair = frozenset((a, b))
+        if pair in seen:
+            j = seen[pair]
+            out.append(f"{where}: the pair ['{a}', '{b}'] is already given in correlations[{j}] "
+                       f"(rho {s.correlations[j].rho:g} and {c.rho:g}); give each pair once")
+            continue
+        seen[pair] = i
+        points = [p for p in (a, b) if isinstance(s.value(p), (int, float))]
+        if points:
+            out.append(f"{where}: {', '.join(points)} must be a distribution to be correlated (it is the point value "
+                       f"{', '.join(f'{s.value(p):g}' for p in points)})")
+    if out or not s.correlations:
+        return out
+    names = sorted({p for c in s.correlations for p in c.params})
+    idx = {p: k for k, p in enumerate(names)}
+    R = np.eye(len(names))
+    for c in s.correlations:
+        ia, ib = idx[c.params[0]], idx[c.params[1]]
+        R[ia, ib] = R[ib, ia] = c.rho
+    lowest = float(np.linalg.eigvalsh(R).min())
+    if lowest <= 1e-9:
+        out.append(f"correlations: the correlation matrix of {', '.join(names)} is not positive definite "
+                   f"(smallest eigenvalue {lowest:.3g}); the correlations contradict one another")
+    return out
+
+
+def _toml_data(s: Scenario) -> dict[str, Any]:
+    """The scenario as a TOML document's mapping: every value, so that it needs no base."""
+    doc: dict[str, Any] = {"extends": "defaults", "name": s.name, "description": s.description,
+                           "start_year": s.start_year}
+    if s.sources:
+        doc["sources"] = list(s.sources)
+    for block in _BLOCKS:
+        doc[block] = getattr(s, block).model_dump(mode="json")
+    if s.actors:
+        doc["market"] = s.market.model_dump(mode="json")
+    if s.jurisdictions:
+        doc["jurisdictions"] = [j.model_dump(mode="json") for j in s.jurisdictions]
+    if s.actors:
+        actors = []
+        for a in s.actors:
+            d = a.model_dump(mode="json", exclude={"containment"})
+            if a.containment is not None:  # only the overridden levers
+                d["containment"] = a.containment_overrides()
+            actors.append(d)
+        doc["actors"] = actors
+    if s.correlations:
+        doc["correlations"] = [{"params": list(c.params), "rho": c.rho} for c in s.correlations]
+    return doc
 
 
 def scenario_to_toml(s: Scenario) -> str:
-    lines = [f"name = {_toml_value(s.name)}", f"description = {_toml_value(s.description)}",
-             f"start_year = {s.start_year!r}"]
-    if s.sources:
-        lines.append(f"sources = {_toml_value(s.sources)}")
-    for block in _BLOCKS:
-        lines.append(f"\n[{block}]")
-        for name in getattr(s, block).model_dump():
-            val = getattr(getattr(s, block), name)
-            lines.append(f"{name} = {_toml_value(val)}")
-    if s.actors:
-        lines.append("\n[market]")
-        for name, v in s.market.model_dump().items():
-            lines.append(f"{name} = {_toml_value(v)}")
-    for table, items in (("jurisdictions", s.jurisdictions), ("actors", s.actors)):
-        for item in items:
-            lines.append(f"\n[[{table}]]")
-            for name, v in item.model_dump().items():
-                if name == "containment":  # only the overridden levers, or nothing
-                    if isinstance(item, Actor) and item.containment is not None:
-                        given = item.containment_overrides()
-                        lines.append("containment = { " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in given.items()) + " }")
-                    continue
-                lines.append(f"{name} = {_toml_value(v)}")
-    for c in s.correlations:
-        lines.append("\n[[correlations]]")
-        lines.append(f"params = {_toml_value(list(c.params))}")
-        lines.append(f"rho = {c.rho!r}")
-    return "\n".join(lines) + "\n"
+    """The scenario as TOML text, written by a TOML library (tomli-w): any name or description
+    (newlines, quotes, any Unicode) reads back as it was. Self-contained (``extends = "defaults"``)."""
+    import tomli_w
+
+    return tomli_w.dumps(_toml_data(s))
 
 
-def parse_scenario(data: dict[str, Any], *, where: str = "scenario") -> Scenario:
-    """Validate a mapping into a Scenario; all problems at once, one line each."""
+#: What a scenario file may extend: the declared point defaults, or a bundled scenario.
+DEFAULT_BASE = "baseline"
+_NOT_INHERITED = ("name", "description")
+
+
+def resolve_extends(data: dict[str, Any], *, where: str = "scenario", _seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The mapping of a scenario file laid over its base (``extends``; default ``"baseline"``).
+
+    ``extends = "defaults"`` starts from the declared point defaults; ``extends = "NAME"`` from a
+    bundled scenario. Block values replace the base's one by one; a list (``sources``,
+    ``correlations``, ``jurisdictions``, ``actors``) given in the file replaces the base's. The
+    base's correlations that name a parameter the file fixes to a point value are dropped (that
+    parameter is no longer sampled). ``name`` and ``description`` are never inherited.
+    """
+    if not isinstance(data, dict):
+        raise RecloopInputError([f"{where}: expected a table, got {type(data).__name__}"])
+    data = dict(data)
+    base_name = data.pop("extends", DEFAULT_BASE)
+    bundled = bundled_scenarios()
+    if not isinstance(base_name, str) or (base_name != "defaults" and base_name not in bundled):
+        allowed = ", ".join(["defaults"] + sorted(bundled))
+        raise RecloopInputError([f"{where}.extends: must be one of {allowed}, got {base_name!r}"])
+    if base_name == "defaults":
+        return data
+    if base_name in _seen:
+        raise RecloopInputError([f"{where}.extends: '{base_name}' extends itself ({' -> '.join(_seen + (base_name,))})"])
+    base = resolve_extends(read_toml(bundled[base_name]), where=f"scenarios/{base_name}.toml",
+                           _seen=_seen + (base_name,))
+    merged = {k: v for k, v in base.items() if k not in _NOT_INHERITED}
+    pinned = set()
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+            pinned |= {f"{key}.{k}" for k, v in value.items() if not isinstance(v, dict)}
+        else:
+            merged[key] = value
+    if "correlations" not in data and isinstance(merged.get("correlations"), list):
+        merged["correlations"] = [c for c in merged["correlations"]
+                                  if not (isinstance(c, dict) and set(map(str, c.get("params", []))) & pinned)]
+    return merged
+
+
+def file_paths(data: dict[str, Any]) -> set[str]:
+    """The parameter paths a scenario file sets itself (the rest come from its base)."""
+    out = set()
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out |= {f"{key}.{k}" for k in value}
+    return out
+
+
+def parse_scenario(data: dict[str, Any], *, where: str = "scenario", extends: bool = False) -> Scenario:
+    """Validate a mapping into a Scenario; all problems at once, one line each.
+
+    A mapping that names its base (``extends = ...``) is laid over it first (see
+    :func:`resolve_extends`). ``extends=True`` reads the mapping as a scenario *file* does: one
+    that names no base extends the baseline (:func:`load_scenario`, ``recloop validate`` and the
+    playground's uploads do this). Otherwise a field not given takes its declared default, as in
+    ``Scenario(...)``."""
+    if extends or (isinstance(data, dict) and "extends" in data):
+        data = resolve_extends(data, where=where)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         problems = format_validation_error(err, root=Scenario, prefix=where)
+        # the copula's problems, one line each with their own paths (not the whole mapping as "got")
+        copula = [line for e in err.errors(include_url=False) if not e["loc"]
+                  for line in str(e["msg"]).removeprefix("Value error, ").split("\n") if line.startswith("correlations")]
+        if copula:
+            problems = [p for p in problems if not p.startswith(f"{where}: correlations")]
+            problems += [f"{where}.{line}" for line in copula]
         # cross-field problems of the actor list, with their own field paths
         problems = [p for p in problems if not p.startswith(f"{where}: actors")] + _actor_problems(data, where)
         raise RecloopInputError(problems) from None
@@ -697,16 +806,84 @@ def _actor_problems(data: dict[str, Any], where: str) -> list[str]:
     return out
 
 
-def read_toml(path: str | Path) -> dict[str, Any]:
-    p = Path(path)
-    if not p.exists():
-        raise RecloopInputError([f"{p}: no such file"])
+#: Nesting deeper than this is refused before parsing (tomllib recurses: 1,000 levels would raise
+#: RecursionError). No recloop file nests deeper than 4.
+MAX_NESTING = 32
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def nesting_depth(text: str) -> int:
+    """The bracket nesting of a TOML or JSON text, outside strings and comments (``"..."`` with
+    backslash escapes, TOML's ``'...'`` and ``#`` comments). Linear, never recursive."""
+    import re
+
+    depth = deepest = 0
+    # strings and comments are skipped whole; what is left is brackets and other text
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]', text):
+        ch = m.group()
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def parse_toml_text(text: str, *, where: str) -> dict[str, Any]:
+    """TOML text to a mapping; one-line errors (bad TOML, nesting deeper than MAX_NESTING)."""
+    if nesting_depth(text) > MAX_NESTING:
+        raise RecloopInputError([f"{where}: nested deeper than {MAX_NESTING} levels"])
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise RecloopInputError([f"{p}: not valid TOML ({err})"]) from None
+        raise RecloopInputError([f"{where}: not valid TOML ({err})"]) from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise RecloopInputError([f"{where}: nested too deeply"]) from None
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML file's mapping, or a one-line RecloopInputError for every way reading can fail."""
+    p = Path(path)
+    try:
+        if not p.exists():
+            raise RecloopInputError([f"{p}: no such file"])
+        if p.is_dir():
+            raise RecloopInputError([f"{p}: is a directory, expected a TOML file"])
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise RecloopInputError([f"{p}: {p.stat().st_size:,} bytes; a scenario or policy file is at most "
+                                     f"{MAX_FILE_BYTES:,}"])
+        text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise RecloopInputError([f"{p}: not a UTF-8 text file"]) from None
+    except OSError as err:
+        raise RecloopInputError([f"{p}: cannot read ({err.strerror or err})"]) from None
+    return parse_toml_text(text, where=str(p))
+
+
+def classify(data: dict[str, Any], *, where: str = "file") -> list[str]:
+    """Whether a file's mapping is a scenario or a policy, from the fields it sets: ``["scenario"]``,
+    ``["policy"]``, or both when it sets only fields the two share (``name``, ``description``).
+    A file that mixes the two kinds is refused, naming a field of each."""
+    from recloop.policy import Policy
+    from recloop.policy import Verification as PolicyVerification
+
+    shared = set(Scenario.model_fields) & set(Policy.model_fields)
+    scen_keys = (set(Scenario.model_fields) - shared) | {"extends"}
+    pol_keys = set(Policy.model_fields) - shared
+    s = sorted(k for k in data if k in scen_keys)
+    p = sorted(k for k in data if k in pol_keys)
+    ver = data.get("verification")
+    if isinstance(ver, dict):
+        s += [f"verification.{k}" for k in ver if k in Verification.model_fields and k not in PolicyVerification.model_fields]
+        p += [f"verification.{k}" for k in ver if k in PolicyVerification.model_fields and k not in Verification.model_fields]
+    if s and p:
+        raise RecloopInputError([f"{where}: sets scenario fields ({', '.join(s[:3])}) and policy fields "
+                                 f"({', '.join(p[:3])}); a file is either a scenario or a policy"])
+    if s:
+        return ["scenario"]
+    if p:
+        return ["policy"]
+    return ["policy", "scenario"]
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -721,8 +898,12 @@ def load_scenario(spec: str | Path | None = None) -> Scenario:
     path = bundled[str(spec)] if str(spec) in bundled else Path(spec)
     if not path.exists() and str(spec) not in bundled:
         raise RecloopInputError([f"scenario: '{spec}' is neither a file nor a bundled scenario ({', '.join(sorted(bundled))})"])
-    return parse_scenario(read_toml(path), where="scenario")
+    data = read_toml(path)
+    if classify(data, where=str(path)) == ["policy"]:
+        raise RecloopInputError([f"scenario: {path} is a policy file (it sets policy fields); pass it with --policy"])
+    return parse_scenario(data, where="scenario", extends=True)
 
 
 # A scenario block may cite a distribution helper for LogNormal/LogUniform in Python code.
-__all__ += ["LogNormal", "LogUniform", "parse_scenario", "read_toml", "scenario_to_toml"]
+__all__ += ["LogNormal", "LogUniform", "parse_scenario", "read_toml", "scenario_to_toml", "resolve_extends",
+            "correlation_problems", "file_paths", "parse_toml_text", "DEFAULT_BASE", "classify"]

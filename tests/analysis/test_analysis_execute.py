@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 import typer
@@ -73,18 +72,16 @@ def test_dask_map_keeps_order(dask_client):
     assert ex.map(abs, list(range(-20, 0))) == list(range(20, 0, -1))
 
 
-def test_chunks_are_registered_in_the_catalog(home):
+def test_a_finished_run_is_catalogued_done_and_compacted(home):
     _, summary = _run(home, "cat", execute.LocalExecutor(), policy="none")
-    con = duckdb.connect(str(store.catalog_path()))
-    rows = con.execute("SELECT chunk, first_sample, samples FROM run_chunks WHERE run_id = ? ORDER BY chunk",
-                       [summary["run_id"]]).fetchall()
-    status = con.execute("SELECT status FROM runs WHERE run_id = ?", [summary["run_id"]]).fetchone()[0]
-    con.close()
-    assert rows == [(c, c * CHUNK, CHUNK) for c in range(SAMPLES // CHUNK)]
-    assert status == "complete"
+    rec = store.get_run(summary["run_id"])
+    assert rec["status"] == "done" and rec["samples"] == SAMPLES and rec["seed"] == 7
+    assert rec["provenance"]["code_sha256"] == execute.code_fingerprint()["code_sha256"]
     out = Path(summary["out_dir"])
     for f in ("outcomes.parquet", "trajectories.parquet", "summary.json", "report.html", "scenario.toml", "run.json"):
         assert (out / f).exists(), f
+    assert not (out / "parts").exists()  # compacted: the finished files hold what the parts did
+    assert summary["status_counts"] == {"ok": SAMPLES} or sum(summary["status_counts"].values()) == SAMPLES
 
 
 class _Crash(Exception):
@@ -150,10 +147,12 @@ def test_bounded_fan_keeps_only_the_first_samples(home):
                             chunk_size=40, fan_samples=70)
     store.record_run("run-fan", kind="simulate", name="baseline", out_dir=home / "fan", status="running")
     execute.execute_run(plan)
-    result, summary = execute.finish_run(plan)
     assert sorted(p.name for p in (home / "fan" / "parts").glob("traj-*")) == ["traj-00000.npz", "traj-00001.npz"]
+    result, summary = execute.finish_run(plan)
     assert result.trajectories["paused"].shape[0] == 70 and result.samples == 150
-    assert summary["fan_samples"] == 70
+    assert summary["fan_samples"] == 70 and summary["trajectory_samples"] == 70
+    traj = pq.read_table(home / "fan" / "trajectories.parquet", columns=["sample"]).column("sample").to_numpy()
+    assert sorted(set(traj.tolist())) == list(range(70))
 
 
 def test_bad_backend_and_scheduler(home):

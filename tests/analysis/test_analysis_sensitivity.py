@@ -75,11 +75,59 @@ def test_engine_sensitivity_ignores_a_parameter_the_outcome_does_not_read():
     assert 0.0 <= res.info["censored"] <= 1.0 and res.info["diverged"] == 0.0
 
 
-def test_default_factors_are_the_uncertain_parameters_over_declared_bounds():
+def test_default_factors_are_the_uncertain_parameters_drawn_from_their_distributions():
     sc = load_scenario("baseline")
     f = {x.name: x for x in scenario_factors(sc)}
     assert set(f) == set(sc.uncertain_paths())
-    assert f["software.returns"].log and f["software.returns"].bounds == (0.1, 10.0)
+    assert all(x.space == "distribution" for x in f.values())
+    assert f["software.returns"].dist == sc.value("software.returns")
+    b = {x.name: x for x in scenario_factors(sc, space="bounds")}
+    assert b["software.returns"].log and b["software.returns"].bounds == (0.1, 10.0) and b["software.returns"].dist is None
+    # a fixed assumption named explicitly has no distribution: it varies over its declared bounds
+    from recloop.scenario import scenario_specs
+
+    spec = next(s for s in scenario_specs() if s.bounds is not None and s.path not in sc.uncertain_paths())
+    (fixed,) = scenario_factors(sc, [spec.path])
+    assert fixed.space == "declared bounds" and fixed.bounds == tuple(spec.bounds)
+    with pytest.raises(RecloopInputError, match="--space"):
+        scenario_factors(sc, space="box")
+
+
+def test_distribution_design_follows_the_scenario_distributions_and_copula():
+    """Gaussian copula closed form: Spearman's rho_s = (6/pi) asin(rho/2) (Kruskal 1958)."""
+    import math
+
+    from scipy.stats import spearmanr
+
+    from recloop.analysis.sensitivity import copula_matrix
+    from recloop.scenario import parse_scenario
+
+    rho = 0.8
+    sc = parse_scenario({"name": "t", "software": {"returns": {"dist": "uniform", "low": 0.5, "high": 2.0}},
+                         "risk": {"base_hazard": {"dist": "loguniform", "low": 0.01, "high": 1.0}},
+                         "correlations": [{"params": ["software.returns", "risk.base_hazard"], "rho": rho}]})
+    factors = scenario_factors(sc)
+    corr = copula_matrix(sc, factors)
+    seen = {}
+
+    def model(v):
+        seen.update(v)
+        return v["software.returns"] + np.log10(v["risk.base_hazard"])
+
+    sobol_analysis(model, factors, samples=2048, seed=3, corr=corr)
+    r, h = seen["software.returns"], seen["risk.base_hazard"]
+    assert 0.5 <= r.min() and r.max() <= 2.0 and 0.01 <= h.min() and h.max() <= 1.0  # not the declared bounds
+    assert np.mean(h < 0.1) == pytest.approx(0.5, abs=0.03)  # log-uniform: half the mass below the geometric mid
+    assert spearmanr(r, h)[0] == pytest.approx(6 / math.pi * math.asin(rho / 2), abs=0.03)
+
+
+def test_censored_runs_are_counted():
+    sc, po = load_scenario("baseline"), load_policy("none")
+    res = scenario_sensitivity(sc, po, "t_superhuman", method="morris", samples=3, seed=0, years=3,
+                               params=["software.returns", "software.initial_rate_oom_per_year"])
+    assert res.evaluations == 3 * 3
+    assert res.info["censored_runs"] == round(res.info["censored"] * res.evaluations)
+    assert res.info["censored_runs"] > 0 and res.info["space"] == "distributions"
 
 
 def test_bad_input_names_every_problem():

@@ -42,7 +42,7 @@ def _planted_scenario(invest):
     return parse_scenario({
         "name": "planted",
         "compute": {"investment_growth": invest},
-        "drift": {"base_per_generation": {"dist": "uniform", "low": 0.02, "high": 0.3}},
+        "drift": {"base_per_oom": {"dist": "uniform", "low": 0.02, "high": 0.3}},
     })
 
 
@@ -61,12 +61,12 @@ def test_planted_parameter_is_recovered_within_its_posterior_interval():
     assert row["posterior"][0] <= truth <= row["posterior"][2]
     assert row["width_ratio"] < 0.5  # the data tell it
     # the record says nothing about drift: its posterior is as wide as its prior
-    assert cal.params["drift.base_per_generation"]["width_ratio"] > 0.8
+    assert cal.params["drift.base_per_oom"]["width_ratio"] > 0.8
     assert cal.params["compute.investment_growth"]["constrained"]
-    assert not cal.params["drift.base_per_generation"]["constrained"]
+    assert not cal.params["drift.base_per_oom"]["constrained"]
     assert cal.ess == cal.accepted == int(0.03 * 3000)
     # the calibrated scenario keeps the prior where the data are silent and narrows the rest
-    assert cal.scenario.drift.base_per_generation == prior.drift.base_per_generation
+    assert cal.scenario.drift.base_per_oom == prior.drift.base_per_oom
     post = cal.scenario.compute.investment_growth
     assert post.dist == "normal" and abs(post.mean - truth) < 0.5
 
@@ -81,6 +81,17 @@ def test_calibrated_scenario_round_trips_through_toml(tmp_path):
     # verification and risk are assumptions the record cannot move: kept as in the prior
     base = load_scenario("baseline")
     assert again.verification == base.verification and again.risk == base.risk
+
+
+def test_only_the_named_series_condition_the_parameters():
+    # conditioned on the training-compute records alone, the horizon mapping keeps its prior exactly
+    # (the METR points are not in the distance), while spending growth is told
+    cal = cb.calibrate(samples=2000, accept=0.05, seed=0, use=["training_compute"])
+    assert cal.series == ["training_compute"]
+    assert not cal.params["horizon.oom_per_doubling"]["constrained"]
+    assert cal.scenario.horizon == load_scenario("baseline").horizon
+    with pytest.raises(RecloopInputError, match="--series: must name series of the hindcast"):
+        cb.calibrate(samples=200, use=["stock_prices"])
 
 
 def test_bad_options_are_one_line():
@@ -154,3 +165,14 @@ def test_posterior_correlations_are_carried_and_positive_definite():
     for a, b in strong:
         entry = next(c for c in sc.correlations if set(c.params) == {a, b})
         assert np.sign(entry.rho) == np.sign(stats.spearmanr(cal.posterior[a], cal.posterior[b]).statistic)
+
+
+def test_bundled_calibrated_baseline_narrows_only_what_the_record_tells():
+    """The bundled file (recloop calibrate baseline --series training_compute,training_cost,training_power
+    --refit compute.) keeps every baseline distribution except the refitted spending growth."""
+    cal, base = load_scenario("baseline-calibrated"), load_scenario("baseline")
+    assert cal.name == "baseline-calibrated" and "ABC rejection" in cal.description
+    post, prior = cal.compute.investment_growth, base.compute.investment_growth
+    assert post.p95 - post.p5 < prior.p95 - prior.p5
+    assert cal.software == base.software and cal.horizon == base.horizon and cal.verification == base.verification
+    assert cal.compute.model_copy(update={"investment_growth": prior}) == base.compute

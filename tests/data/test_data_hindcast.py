@@ -90,18 +90,55 @@ def test_lagged_reads_each_row_its_own_lag_earlier():
     assert out.tolist() == [[0, 1, 2, 3, 4], [0, 0, 1, 2, 3], [0, 0, 0, 1, 2]]  # 0.6 yr: 2 steps
 
 
-def test_model_envelope_starts_at_the_data_frontier_run():
+def test_the_start_state_reproduces_the_data_records_at_the_start():
+    """Closed form: watts_per_pflops and flops_per_dollar are set so that the starting run draws the
+    record power and costs the record amortised cost (up to the engine's chosen run length)."""
+    from recloop.engine import simulate
+    from recloop.scenario import Compute, load_scenario
+
+    state = hc.initial_state(2019.0)
+    m = D.load("epoch_models")
+    ok = m["notable"] & (m.years < 2019.0)
+    assert state["watts_per_pflops"] > 0 and state["flops_per_dollar"] > 0
+    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=200, seed=0,
+                   years=hc.TODAY - 2019.0, report_every=1 / 12)
+    g = hc.model_grids(res, state)
+    record_w = np.log10(np.nanmax(np.where(ok, m["training_power_w"], np.nan)))
+    assert g["training_power"][:, 0] == pytest.approx(record_w, abs=1e-5)
+    # the amortised cost scales with the run length the engine chooses over the one on the declared trend
+    record_c = np.log10(np.nanmax(np.where(ok, m["training_cost_2023usd"], np.nan)))
+    d = Compute()
+    assert np.all(np.abs(g["training_cost"][:, 0] - record_c) <= np.log10(d.max_run_years / d.training_duration_years) + 1e-6)
+    # nothing released before one build time has passed: the run-side series hold their start
+    assert np.all(np.diff(g["training_power"], axis=1)[:, :3] == 0.0)
+
+
+def test_build_lag_closed_form():
+    """On a path gaining 1 OOM/yr the chosen run is 1/ln(10) years; the lag adds the preparation."""
+    import types
+
+    times = np.arange(0.0, 4.0 + 1e-9, 0.25)
+    traj = {"software_oom": np.tile(0.4 * times, (2, 1)), "compute_flops": np.tile(20.0 + 0.6 * times, (2, 1))}
+    res = types.SimpleNamespace(trajectories=traj, times=times)
+    P = {"generations.prep_years": np.array([0.4, 0.0]), "compute.max_run_years": np.array([1.25, 0.2])}
+    lag = hc.build_lag_years(res, P)
+    assert lag == pytest.approx([0.4 + 1 / np.log(10.0), 0.2])  # second: capped at the longest run
+
+
+def test_deployed_generation_series_read_the_engine_trajectories():
     from recloop.engine import simulate
     from recloop.scenario import load_scenario
 
     state = hc.initial_state(2019.0)
-    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=200, seed=0,
+    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=100, seed=0,
                    years=hc.TODAY - 2019.0, report_every=1 / 12)
-    g = hc.model_grids(res, state)["training_compute"]
-    # until one build time has passed, every world's envelope is the data's frontier run
-    # (physical.initial_compute inverts the run size)
-    assert g[:, 0] == pytest.approx(np.log10(state["initial_training_flop"]), abs=1e-5)
-    assert np.all(np.diff(g, axis=1)[:, :3] == 0.0)
+    g = hc.model_grids(res, state)
+    assert np.array_equal(g["metr_p50"], np.log2(res.trajectories["horizon_p50_hours"].astype(np.float64)))
+    assert np.array_equal(g["metr_p80"], np.log2(res.trajectories["horizon_p80_hours"].astype(np.float64)))
+    # physical FLOP of the deployed generation: its absolute effective compute less the software of
+    # its run's start; at the start it is the data's frontier run plus what the first step gained
+    assert np.all(g["training_compute"][:, 0] >= np.log10(state["initial_training_flop"]) - 1e-6)
+    assert np.all(np.diff(g["training_compute"], axis=1) >= -1e-4)  # never shrinks
 
 
 def test_initial_state_is_the_largest_notable_run_before_the_start():
@@ -151,8 +188,10 @@ def test_hindcast_json_has_the_documented_shape():
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["start"] == 2019.0 and out["initial"]["initial_training_flop"] > 0
-    assert {"training_compute", "metr_p50", "metr_p80", "gpu_price_performance"} <= set(out["series"])
-    assert set(out["unmodelled"]) <= {"training_cost", "training_power"}
+    assert {"training_compute", "metr_p50", "metr_p80", "gpu_price_performance", "training_cost",
+            "training_power"} <= set(out["series"])
+    assert out["unmodelled"] == []
+    assert out["initial"]["watts_per_pflops"] > 0 and out["initial"]["flops_per_dollar"] > 0
     for s in out["series"].values():
         assert 0.0 <= s["coverage_50"] <= s["coverage_90"] <= 1.0
         assert s["points"]
@@ -192,3 +231,26 @@ def test_hindcast_command_prints_every_point_and_writes_the_figure(tmp_path):
     n = sum(len(s.points) for s in hc.hindcast(samples=100).series.values())
     assert res.stdout.count(" observed ") == n
     assert fig.exists() and fig.stat().st_size > 10_000
+
+
+def test_a_start_value_outside_its_declared_bounds_keeps_the_declared_value_and_says_so():
+    # before 2021 the power record (GPT-3, 5.1 MW) and the compute record (AlphaGo Zero) are
+    # different runs: the implied watts per PFLOP/s leaves [1, 10000] and is not used
+    s = hc.initial_state(2021.0)
+    assert "watts_per_pflops" not in s
+    assert any(n.startswith("compute.watts_per_pflops:") and "declared value kept" in n for n in s["kept_declared"])
+    r = hc.hindcast(start=2021.0, samples=20)
+    assert "training_power" in r.series
+
+
+def test_a_past_start_runs_at_the_human_only_software_trend():
+    """Direction: in 2019 AI automated none of its own R&D, so from the data's 2019 state software
+    progresses at about the historical trend (a progress multiplier near 1, as at the declared 2027
+    start: 1.00), not at a few per cent of it (today's engine: 0.03). Either fix in section 3.3 passes
+    (the engine now dates its reference developer by the declared trend)."""
+    from recloop.engine import simulate
+    from recloop.scenario import load_scenario
+
+    res = simulate(hc._with_start(load_scenario("baseline"), hc.initial_state(2019.0)), samples=200, seed=0,
+                   years=1.0, report_every=1 / 12)
+    assert 0.5 <= float(np.median(res.trajectories["progress_multiplier"][:, 0])) <= 2.0

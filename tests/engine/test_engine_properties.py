@@ -51,7 +51,11 @@ def test_a_halt_never_raises_software_capability(r, mid, years, thr):
     t_fire = held.outcomes["t_first_tripwire"][0]
     last = max(held.times[paused[-1]] if paused.size else -1.0, t_fire if np.isfinite(t_fire) else -1.0)
     upto = held.times <= last
-    assert (held.trajectories["software_oom"][0][upto] <= free.trajectories["software_oom"][0][upto] + 1e-5).all()
+    # the integrator's error: 3x the change in the free path when the step is halved (the held path
+    # takes longer steps while its capability stands still), plus float32 resolution
+    fine = simulate(sc, samples=1, years=12, max_step_oom=0.05, max_step_years=0.125)
+    err = 3 * np.abs(fine.trajectories["software_oom"][0] - free.trajectories["software_oom"][0]).max() + 1e-5
+    assert (held.trajectories["software_oom"][0][upto] <= free.trajectories["software_oom"][0][upto] + err).all()
 
 
 @FAST

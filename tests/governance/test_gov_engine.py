@@ -109,8 +109,9 @@ def test_covert_detection_over_k_periods_matches_one_minus_miss_to_the_k():
                period_years=0.25)
     n, years = 3000, 1.0
     r = simulate(s, Policy(tripwires=[PAUSE], monitoring=mon), samples=n, seed=5, years=years)
-    k = 4  # declared at t = 0.25; checked at 0.25, 0.5, 0.75, 1.0
-    want = 1 - (1 - p) ** k
+    # telemetry_tpr is a probability within a year (a rate): declared at t = 0.25, the effort is
+    # exposed for 0.75 yr by the horizon, whatever the check cadence
+    want = 1 - (1 - p) ** 0.75
     got = r.outcomes["actor_detected_covert"].mean()
     assert abs(got - want) < 3 * np.sqrt(want * (1 - want) / n)
 

@@ -31,7 +31,7 @@ PAUSE = Tripwire(name="pause-at-start", metric="capability_oom", threshold=-50.0
                  response="fixed_pause", pause_years=3.0, lag_years=0.0)
 
 
-def _mon(p):  # telemetry only: exactly p per period
+def _mon(p):  # telemetry only: exactly p within a year of exposure (a rate, any cadence)
     return dict(registered_share=1.0, telemetry_tpr=p, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
                 period_years=0.25)
 
@@ -45,7 +45,7 @@ def test_a_racing_treaty_member_is_found_with_the_regimes_probability_and_sancti
     r = simulate(s, Policy(tripwires=[PAUSE], monitoring=_mon(p), treaty=treaty, stop=SURE), samples=n, seed=5, years=1.0)
     O = r.outcomes
     assert O["actor_breached_racer"].all() and not O["actor_breached_pauser"].any()
-    want = 1 - (1 - p) ** 4  # breach from t = 0.25, checked at 0.25, 0.5, 0.75, 1.0
+    want = 1 - (1 - p) ** 0.75  # breach from t = 0.25: exposed for 0.75 yr by the horizon
     got = O["actor_breach_found_racer"].mean()
     assert abs(got - want) < 3 * np.sqrt(want * (1 - want) / n)
     assert np.all(O["actor_sanction_cost_racer"] == np.where(O["actor_breach_found_racer"], 100.0, 0.0))

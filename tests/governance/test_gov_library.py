@@ -42,10 +42,12 @@ def test_detection_rises_with_cluster_size_and_regime_strength():
         if prev is not None:
             assert np.all(p >= prev - 1e-15)
         prev = p
-    # telemetry alone: registered_share x tpr (Rahman & Tajdari 2026 disguised range 0.43-0.87)
+    # telemetry alone: registered_share x tpr within a year (Rahman & Tajdari 2026 disguised
+    # range 0.43-0.87), whatever the period: a quarter finds 1 - 0.35^0.25
     only_tel = dict(registered_share=1.0, telemetry_tpr=0.65, accounting_rate_per_year=0.0,
-                    base_rate_per_year=0.0, period_years=0.25)
+                    base_rate_per_year=0.0, period_years=1.0)
     assert monitoring.detection_per_period(1e10, **only_tel) == pytest.approx(0.65)
+    assert monitoring.detection_per_period(1e10, **dict(only_tel, period_years=0.25)) == pytest.approx(1 - 0.35 ** 0.25)
 
 
 def test_reporting_threshold_presets():

@@ -61,6 +61,23 @@ def test_run_returns_the_report_figures_for_the_same_worlds(client):
     assert out["captions"] == captions(direct)
     assert out["summary"]["seed"] == 3 and out["request"]["policy"] == "tripwire-pause"
     assert out["headline"] and all(isinstance(x, str) for x in out["headline"])
+    # what the page knows: the same intervals and drivers as report.html, computed on the same worlds
+    assert out["evidence"]["intervals"] == json.loads(json.dumps(direct["evidence"]["intervals"]))
+    assert len(out["drivers"]) == 4 and "unsourced assumption" in out["inputs"]
+
+
+def test_compare_pairs_costs_against_the_no_halt_policy(client):
+    r = client.post("/api/compare", json={**SMALL, "policy": "tripwire-pause", "compare": ["none"]})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["reference"] == "none" and [row["policy"] for row in out["table"]] == ["tripwire-pause", "none"]
+    ref = out["table"][1]["costs"]
+    assert ref["is_reference"] and ref["delay_years"]["value"] == 0 and ref["held_past_horizon"]["value"] == 0
+    pause = out["table"][0]
+    assert pause["costs"]["years_halted"]["value"] >= 0
+    iv = pause["unverified_takeoff"]
+    assert iv["low"] <= iv["value"] <= iv["high"]
+    assert [c[0] for c in out["table_columns"]][0] == "policy" and len(out["table_cells"]) == 2
 
 
 def test_a_run_with_actors_returns_the_who_leads_charts(client):

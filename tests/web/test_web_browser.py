@@ -113,6 +113,29 @@ def test_compare_view_puts_policies_side_by_side(page, live_server):
     assert names == ["none", "tripwire-pause"]
     assert page.locator(".compare-headlines h3").count() == 2
     assert "tab=compare" in page.url
+    # risks with their intervals beside what each policy costs against the no-halt policy
+    assert page.evaluate("document.getElementById('fig-compare_risk').data[0].error_y.array.length") == 2
+    table = page.locator("#compare-table table")
+    assert table.locator("tbody tr").count() == 2
+    text = table.inner_text()
+    assert "none (reference)" in text and "95% CI" in text and "delay to vastly superhuman vs none" in text
+    assert page.locator("#fig-compare_costs").count() == 1
+
+
+def test_run_view_says_what_it_knows(page, live_server):
+    _open(page, live_server, f"preset=baseline&policy=none&{FAST}")
+    assert "95% CI" in page.locator("#headline").inner_text()
+    assert page.locator("#drivers li").count() == 4
+    assert "unsourced assumption" in page.locator("#inputs").inner_text()
+    labels = page.evaluate("document.getElementById('fig-capability').layout.annotations.map(a => a.text)")
+    assert any(t.startswith("danger level") for t in labels) and any("vastly superhuman" in t for t in labels)
+    assert "Leaves out" in page.locator("figure[data-key=takeoff] figcaption").inner_text()
+    # every slider of an unsourced assumption carries the mark, and no other does
+    from recloop.report.evidence import assumption_kind
+
+    marked = [s.path for s in scenario_specs() + policy_specs()
+              if (s.bounds is not None or isinstance(s.default, bool)) and assumption_kind(s.source) == "assumption"]
+    assert page.locator(".param .assumed").count() == len(marked) > 0
 
 
 def test_broken_toml_upload_shows_the_field_and_good_upload_loads(page, live_server, tmp_path):

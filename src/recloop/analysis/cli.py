@@ -71,6 +71,16 @@ def register(app: typer.Typer) -> None:
         policy: Optional[str] = typer.Option(None, "--policy", help="Policy: bundled name or TOML file. Default: none."),
         params: Optional[str] = typer.Option(None, "--params", help="Comma-separated parameter paths to vary. "
                                                                     "Default: the scenario's uncertain parameters."),
+        space: str = typer.Option("distributions", "--space",
+                                  help="distributions: draw each uncertain parameter from the scenario's distribution "
+                                       "with its copula (default); bounds: over the declared bounds."),
+        structural: bool = typer.Option(False, "--structural",
+                                        help="Also vary the fixed structural choices and assumptions one at a time "
+                                             "on the same worlds (recloop.analysis.structural)."),
+        vary: Optional[list[str]] = typer.Option(None, "--vary",
+                                                 help="A structural choice to vary with --structural: PATH or PATH=a,b,c "
+                                                      "(scenario parameter, market.* or a policy lever; repeat)."),
+        worlds: int = typer.Option(400, "--worlds", help="Worlds per setting of the structural sweep."),
         years: float = typer.Option(30.0, "--years", help="Horizon in years."),
         seed: int = typer.Option(0, "--seed", help="Seed of the design and of the (common) event draws."),
         top: int = typer.Option(20, "--top", help="Rows shown in the table and the figure."),
@@ -89,15 +99,26 @@ def register(app: typer.Typer) -> None:
 
             sc = load_scenario(scenario)
             po = load_policy(policy)
+            choices = None
+            if structural or vary:  # bad --vary is refused before anything runs
+                from recloop.analysis import structural as st
+
+                choices = st.parse_choices(vary, sc, po) if vary else st.structural_choices(sc, po)
             ex = _executor(backend, scheduler, workers)
             try:
                 res = sens.scenario_sensitivity(sc, po, outcome, method=method, samples=samples, params=_split(params),
-                                                years=years, seed=seed, executor=ex)
+                                                years=years, seed=seed, executor=ex, space=space)
+                sweep = None
+                if choices is not None:
+                    sweep = st.structural_sweep(sc, po, choices, st.outcome_metric(outcome, years=years),
+                                                samples=worlds, seed=seed, years=years, executor=ex)
             finally:
                 ex.close()
             run_id = store.new_run_id("sensitivity")
             d = _out_dir(out, run_id)
             data = res.to_dict() | {"run_id": run_id, "out_dir": str(d)}
+            if sweep is not None:
+                data["structural"] = sweep.to_dict()
             (d / "sensitivity.json").write_text(json.dumps(data, indent=2))
             fig = sens.plot(res, d / "sensitivity.png", top=top)
             _record(run_id, "sensitivity", sc.name, po.name, d, res.evaluations, seed,
@@ -107,6 +128,8 @@ def register(app: typer.Typer) -> None:
                 typer.echo(json.dumps(data, indent=2))
                 return
             _print_sensitivity(res, top)
+            if sweep is not None:
+                _print_structural(sweep, top)
             typer.echo(f"figure {fig}; table {d / 'sensitivity.json'}")
 
     @app.command()
@@ -124,6 +147,10 @@ def register(app: typer.Typer) -> None:
         min_mass: float = typer.Option(0.05, "--min-mass", help="Smallest share of worlds a box may hold."),
         peel_alpha: float = typer.Option(0.05, "--peel-alpha", help="Share of the box peeled per step."),
         boxes: int = typer.Option(1, "--boxes", help="Boxes to find (covering: each on the worlds not yet boxed)."),
+        vary: Optional[list[str]] = typer.Option(None, "--vary",
+                                                 help="A fixed structural choice each world draws a setting of, so "
+                                                      "boxes can restrict it: PATH or PATH=a,b,c (repeat), or 'all' "
+                                                      "for recloop.analysis.structural's default list."),
         backend: str = typer.Option("local", "--backend", help=_BACKEND_HELP),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP),
         workers: Optional[int] = typer.Option(None, "--workers", help=_WORKERS_HELP),
@@ -139,6 +166,9 @@ def register(app: typer.Typer) -> None:
             from recloop.analysis.common import parse_criterion, sample_worlds
 
             crit = parse_criterion(fail_when, field="--fail")
+            choices = []
+            if run and vary:
+                raise RecloopInputError(["--vary: structural choices need fresh worlds; drop --run"])
             if run:
                 X, names, yc, name, pol, n = _from_run(run, crit.name)
             else:
@@ -152,8 +182,18 @@ def register(app: typer.Typer) -> None:
                     raise RecloopInputError(["scenario: no uncertain parameters to discover boxes in"])
                 ex = _executor(backend, scheduler, workers)
                 try:
-                    cols = sample_worlds(sc, po, samples=samples, seed=seed, years=years,
-                                         columns=["in:" + p for p in names] + [crit.name], executor=ex)
+                    if vary:
+                        from recloop.analysis import structural as st
+
+                        choices = (st.structural_choices(sc, po, market=st.PRIM_MARKET_RULES) if vary == ["all"]
+                                   else st.parse_choices(vary, sc, po))
+                        cols = st.structural_worlds(sc, po, choices, samples=samples, seed=seed, years=years,
+                                                    columns=[crit.name], executor=ex)
+                        cols.update({"in:" + c.path: cols.pop("as:" + c.path) for c in choices})
+                        names = list(dict.fromkeys(names + [c.path for c in choices]))
+                    else:
+                        cols = sample_worlds(sc, po, samples=samples, seed=seed, years=years,
+                                             columns=["in:" + p for p in names] + [crit.name], executor=ex)
                 finally:
                     ex.close()
                 X = np.column_stack([cols["in:" + p] for p in names])
@@ -164,7 +204,8 @@ def register(app: typer.Typer) -> None:
             run_id = store.new_run_id("discover")
             d = _out_dir(out, run_id)
             data = {"run_id": run_id, "scenario": name, "policy": pol, "fail": fail_when, "worlds": int(n),
-                    "failure_share": float(y.mean()), "boxes": [r.to_dict() for r in found], "out_dir": str(d)}
+                    "failure_share": float(y.mean()), "boxes": [r.to_dict() for r in found], "out_dir": str(d),
+                    "structural": [c.to_dict() for c in choices]}
             (d / "discover.json").write_text(json.dumps(data, indent=2))
             fig = _plot_prim(found[0], d / "discover.png", fail_when)
             _record(run_id, "discover", name, pol, d, int(n), seed, {"fail": fail_when, "run": run, "threshold": threshold},
@@ -176,12 +217,19 @@ def register(app: typer.Typer) -> None:
             for i, r in enumerate(found, 1):
                 b = r.box
                 typer.echo(f"box {i}: coverage {b.coverage:.0%}, density {b.density:.0%}, mass {b.mass:.1%} ({b.n:,} worlds)")
+                kinds = {c.path: c for c in choices}
                 for k in b.restricted:
                     lo, hi = b.limits[k]
                     full_lo, full_hi = X[:, names.index(k)].min(), X[:, names.index(k)].max()
+                    ch = kinds.get(k)
+                    if ch is not None and isinstance(ch.base, bool):
+                        typer.echo(f"    {k} = {'on' if lo > 0.5 else 'off'} (fixed choice, {ch.kind}; "
+                                   f"declared {'on' if ch.base else 'off'})")
+                        continue
                     lo_s = "" if lo == full_lo else f"{lo:.4g} <= "
                     hi_s = "" if hi == full_hi else f" <= {hi:.4g}"
-                    typer.echo(f"    {lo_s}{k}{hi_s}")
+                    tag = f" (fixed choice, {ch.kind}; declared {ch.base:g})" if ch is not None else ""
+                    typer.echo(f"    {lo_s}{k}{hi_s}{tag}")
             typer.echo(f"figure {fig}")
 
     @app.command()
@@ -240,6 +288,10 @@ def register(app: typer.Typer) -> None:
             ex = _executor(backend, scheduler, workers)
             try:
                 _, summary, ran = execute.resume_run(run, ex)
+            except KeyboardInterrupt:
+                typer.echo(f"interrupted: the chunks finished so far are saved; run `recloop resume {run}` again",
+                           err=True)
+                raise typer.Exit(130) from None
             finally:
                 ex.close()
             summary["chunks_run_on_resume"] = ran
@@ -279,20 +331,58 @@ def _print_sensitivity(res, top):
     from rich.console import Console
     from rich.table import Table
 
+    from recloop.report.evidence import pct, readable
+
     c = Console(width=140)
-    title = (f"{res.method} sensitivity of {res.outcome}: {res.evaluations:,} runs"
-             + (f", censored at the horizon {res.info.get('censored', 0):.0%}" if res.info.get("censored") else ""))
+    cens = res.info.get("censored", 0.0)
+    title = (f"{res.method} sensitivity of {readable(res.outcome)} ({res.outcome}): {res.evaluations:,} runs, "
+             f"{res.info.get('censored_runs', 0):,} censored at the {res.info.get('years', 30):g}-year horizon "
+             f"({pct(cens) if cens else '0%'}); inputs from "
+             + ("the scenario's distributions" + (" with its copula" if res.info.get("copula") else "")
+                if res.info.get("space") == "distributions" else "their declared bounds"))
     if res.method == "sobol":
         t = Table("rank", "parameter", "ST", "±", "S1", "±", "range", title=title)
         for i, r in enumerate(res.rows[:top], 1):
             t.add_row(str(i), r["factor"], f"{r['ST']:.3f}", f"{r['ST_conf']:.3f}", f"{r['S1']:.3f}",
-                      f"{r['S1_conf']:.3f}", f"[{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else ""))
+                      f"{r['S1_conf']:.3f}", _range(r))
     else:
         t = Table("rank", "parameter", "mu*", "±", "sigma", "range", title=title)
         for i, r in enumerate(res.rows[:top], 1):
             t.add_row(str(i), r["factor"], f"{r['mu_star']:.4g}", f"{r['mu_star_conf']:.3g}", f"{r['sigma']:.4g}",
-                      f"[{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else ""))
+                      _range(r))
     c.print(t)
+
+
+def _range(r) -> str:
+    if r.get("space") == "distribution":
+        return "scenario distribution"
+    return f"declared bounds [{r['low']:g}, {r['high']:g}]" + (" log" if r["log"] else "")
+
+
+def _delta(st) -> str:
+    if st["delta_low"] is None:
+        return f"{st['delta']:+.3g}"
+    if st["delta"] == 0 and st["delta_low"] == 0 and st["delta_high"] == 0:
+        return "none (no world changes)"
+    mark = "" if st["beyond_mc_error"] else "  within MC error"
+    return f"{st['delta']:+.3g} ({st['delta_low']:+.3g} to {st['delta_high']:+.3g}){mark}"
+
+
+def _print_structural(sweep, top):
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console(width=160)
+    t = Table("structural choice", "basis", "setting", "value (95% CI)", "change vs as declared (paired 95% CI)",
+              title=f"structural choices, one at a time on the same {sweep.worlds:,} worlds: {sweep.metric}")
+    for row in sweep.rows[:top]:
+        for k, st in enumerate(row["settings"]):
+            t.add_row(row["path"] if k == 0 else "", row["kind"] if k == 0 else "",
+                      str(st["setting"]) + (" (as declared)" if st["base"] else ""), st["text"],
+                      "" if st["base"] else _delta(st))
+    c.print(t)
+    c.print(f"base ({sweep.base_text}); ranked by the largest change; "
+            f"{sweep.censored_runs:,} of {sweep.runs:,} runs censored at the horizon", highlight=False)
 
 
 def _print_robust(res, scenario):

@@ -1,13 +1,30 @@
 """Global sensitivity analysis: Sobol indices and Morris screening (SALib).
 
 Which assumptions matter most? The pipeline is generic: a list of :class:`Factor` (name, bounds,
-log scale) and a model that maps a design (factor name -> values) to one output per row. For the
-recursion loop the factors are scenario parameters varied over their *declared* bounds
-(log-uniformly where the declaration says ``log=True``), the parameters not varied sit at their
-scenario value (distributions at their median), and the model is the engine on the explicit
-design (``simulate_chunk(params=...)``) through any executor. Every row sees the same event draws
-(common random numbers), so the outcome is a deterministic function of the factors, as the Sobol
-decomposition assumes.
+log scale, or a distribution) and a model that maps a design (factor name -> values) to one output
+per row. For the recursion loop the factors are scenario parameters and the model is the engine on
+the explicit design (``simulate_chunk(params=...)``) through any executor; the parameters not
+varied sit at their scenario value (distributions at their median). Every row sees the same event
+draws (common random numbers), so the outcome is a deterministic function of the factors, as the
+Sobol decomposition assumes.
+
+Where the factors range (``space``):
+
+* ``distributions`` (the default): each uncertain parameter is drawn from the scenario's own
+  distribution, by inverse CDF of the design's uniforms, with the scenario's Gaussian copula
+  applied to the uniforms of each row (the correlations between two varied parameters; one naming
+  a parameter held fixed is dropped). The indices then answer "which of *this scenario's*
+  uncertainties matter", not "which would matter over the widest range the declarations allow".
+  With correlations the indices belong to the independent uniforms behind the copula (Cholesky
+  order), the usual reading of Sobol indices under a Gaussian copula (Mara & Tarantola 2012,
+  "Variance-based sensitivity indices for models with dependent inputs"); treat a correlated pair
+  as a group. A parameter named in ``params`` that is a point value in the scenario (a fixed
+  assumption) is varied over its declared bounds, and the result says so per row (``space``).
+* ``bounds``: every factor over its declared bounds (log-uniformly where ``log=True``).
+
+Dates that a run does not reach by the horizon are set to the horizon; ``info["censored"]`` is
+their share and ``info["censored_runs"]`` their number. Fixed structural choices (the market's
+exit share, lever settings, the generation step) are varied by :mod:`recloop.analysis.structural`.
 
 * Sobol (Saltelli 2010 sampling, Jansen/Saltelli estimators as in SALib): first-order S1 and
   total-order ST with bootstrap confidence intervals; ``samples`` is the base size N (a power of
@@ -32,18 +49,24 @@ import numpy as np
 from recloop.params import RecloopInputError
 
 __all__ = ["Factor", "scenario_factors", "SensitivityResult", "sobol_analysis", "morris_analysis",
-           "engine_model", "scenario_sensitivity", "plot"]
+           "engine_model", "scenario_sensitivity", "plot", "copula_matrix", "SPACES"]
 
 Model = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Factor:
-    """One varied input: its name, range and whether it varies on a log scale."""
+    """One varied input: its name, range and whether it varies on a log scale; with ``dist`` (a
+    scenario distribution) it is drawn from that distribution instead, clipped to ``bounds``."""
 
     name: str
     bounds: tuple[float, float]
     log: bool = False
+    dist: Any = None
+
+    @property
+    def space(self) -> str:
+        return "distribution" if self.dist is not None else "declared bounds"
 
     def __post_init__(self):
         lo, hi = self.bounds
@@ -53,10 +76,17 @@ class Factor:
             raise RecloopInputError([f"{self.name}: a log-scale factor needs positive bounds, got {self.bounds}"])
 
 
-def scenario_factors(scenario, params: list[str] | None = None) -> list[Factor]:
+SPACES = ("distributions", "bounds")
+
+
+def scenario_factors(scenario, params: list[str] | None = None, *, space: str = "distributions") -> list[Factor]:
     """Factors for scenario parameters: ``params`` by path, or by default the scenario's uncertain
-    ones (those given as distributions), each over its declared bounds."""
+    ones (those given as distributions); each drawn from its distribution (``space="distributions"``,
+    point values over their declared bounds) or over its declared bounds (``space="bounds"``)."""
     from recloop.scenario import scenario_specs
+
+    if space not in SPACES:
+        raise RecloopInputError([f"--space: must be one of {', '.join(SPACES)}, got {space!r}"])
 
     specs = {s.path: s for s in scenario_specs()}
     names = list(params) if params else scenario.uncertain_paths()
@@ -73,17 +103,55 @@ def scenario_factors(scenario, params: list[str] | None = None) -> list[Factor]:
         problems.append("--params: a parameter is named twice")
     if problems:
         raise RecloopInputError(problems)
-    return [Factor(n, (float(specs[n].bounds[0]), float(specs[n].bounds[1])), specs[n].log)  # type: ignore[index]
-            for n in names]  # (bounds checked not None above)
+    out = []
+    for n in names:
+        v = scenario.value(n)
+        dist = None if (space == "bounds" or isinstance(v, (int, float))) else v
+        lo, hi = specs[n].bounds or (math.nan, math.nan)  # every named parameter has bounds (checked above)
+        out.append(Factor(n, (float(lo), float(hi)), specs[n].log, dist))
+    return out
+
+
+def copula_matrix(scenario, factors: list[Factor]) -> np.ndarray | None:
+    """The Gaussian copula's correlation matrix among the distribution factors (in their order),
+    or None when no correlation joins two of them."""
+    pos = {f.name: j for j, f in enumerate(f for f in factors if f.dist is not None)}
+    pairs = [(c.params, c.rho) for c in getattr(scenario, "correlations", []) if all(p in pos for p in c.params)]
+    if not pairs:
+        return None
+    C = np.eye(len(pos))
+    for (a, b), rho in pairs:
+        C[pos[a], pos[b]] = C[pos[b], pos[a]] = rho
+    return C
 
 
 def _problem(factors: list[Factor]) -> dict[str, Any]:
-    return {"num_vars": len(factors), "names": [f.name for f in factors],
-            "bounds": [[math.log10(f.bounds[0]), math.log10(f.bounds[1])] if f.log else list(f.bounds) for f in factors]}
+    def rng(f):
+        if f.dist is not None:
+            return [0.0, 1.0]  # uniforms, mapped through the distribution in _values
+        return [math.log10(f.bounds[0]), math.log10(f.bounds[1])] if f.log else list(f.bounds)
+
+    return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": [rng(f) for f in factors]}
 
 
-def _values(X: np.ndarray, factors: list[Factor]) -> dict[str, np.ndarray]:
-    return {f.name: (np.power(10.0, X[:, j]) if f.log else X[:, j].copy()) for j, f in enumerate(factors)}
+def _values(X: np.ndarray, factors: list[Factor], corr: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    from scipy import special
+
+    out = {f.name: (np.power(10.0, X[:, j]) if f.log else X[:, j].copy())
+           for j, f in enumerate(factors) if f.dist is None}
+    dj = [j for j, f in enumerate(factors) if f.dist is not None]
+    if dj:
+        U = np.clip(X[:, dj], 1e-12, 1 - 1e-12)
+        if corr is not None:
+            try:
+                chol = np.linalg.cholesky(corr)
+            except np.linalg.LinAlgError:
+                raise RecloopInputError(["scenario.correlations: the correlation matrix is not positive definite"]) from None
+            U = np.clip(special.ndtr(special.ndtri(U) @ chol.T), 1e-15, 1 - 1e-15)
+        for k, j in enumerate(dj):
+            f = factors[j]
+            out[f.name] = np.clip(np.asarray(f.dist.ppf(U[:, k]), dtype=np.float64), *f.bounds)
+    return {f.name: out[f.name] for f in factors}
 
 
 @dataclass
@@ -118,7 +186,8 @@ def _check_model_output(y, n) -> np.ndarray:
 
 
 def sobol_analysis(model: Model, factors: list[Factor], *, samples: int = 1024, seed: int = 0,
-                   conf_level: float = 0.95, num_resamples: int = 200, outcome: str = "y") -> SensitivityResult:
+                   conf_level: float = 0.95, num_resamples: int = 200, outcome: str = "y",
+                   corr: np.ndarray | None = None) -> SensitivityResult:
     """First- and total-order Sobol indices with bootstrap confidence intervals, ranked by ST."""
     from SALib.analyze import sobol as sobol_an
     from SALib.sample import sobol as sobol_sa
@@ -128,23 +197,24 @@ def sobol_analysis(model: Model, factors: list[Factor], *, samples: int = 1024, 
     N = 1 << (int(samples) - 1).bit_length()  # Sobol' sequences balance at powers of two
     problem = _problem(factors)
     X = sobol_sa.sample(problem, N, calc_second_order=False, scramble=True, seed=seed)
-    y = _check_model_output(model(_values(X, factors)), X.shape[0])
+    y = _check_model_output(model(_values(X, factors, corr)), X.shape[0])
     if np.ptp(y) == 0:
         raise RecloopInputError([f"{outcome}: the output does not vary over the design (constant {y[0]:g}); "
                                  "no sensitivity to apportion"])
     Si = sobol_an.analyze(problem, y, calc_second_order=False, conf_level=conf_level,
                           num_resamples=num_resamples, seed=seed)
-    rows = [{"factor": f.name, "S1": float(Si["S1"][j]), "S1_conf": float(Si["S1_conf"][j]),
+    rows: list[dict[str, Any]] = [{"factor": f.name, "S1": float(Si["S1"][j]), "S1_conf": float(Si["S1_conf"][j]),
              "ST": float(Si["ST"][j]), "ST_conf": float(Si["ST_conf"][j]), "low": f.bounds[0], "high": f.bounds[1],
-             "log": f.log} for j, f in enumerate(factors)]
-    rows.sort(key=lambda r: -float(r["ST"]))  # type: ignore[arg-type]
+             "log": f.log, "space": f.space} for j, f in enumerate(factors)]
+    rows.sort(key=lambda r: -r["ST"])
     return SensitivityResult("sobol", outcome, rows, int(X.shape[0]),
                              {"base_samples": N, "conf_level": conf_level, "seed": seed,
                               "output_mean": float(y.mean()), "output_sd": float(y.std())})
 
 
 def morris_analysis(model: Model, factors: list[Factor], *, samples: int = 50, levels: int = 4, seed: int = 0,
-                    conf_level: float = 0.95, num_resamples: int = 200, outcome: str = "y") -> SensitivityResult:
+                    conf_level: float = 0.95, num_resamples: int = 200, outcome: str = "y",
+                    corr: np.ndarray | None = None) -> SensitivityResult:
     """Morris elementary effects (mu*, sigma) over ``samples`` trajectories, ranked by mu*."""
     from SALib.analyze import morris as morris_an
     from SALib.sample import morris as morris_sa
@@ -153,16 +223,17 @@ def morris_analysis(model: Model, factors: list[Factor], *, samples: int = 50, l
         raise RecloopInputError([f"--samples: Morris trajectories must be in [2, 100,000], got {samples}"])
     problem = _problem(factors)
     X = morris_sa.sample(problem, int(samples), num_levels=levels, seed=seed)
-    y = _check_model_output(model(_values(X, factors)), X.shape[0])
+    y = _check_model_output(model(_values(X, factors, corr)), X.shape[0])
     Si = morris_an.analyze(problem, X, y, num_resamples=num_resamples, conf_level=conf_level, num_levels=levels,
                            seed=seed)
-    rows = [{"factor": f.name, "mu_star": float(Si["mu_star"][j]), "mu_star_conf": float(Si["mu_star_conf"][j]),
+    rows: list[dict[str, Any]] = [{"factor": f.name, "mu_star": float(Si["mu_star"][j]), "mu_star_conf": float(Si["mu_star_conf"][j]),
              "mu": float(Si["mu"][j]), "sigma": float(Si["sigma"][j]), "low": f.bounds[0], "high": f.bounds[1],
-             "log": f.log} for j, f in enumerate(factors)]
-    rows.sort(key=lambda r: -float(r["mu_star"]))  # type: ignore[arg-type]
+             "log": f.log, "space": f.space} for j, f in enumerate(factors)]
+    rows.sort(key=lambda r: -r["mu_star"])
     return SensitivityResult("morris", outcome, rows, int(X.shape[0]),
                              {"trajectories": int(samples), "levels": levels, "seed": seed,
-                              "note": "mu* in the outcome's units per full range of each factor (log10 range for log factors)"})
+                              "note": "mu* in the outcome's units per full range of each factor (log10 range for log factors; "
+                                     "the unit interval of probability for a distribution factor)"})
 
 
 def engine_model(scenario, policy, outcome: str, *, years: float = 30.0, seed: int = 0, executor=None,
@@ -184,8 +255,9 @@ def engine_model(scenario, policy, outcome: str, *, years: float = 30.0, seed: i
 
 def scenario_sensitivity(scenario, policy, outcome: str, *, method: str = "sobol", samples: int | None = None,
                          params: list[str] | None = None, years: float = 30.0, seed: int = 0,
-                         executor=None, chunk_size: int = 2048) -> SensitivityResult:
-    """Sensitivity of an engine outcome to scenario parameters over their declared bounds."""
+                         executor=None, chunk_size: int = 2048, space: str = "distributions") -> SensitivityResult:
+    """Sensitivity of an engine outcome to scenario parameters, drawn from the scenario's
+    distributions with its copula (default) or over their declared bounds (module docstring)."""
     from recloop.analysis.common import check_outcome
 
     problems = []
@@ -196,20 +268,23 @@ def scenario_sensitivity(scenario, policy, outcome: str, *, method: str = "sobol
     except RecloopInputError as e:
         problems += e.problems
     try:
-        factors = scenario_factors(scenario, params)
+        factors = scenario_factors(scenario, params, space=space)
     except RecloopInputError as e:
         problems += e.problems
     if problems:
         raise RecloopInputError(problems)
     info: dict[str, Any] = {}
+    corr = copula_matrix(scenario, factors)
     model = engine_model(scenario, policy, outcome, years=years, seed=seed, executor=executor,
                          chunk_size=chunk_size, info=info)
     if method == "sobol":
-        res = sobol_analysis(model, factors, samples=samples or 256, seed=seed, outcome=outcome)
+        res = sobol_analysis(model, factors, samples=samples or 256, seed=seed, outcome=outcome, corr=corr)
     else:
-        res = morris_analysis(model, factors, samples=samples or 50, seed=seed, outcome=outcome)
+        res = morris_analysis(model, factors, samples=samples or 50, seed=seed, outcome=outcome, corr=corr)
     res.info.update(info)
-    res.info.update({"scenario": scenario.name, "policy": policy.name, "years": years,
+    res.info["censored_runs"] = int(round(res.info.get("censored", 0.0) * res.evaluations))
+    res.info.update({"scenario": scenario.name, "policy": policy.name, "years": years, "space": space,
+                     "copula": None if corr is None else [list(map(float, r)) for r in corr],
                      "fixed": "parameters not varied sit at their scenario value (distributions: median)"})
     return res
 
@@ -238,7 +313,12 @@ def plot(res: SensitivityResult, path: str | Path, *, top: int = 15) -> Path:
         ax.set_xlabel(f"elementary effect on {res.outcome}")
     ax.set_yticks(y, names, fontsize=8)
     ax.legend(loc="lower right")
-    ax.set_title(f"Sensitivity of {res.outcome} ({res.method}, {res.evaluations:,} runs)")
+    space = ("scenario distributions" if res.info.get("space") == "distributions"
+             else "declared bounds" if res.info.get("space") == "bounds" else "")
+    cens = res.info.get("censored_runs")
+    sub = ", ".join(x for x in (space, f"{cens:,} censored at the horizon" if cens is not None else "") if x)
+    ax.set_title(f"Sensitivity of {res.outcome} ({res.method}, {res.evaluations:,} runs)" + (f"\n{sub}" if sub else ""),
+                 fontsize=10)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,10 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed."),
         out: Path = typer.Option(Path("calibrated.toml"), "--out", help="Where to write the calibrated scenario."),
         forecast_samples: int = typer.Option(2000, "--forecast-samples", help="Worlds per forecast (prior, posterior)."),
+        series: Optional[str] = typer.Option(None, "--series", help="Comma-separated series that condition the "
+                                             "parameters (default: all; see docs/data.md for the bundled choice)."),
+        refit: Optional[str] = typer.Option(None, "--refit", help="Comma-separated parameter-path prefixes the "
+                                            "calibrated scenario may refit (default: every constrained parameter)."),
         as_json: bool = typer.Option(False, "--json", help="Print the calibration and forecasts as JSON."),
     ):
         """Condition the scenario's uncertain parameters on the hindcast (ABC rejection); write the
@@ -86,7 +90,9 @@ def register(app: typer.Typer) -> None:
         from recloop.scenario import load_scenario
 
         base = load_scenario(scenario)
-        cal = cb.calibrate(base, start=start, samples=samples, accept=accept, seed=seed)
+        use = None if series is None else [x.strip() for x in series.split(",") if x.strip()]
+        prefixes = None if refit is None else tuple(x.strip() for x in refit.split(",") if x.strip())
+        cal = cb.calibrate(base, start=start, samples=samples, accept=accept, seed=seed, use=use, refit=prefixes)
         out.write_text(cal.scenario.to_toml(), encoding="utf-8")
         rows = cb.forecast_table(base, cal.scenario, samples=forecast_samples, seed=seed)
         if as_json:
@@ -98,7 +104,8 @@ def register(app: typer.Typer) -> None:
         for k, v in cal.params.items():
             pr = " / ".join(f"{x:.3g}" for x in v["prior"])
             po = " / ".join(f"{x:.3g}" for x in v["posterior"])
-            typer.echo(f"{k:42s} {pr:>32s} {po:>32s}  {v['width_ratio']:.2f}   {'yes' if v['constrained'] else 'no'}")
+            told = ("yes, refitted" if v["refitted"] else "yes, prior kept") if v["constrained"] else "no"
+            typer.echo(f"{k:42s} {pr:>32s} {po:>32s}  {v['width_ratio']:.2f}   {told}")
         typer.echo(f"\n{'forecast':24s} {'prior p10 / p50 / p90':>30s} {'posterior p10 / p50 / p90':>30s}")
         for r in rows:
             pr = " / ".join(_fmt(x, 3 if r["unit"] == "probability" else 1) for x in r["prior"])

@@ -119,15 +119,14 @@ def with_detection(policy, detection: float):
     """``policy`` with compute monitoring that finds a covert effort with ``detection`` per year.
 
     The channels of :mod:`recloop.governance.monitoring` reduce to telemetry on every chip with
-    a per-period true-positive rate ``1 - (1 - detection)^period`` (no accounting, no base
-    rate), so ``detection`` is exactly the probability per year.
+    a true-positive rate ``detection`` within a year (no accounting, no base rate; the engine's
+    detection is a rate, whatever the check cadence), so ``detection`` is exactly the
+    probability per year.
     """
     q = float(detection)
     if not 0.0 <= q <= 1.0:
         raise RecloopInputError([f"halt.detection: must be in [0, 1] probability/yr, got {detection!r}"])
-    period = policy.monitoring.period_years
-    tpr = 1.0 - (1.0 - q) ** period
-    mon = policy.monitoring.model_copy(update=dict(registered_share=1.0, telemetry_tpr=tpr,
+    mon = policy.monitoring.model_copy(update=dict(registered_share=1.0, telemetry_tpr=q,
                                                    accounting_rate_per_year=0.0, base_rate_per_year=0.0))
     return policy.model_copy(update={"monitoring": mon})
 

@@ -36,7 +36,7 @@ from recloop.games.equilibria import repeated_with_monitoring
 from recloop.games.payoffs import PayoffSource, PayoffTable, estimate_table, normalise_seed
 from recloop.params import Block, LogUniform, Uncertain, Uniform, param
 
-__all__ = ["HaltGame", "HaltGameUncertainty", "HaltPayoffSource", "REGIMES", "draw_weights",
+__all__ = ["HaltGame", "HaltGameUncertainty", "HaltPayoffSource", "REGIMES", "detection_for_pause", "draw_weights",
            "equilibria_over_uncertainty", "regime_table", "stage_table"]
 
 _ESSAY = "recursion-loop essay, 'The Strategic Game Theory of Voluntary Halts' (qualitative)"
@@ -80,6 +80,25 @@ def _expected(p: HaltGame, a: int, b: int, detection: float) -> float:
     cost = p.compliance_cost if a == 1 else 0.0
     sanction = detection * p.sanction if a == 0 else 0.0
     return market - cost - p.stake * p.catastrophe_loss * p_cat - sanction
+
+
+def detection_for_pause(p: HaltGame | None = None, *, extra_cost: float = 0.0, false_alarm: float = 0.0, **kw) -> float:
+    """The detection probability per year at and above which mutual pause is a Nash equilibrium
+    of the stage game (inf: never; 0: always), in closed form.
+
+    Pause against pause beats racing against a pauser when
+    ``(q - f) sanction >= share_loss + compliance_cost + extra_cost - stake L (1 - h_p)(h_r - h_p)``:
+    ``extra_cost`` is a verification regime's cost to a pausing firm, ``f`` the regime's false-
+    accusation probability per year (a pausing firm falsely accused pays the sanction too).
+    """
+    p = p if p is not None else HaltGame(**kw)
+    need = (p.share_loss + p.compliance_cost + extra_cost
+            - p.stake * p.catastrophe_loss * (1.0 - p.hazard_pause) * (p.hazard_race - p.hazard_pause))
+    if need <= 0:
+        return 0.0
+    if p.sanction <= 0:
+        return float("inf")
+    return float(false_alarm + need / p.sanction)
 
 
 def stage_table(p: HaltGame | None = None, *, detection: float | None = None, **kw) -> PayoffTable:

@@ -11,3 +11,13 @@
 The engine reads these through the policy's ``monitoring``, ``treaty``, ``compliance`` and
 ``strategies`` levers and the scenario's ``actors`` and ``jurisdictions``.
 """
+
+
+def _register() -> None:
+    from recloop.governance.actors import MultiActor
+    from recloop.hooks import register_actor_layer
+
+    register_actor_layer(MultiActor)
+
+
+_register()

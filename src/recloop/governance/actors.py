@@ -31,8 +31,9 @@ import numpy as np
 
 from types import SimpleNamespace
 
-from recloop.governance import costs, monitoring
-from recloop.mechanisms import physical, verification
+from recloop.governance import costs, covert, monitoring
+from recloop.hooks import ActorHook
+from recloop.mechanisms import verification
 from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
 
@@ -72,14 +73,16 @@ ACTOR_COLUMNS = {
 }
 
 
-class MultiActor:
-    """Per-chunk helper holding the actor axis of one scenario under one policy."""
+class MultiActor(ActorHook):
+    """The many-actor layer: the actor axis of one scenario under one policy, called by the engine
+    at the points of :class:`recloop.hooks.ActorHook`."""
 
     def __init__(self, scenario, policy, index, seed, P):
         from recloop.policy import check_against
 
         check_against(policy, scenario)
         self.scenario, self.policy, self.seed = scenario, policy, seed
+        self._covert_project = covert.CovertProject()  # the declared defaults (docs/governance.md)
         self.actors = list(scenario.actors)
         self.A = A = len(self.actors)
         self.ns = index.size
@@ -117,9 +120,11 @@ class MultiActor:
             "a:want_kind": np.ones(self.ns * A, np.int8), "a:want_years": np.zeros(self.ns * A),
             "a:mon_next": np.full(self.ns * A, policy.monitoring.period_years),
             "a:mon_count": np.zeros(self.ns * A),
+            # detection hazard accrued since the last check (evidence per unit time, issue 16.5)
+            "a:mon_haz": np.zeros(self.ns * A),
             # the pause an actor declared (covert) or was mandated (open breach) but does not hold
             "a:breach": np.zeros(self.ns * A, bool), "a:decl_kind": np.zeros(self.ns * A, np.int8),
-            "a:decl_start": np.zeros(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
+            "a:decl_start": np.zeros(self.ns * A), "a:decl_x": np.zeros(self.ns * A), "a:decl_w": np.ones(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
             # a conditional pause on its way through the stop protocol
             "a:cond_pending": np.zeros(self.ns * A, bool), "a:want_t": np.zeros(self.ns * A),
             "a:want_trip": np.zeros(self.ns * A, np.int16),
@@ -158,6 +163,12 @@ class MultiActor:
         self._compute_share = policy.verification.compute_share
 
     # ------------------------------------------------------------------ set-up
+    def start(self, horizon, times):
+        self.horizon, self.times = float(horizon), times
+
+    def supply(self, st):
+        return st["a:supply"]
+
     def expand(self, P):
         """Per-row parameters: the world's repeated per actor, the actor's scale applied."""
         out = {k: np.repeat(v, self.A) for k, v in P.items()}
@@ -203,10 +214,21 @@ class MultiActor:
         return st["x0"] * st["a:budget_rel"] * rev * (1.0 - st["a:cost"])
 
     def covert_compute(self, st, x_u):
-        """A covert defector runs only its hidden clusters (``covert_share`` of its compute) while
-        the pause it declared is in force and it is not found; outside it it runs everything."""
+        """A covert defector runs only its hidden project while the pause it declared is in force and
+        it is not found; outside it it runs everything. The project is a physical stock
+        (recloop.governance.covert): ``covert_share`` of the chips it had when it declared, in the
+        same share of the power they drew, plus concealed data centres built after their lead time
+        and a covert fab's output; never more than the actor's own usable compute."""
         hidden = st["a:declared"] & ~st["a:detected"]
-        return np.where(hidden, st["a:covert"] * x_u, x_u)
+        if not hidden.any():
+            return x_u
+        i = np.flatnonzero(hidden)
+        stock = covert.covert_installed_flops(st["t"][i] - st["a:decl_start"][i], self._covert_project,
+                                              host_flops=st["a:decl_x"][i], divert_share=st["a:covert"][i],
+                                              host_watts=st["a:decl_w"][i])
+        out = x_u.copy()
+        out[i] = np.minimum(x_u[i], stock)
+        return out
 
     def containment_levers(self, st):
         """Per-row containment levers (scenario actors' overrides of the policy's); returns
@@ -252,10 +274,12 @@ class MultiActor:
             # a member weighs the share-years kept by building on against the expected sanction
             cand = take & (s == COMPLY)
             if cand.any():
-                T = tw.pause_years
-                p = monitoring.detection_per_period(st["a:covert"][i] * x_u[i], **self.mon)
-                expected = costs.expected_sanction(p, T / self.mon["period_years"], self.treaty.sanction_cost)
+                # the expected length of the pause in force (until verified: until verification
+                # catches up, at most stop.max_pause_years), and detection over that long
                 growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
+                T = self._expected_pause(st, i, t, x_u, tw, growth)
+                p = monitoring.detection_probability(st["a:covert"][i] * x_u[i], T, **self.mon)
+                expected = costs.expected_sanction(p, 1.0, self.treaty.sanction_cost)
                 gain = costs.defection_gain(st["a:share"][i], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
                 declare = declare | defect
@@ -273,6 +297,9 @@ class MultiActor:
             k = i[win]
             st["a:decl_kind"][k] = kind
             st["a:decl_start"][k] = ti[win]
+            # the covert project's stock is taken from what the actor runs when it declares
+            st["a:decl_x"][k] = x_u[k]
+            st["a:decl_w"][k] = st["power_w"][k]
             st["a:decl_end"][k] = ti[win] + tw.lag_years + tw.pause_years if kind == 2 else np.inf
         if pause:
             tw_index = [x.name for x in self.policy.tripwires].index(tw.name)
@@ -281,6 +308,29 @@ class MultiActor:
         out = np.zeros(fire.size, bool)
         out[i[take]] = True
         return out
+
+    def _expected_pause(self, st, i, t, x_u, tw, growth):
+        """Expected length of the halt ``tw`` calls for the rows ``i`` (years): a fixed pause's
+        length, or the time verification needs to cover what is being built (the engine's end
+        test), its compute part growing at ``growth`` OOM/yr."""
+        kind = 1 if tw.response == "pause_until_verified" else 2
+        if kind == 2:
+            return np.full(i.size, min(tw.pause_years, self.policy.stop.max_pause_years))
+        p = {k[2:]: v[i] for k, v in st.items() if k.startswith("p:")}
+        safety = self.safety(st, self.policy.verification.safety_effort)[i]
+        m = st["m"][i]
+        V = verification.capacity(t[i], x_u[i] / st["x_ref"][i], st["s"][i], m, p,
+                                  compute_share=self.policy.verification.compute_share, safety_effort=safety)
+        # the human part, sped up by AI-assisted alignment as the engine's end test reads it
+        human = (p["verification.human_coverage_at_start"] + p["verification.human_rate"] * safety * t[i]) \
+            * np.power(np.maximum(m, 1.0), p["verification.automation_boost"])
+        target = np.maximum(st["pot"][i], st["cap"][i])
+        cov = verification.coverage(V, target, p)
+        return monitoring.expected_pause_years(kind, tw.pause_years, coverage=cov, human_rate=p["verification.human_rate"],
+                                               safety_effort=safety, human_coverage_now=human,
+                                               machine_coverage_now=np.maximum(V - human, 0.0),
+                                               machine_growth_oom_per_year=growth,
+                                               max_pause_years=self.policy.stop.max_pause_years)
 
     def _windows_end(self, st, t, x_u):
         """Close the declared (covert) and mandated (breach) pause windows whose halt is over."""
@@ -294,7 +344,7 @@ class MultiActor:
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
             p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            V = verification.capacity(t, x_u / physical.reference_compute(), st["s"], 1.0, p, compute_share=self.policy.verification.compute_share,
+            V = verification.capacity(t, x_u / st["x_ref"], st["s"], st["m"], p, compute_share=self.policy.verification.compute_share,
                                       safety_effort=self.safety(st, self.policy.verification.safety_effort))
             target = np.maximum(st["pot"], st["cap"])
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
@@ -315,16 +365,22 @@ class MultiActor:
         # declared or mandated pauses that are over: the covert defector runs everything again
         self._windows_end(st, t, x_u)
 
-        # monitoring: each period, a declared defector's covert clusters, or a member's open
-        # breach of a mandated pause, may be found (the regime's probability per period)
+        # monitoring: a declared defector's covert clusters, or a member's open breach of a
+        # mandated pause, accrue detection hazard while they run (x_u is the covert part for a
+        # hidden defector, all of it for an open breach); each check draws on what accrued
+        # since the last one, so the cadence does not change detection per year
+        watched = (st["a:declared"] | st["a:breach"]) & ~st["a:detected"]
+        if watched.any():
+            exposed = np.clip(t - st["a:decl_start"], 0.0, dt)
+            st["a:mon_haz"] = st["a:mon_haz"] + np.where(
+                watched, monitoring.detection_rate_per_year(x_u, **self.mon) * exposed, 0.0)
         due = t >= st["a:mon_next"] - 1e-9
         if due.any():
             hidden = due & st["a:declared"] & ~st["a:detected"]
             breach = due & st["a:breach"] & ~st["a:detected"]
             look = hidden | breach
             if look.any():
-                # x_u is the covert part for a hidden defector, all of it for an open breach
-                p = monitoring.detection_per_period(x_u, **self.mon)
+                p = -np.expm1(-st["a:mon_haz"])
                 u = uniform(seed, st["idx"], stream_id("monitoring"), st["a:mon_count"].astype(np.uint64))
                 found = look & (u < p)
                 if found.any():
@@ -334,8 +390,28 @@ class MultiActor:
                     if self.treaty is not None:
                         st["a:supply"] = np.where(found, 1.0 - self.treaty.sanction_supply_cut, st["a:supply"])
                         O["a:sanction_cost"][rows[found]] += self.treaty.sanction_cost
+                        if self.treaty.stop_on_detection:
+                            self._stop_detected(st, O, found, t, seed)
+            st["a:mon_haz"] = np.where(due, 0.0, st["a:mon_haz"])
             st["a:mon_count"] = np.where(due, st["a:mon_count"] + 1, st["a:mon_count"])
-            st["a:mon_next"] = np.where(due, st["a:mon_next"] + self.mon["period_years"], st["a:mon_next"])
+            st["a:mon_next"] = np.where(due, np.maximum(st["a:mon_next"] + self.mon["period_years"], t + 1e-9),
+                                        st["a:mon_next"])
+
+    def _stop_detected(self, st, O, found, t, seed):
+        """The stop protocol on a detected covert cluster or open breach: the pause it broke
+        reaches the chips ``stop.latency_days`` later, with ``stop.reliability`` (a failure is a
+        failed halt); a fixed pause is held for what remains of it."""
+        lev = self.policy.stop
+        enf = found & ~np.isfinite(st["pending_t"]) & ~st["paused"]
+        if not enf.any():
+            return
+        u = uniform(seed, st["idx"], stream_id("stop:detected"))
+        works = enf & (u < lev.reliability)
+        O["failed_halts"][st["row"][enf & ~works]] += 1
+        st["pending_t"] = np.where(works, t + lev.latency_days / _DAYS, st["pending_t"])
+        st["pending_resp"] = np.where(works, st["a:decl_kind"], st["pending_resp"]).astype(st["pending_resp"].dtype)
+        rest = np.where(np.isfinite(st["a:decl_end"]), np.maximum(st["a:decl_end"] - t, 0.0), 0.0)
+        st["pending_years"] = np.where(works, rest, st["pending_years"])
 
     def review(self, st, O, t, horizon):
         """Settle the cross-actor quantities of every world whose actors have all reached its

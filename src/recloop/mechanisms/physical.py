@@ -33,15 +33,24 @@ def initial_compute(p):
                  * p["compute.training_duration_years"] * SECONDS_PER_YEAR)
 
 
-def reference_compute():
-    """Installed FLOP/s of the declared default frontier developer at the start: the fixed unit in
-    which AI labour, experiment compute and verification compute are counted, so that a developer
-    with more compute has more of each (an absolute scale, not one relative to its own start)."""
-    from recloop.scenario import Compute
+def reference_compute(start_year: float | None = None) -> float:
+    """Installed FLOP/s of the declared default frontier developer at ``start_year``: the fixed unit
+    in which AI labour, experiment compute and verification compute are counted, so that a developer
+    with more compute has more of each (an absolute scale, not one relative to its own start).
+
+    At the declared default start it is what the default starting run implies; at another date it
+    is that developer on the declared default spending path (investment x price-performance growth),
+    so a hindcast from 2019 counts against a 2019 frontier, not a 2027 one."""
+    from recloop.scenario import Compute, Scenario
 
     d = Compute()
-    return float(initial_compute({f"compute.{k}": getattr(d, k) for k in
-                                  ("initial_training_flop", "training_share", "utilization", "training_duration_years")}))
+    x = float(initial_compute({f"compute.{k}": getattr(d, k) for k in
+                               ("initial_training_flop", "training_share", "utilization", "training_duration_years")}))
+    if start_year is None:
+        return x
+    default_start = Scenario.model_fields["start_year"].default
+    growth = float(d.investment_growth) * float(d.price_performance_growth)  # type: ignore[arg-type]  # point defaults
+    return x * float(np.exp(np.log(growth) * (start_year - default_start)))
 
 
 def budget_growth(p):

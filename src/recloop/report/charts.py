@@ -14,7 +14,7 @@ import numpy as np
 from recloop.engine import SimResult
 from recloop.outcomes import fan, summarize
 
-__all__ = ["view", "figures", "captions", "compare_figures", "FIGURE_TITLES", "ACTOR_FIGURES",
+__all__ = ["view", "figures", "captions", "compare_figures", "compare_costs", "compare_rows", "evidence_view", "FIGURE_TITLES", "ACTOR_FIGURES",
            "CAPABILITY_LABEL", "VERIFIED_LABEL"]
 
 FIGURE_TITLES = {
@@ -49,20 +49,29 @@ def _finite(v) -> list[float]:
     return [round(float(x), 4) for x in v[np.isfinite(v)]]
 
 
-def view(result: SimResult, *, max_points: int = 4000) -> dict[str, Any]:
-    """The JSON-able data behind every figure of a run."""
+#: worlds a driver screen ranks (rank correlations settle to ~0.02 at this size)
+DRIVER_WORLDS = 20_000
+
+
+def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
+    """The JSON-able data behind every figure of a run.
+
+    ``inputs`` (``in:<path>`` -> values of the first worlds) feeds the driver screen when the
+    result does not carry its inputs (a finished chunked run keeps them in outcomes.parquet).
+    """
     start = result.scenario.start_year
     O = result.outcomes
     k = min(max_points, result.samples)
     paused = result.trajectories["paused"].astype(float)
     with np.errstate(all="ignore"):
         share_paused = np.nanmean(paused, axis=0)
+    summary = summarize(result)
     return {
         "scenario": result.scenario.name,
         "policy": result.policy.name,
         "start_year": start,
         "horizon": start + result.years,
-        "summary": summarize(result),
+        "summary": summary,
         "fans": {v: fan(result, v) for v in ("effective_compute", "verified_capability", "fidelity",
                                             "synthetic_share", "data_deficit")},
         "paused_share": {"t": [round(start + float(t), 4) for t in result.times],
@@ -72,6 +81,80 @@ def view(result: SimResult, *, max_points: int = 4000) -> dict[str, Any]:
         "samples": result.samples,
         "actors": _actors_view(result),
         "lead": _lead_view(result),
+        "evidence": evidence_view(result, inputs=inputs, shown=k, summary=summary),
+        "paired": _paired(result, k),
+    }
+
+
+def _paired(result: SimResult, k: int) -> dict[str, list[float | None]]:
+    """Per-world values of the first ``k`` worlds that a comparison pairs across policies run on
+    the same worlds (null: not reached / not defined)."""
+    O = result.outcomes
+
+    def col(name):
+        if name not in O:
+            return None
+        a = np.asarray(O[name][:k], dtype=np.float64)
+        return [None if not np.isfinite(x) else round(float(x), 5) for x in a]
+
+    halted = np.asarray(O["years_paused"][:k], dtype=np.float64) + np.asarray(O.get("years_gated", np.zeros(k))[:k],
+                                                                               dtype=np.float64)
+    return {"sample": [int(x) for x in O["sample"][:k]], "t_superhuman": col("t_superhuman"),
+            "final_effective_compute": col("final_effective_compute"),
+            "years_halted": [None if not np.isfinite(x) else round(float(x), 5) for x in halted],
+            "output_lost": col("output_lost")}
+
+
+def _start_capability(result: SimResult) -> np.ndarray | None:
+    """Each fan world's capability at the start (the first column of the capability grid)."""
+    g = result.trajectories.get("effective_compute")
+    if g is None or g.shape[0] == 0 or g.shape[1] == 0:
+        return None
+    return np.asarray(g[:, 0], dtype=np.float64)
+
+
+def evidence_view(result: SimResult, *, inputs: dict[str, np.ndarray] | None = None, shown: int | None = None,
+                  summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the run's pages say about their own certainty (see :mod:`recloop.report.evidence`):
+    intervals of the headline figures, inputs sampled and assumed, top drivers, capability
+    anchors, and the worlds each figure leaves out."""
+    from recloop.report import evidence as E
+
+    O = result.outcomes
+    n = result.samples
+    if inputs is None:
+        inputs = {c: O[c][:DRIVER_WORLDS] for c in O if c.startswith("in:")}
+    m = min([n, DRIVER_WORLDS] + [len(v) for v in inputs.values()])
+    inputs = {c: np.asarray(v)[:m] for c, v in inputs.items()}
+    sub = {t: O[t][:m] for t in E.DRIVER_TARGETS if t in O}
+    kinds = E.input_kinds(result.scenario)
+    shown = min(n, shown or n)
+    fan_worlds = int(result.trajectories["paused"].shape[0]) if "paused" in result.trajectories else n
+    td = np.asarray(O["takeoff_days"][:shown], dtype=np.float64)
+    notes = []
+    gate = bool(getattr(result.policy.verification, "release_requires_verification", False))
+    if gate:
+        notes.append("Under this policy a generation is released only once verified: an unverified takeoff is "
+                     "ruled out by construction for every developer that follows the gate, so its share measures "
+                     "the gate's reach (who defects or stays outside), not the simulation; read the policy by "
+                     "what it costs.")
+    return {
+        "notes": notes,
+        "release_gate": gate,
+        "intervals": E.prefer_summary(E.headline_intervals(O, result.scenario.start_year), summary or {}),
+        "inputs": kinds,
+        "drivers": E.drivers(sub, inputs, years=result.years),
+        "driver_worlds": int(m),
+        "anchors": E.capability_anchors(result.scenario, {**O, **inputs} if m == n else
+                                        {**{c: O[c] for c in O if not c.startswith("in:")}, **inputs},
+                                        start=_start_capability(result)),
+        "left_out": {
+            "worlds": n,
+            "fan_worlds": fan_worlds,
+            "points_worlds": shown,
+            "no_takeoff": int(np.sum(~np.isfinite(td))),
+            "diverged": int(np.sum(np.asarray(O["status"]) != 0)),
+        },
     }
 
 
@@ -197,8 +280,9 @@ def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
     figs["capability"] = {
         "data": _fan_traces(v["fans"]["effective_compute"], _BLUE, "capability", CAPABILITY_LABEL)
         + _fan_traces(v["fans"]["verified_capability"], _GREEN, "verified capability", VERIFIED_LABEL),
-        "layout": _layout(FIGURE_TITLES["capability"], "year", "log10 effective training FLOP"),
+        "layout": _layout(FIGURE_TITLES["capability"], "year", "capability: log10 effective training FLOP"),
     }
+    _add_anchors(figs["capability"], (v.get("evidence") or {}).get("anchors") or [], v)
     figs["fidelity"] = {
         "data": _fan_traces(v["fans"]["fidelity"], _ORANGE, "fidelity"),
         "layout": _layout(FIGURE_TITLES["fidelity"], "year", "fidelity (1 = intent preserved)",
@@ -263,6 +347,34 @@ def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
                  "actor_halts", "data"]
         figs = {k: {**figs, **act}[k] for k in order if k in {**figs, **act}}
     return figs
+
+
+_ANCHOR_COLORS = {"threshold": _GREY, "start": _GREY, "danger": _RED, "takeoff": _ORANGE, "superhuman": "#9467bd",
+                  "horizon": "#17becf"}
+
+
+def _add_anchors(fig: dict[str, Any], anchors: list[dict[str, Any]], v: dict[str, Any]) -> None:
+    """Dashed horizontal lines with labels at the physical anchors of the capability axis (what a
+    level of log10 effective FLOP means), within the range the fans reach."""
+    ys = [y for tr in fig["data"] for y in (tr.get("y") or []) if y is not None]
+    if not ys or not anchors:
+        return
+    lo, hi = min(ys), max(ys)
+    pad = 0.04 * max(hi - lo, 1.0)
+    shapes, notes = [], []
+    for a in anchors:
+        if not (lo - pad <= a["y"] <= hi + pad):
+            continue
+        c = _ANCHOR_COLORS.get(a["kind"], _GREY)
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": a["y"], "y1": a["y"],
+                       "line": {"dash": "dash" if a["kind"] != "threshold" else "dot", "width": 1, "color": c}})
+        right = a["kind"] in ("threshold", "horizon")  # governance thresholds and METR horizons label on the right
+        notes.append({"xref": "paper", "x": 0.995 if right else 0.005, "y": a["y"],
+                      "xanchor": "right" if right else "left", "yanchor": "bottom",
+                      "text": f"{a['label']} ({a['y']:.1f})", "showarrow": False, "font": {"size": 10, "color": c},
+                      "bgcolor": "rgba(255,255,255,0.75)", "borderpad": 1})
+    fig["layout"]["shapes"] = fig["layout"].get("shapes", []) + shapes
+    fig["layout"]["annotations"] = fig["layout"].get("annotations", []) + notes
 
 
 def _lead_figure(lead: dict[str, Any]) -> dict[str, Any]:
@@ -354,6 +466,26 @@ def captions(v: dict[str, Any]) -> dict[str, str]:
                 "models) as human text runs out. Red: the quality deficit, the extra training loss that synthetic "
                 "data costs (a fraction of the loss; 0 = none). Lines: medians; bands: 50% and 90% of worlds.",
     }
+    ev = v.get("evidence")
+    if ev:
+        lo = ev["left_out"]
+        n = lo["worlds"]
+        fans = (f" Fans are drawn from the trajectories of the first {lo['fan_worlds']:,} of {n:,} worlds."
+                if lo["fan_worlds"] < n else f" Fans: all {n:,} worlds.")
+        for key in ("capability", "fidelity", "data"):
+            caps[key] += fans
+        caps["capability"] += (" Dashed lines mark what a level means: the reporting thresholds (1e25, 1e26 FLOP), "
+                               "the frontier at the start, the danger level above which the hazard applies, "
+                               "where takeoff starts and capability is vastly superhuman in the median world, and "
+                               "(right, teal) the capability at which METR's 50% time horizon reaches a work day, "
+                               "week, month and year at the median world's horizon parameters.")
+        pts = lo["points_worlds"]
+        sub = f" Drawn from the first {pts:,} of {n:,} worlds." if pts < n else ""
+        caps["milestones"] += sub + " No world is left out: one that never reaches a milestone keeps the curve below 1."
+        caps["takeoff"] += (f" Leaves out {lo['no_takeoff']:,} of {pts:,} worlds in which takeoff did not finish "
+                            "within the horizon." + sub)
+        if lo["diverged"]:
+            caps["capability"] += f" {lo['diverged']:,} worlds diverged (a finite-time singularity) and stop at that date."
     if several:
         caps["actors"] = ("Means over worlds, per actor (its strategy in brackets). Frontier actor: the share of "
                           "worlds in which the actor is first to vastly superhuman capability (or, if none gets "
@@ -371,8 +503,70 @@ def captions(v: dict[str, Any]) -> dict[str, str]:
     return caps
 
 
-def compare_figures(views: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Side-by-side figures of several policies run on the same worlds."""
+def _arr(xs) -> np.ndarray:
+    return np.array([np.nan if x is None else x for x in (xs or [])], dtype=np.float64)
+
+
+def compare_costs(views: list[dict[str, Any]], *, reference: int = 0) -> list[dict[str, Any]]:
+    """What each policy costs against ``views[reference]`` on the same worlds (paired by sample):
+    the delay to vastly superhuman capability (median over worlds where both reach it, with its
+    interval), the share of worlds it holds back past the horizon, the capability forgone at the
+    horizon (OOM of effective compute), years halted (paused plus releases held for
+    verification) and output lost (market-share-years halted; runs with several actors)."""
+    from recloop.report import evidence as E
+
+    ref = views[reference]["paired"]
+    out = []
+    for i, v in enumerate(views):
+        p = v["paired"]
+        if p["sample"] != ref["sample"]:
+            raise ValueError("compare_costs: the views were not run on the same worlds")
+        a, b = _arr(ref["t_superhuman"]), _arr(p["t_superhuman"])
+        both = np.isfinite(a) & np.isfinite(b)
+        delay = E.median_interval(np.where(both, b - a, np.nan))
+        held = E.share_interval(int(np.sum(np.isfinite(a) & ~np.isfinite(b))), int(np.isfinite(a).sum()))
+        forgone = E.median_interval(_arr(ref["final_effective_compute"]) - _arr(p["final_effective_compute"]))
+        row = {"policy": v["policy"], "reference": views[reference]["policy"], "is_reference": i == reference,
+               "worlds": len(p["sample"]),
+               "delay_years": delay, "held_past_horizon": held, "forgone_oom": forgone,
+               "years_halted": E.mean_interval(_arr(p["years_halted"])),
+               "output_lost": E.mean_interval(_arr(p["output_lost"])) if p.get("output_lost") else None}
+        out.append(row)
+    return out
+
+
+def compare_rows(views: list[dict[str, Any]], *, reference: int = 0) -> list[dict[str, Any]]:
+    """One row per policy: risks with their intervals, costs against the reference policy, and
+    the input that drives unverified takeoff most under that policy."""
+    costs = compare_costs(views, reference=reference)
+    rows = []
+    for v, c in zip(views, costs):
+        iv = v["evidence"]["intervals"]
+        drv = v["evidence"]["drivers"]
+        top = {}
+        for t in ("unverified_takeoff", "p_catastrophe"):
+            r = (drv.get(t) or {}).get("rows") or []
+            top[t] = r[0] if r else None
+        by_construction = bool(v["evidence"].get("release_gate")) and not top["unverified_takeoff"]
+        rows.append({"policy": v["policy"], "worlds": v["samples"],
+                     "unverified_takeoff": iv.get("share:unverified_takeoff"),
+                     "unaligned_capability": iv.get("share:unaligned_capability"),
+                     "p_catastrophe": iv.get("mean:p_catastrophe"),
+                     "superhuman_reached": iv.get("reached:t_superhuman"),
+                     "costs": c, "top_driver": top, "gate_by_construction": by_construction})
+    return rows
+
+
+def _err(ivs):
+    return {"type": "data", "symmetric": False,
+            "array": [0 if (i is None or i.get("high") is None) else max(i["high"] - i["value"], 0) for i in ivs],
+            "arrayminus": [0 if (i is None or i.get("low") is None) else max(i["value"] - i["low"], 0) for i in ivs],
+            "thickness": 1.2, "width": 4}
+
+
+def compare_figures(views: list[dict[str, Any]], *, reference: int = 0) -> dict[str, dict[str, Any]]:
+    """Side-by-side figures of several policies run on the same worlds: capability, fidelity,
+    risks with their 95% intervals, and what each policy costs against the reference."""
     colors = [_BLUE, _ORANGE, _GREEN, _RED, "#9467bd", "#8c564b", "#e377c2"]
     cap, fid = [], []
     for v, c in zip(views, colors):
@@ -385,13 +579,39 @@ def compare_figures(views: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         h = v["fans"]["fidelity"]
         fid.append({"x": h["t"], "y": h["p50"], "name": v["policy"], "type": "scatter", "line": {"color": c}})
     names = [v["policy"] for v in views]
+    rows = compare_rows(views, reference=reference)
     bars = []
-    for key, label in [("p_unverified_takeoff", "P(unverified takeoff)"), ("p_unaligned_capability", "P(unaligned capability)")]:
-        bars.append({"x": names, "y": [v["summary"]["alignment"][key] for v in views], "type": "bar", "name": label})
-    bars.append({"x": names, "y": [v["summary"]["risk"]["p_catastrophe_mean"] for v in views], "type": "bar",
-                 "name": "P(catastrophe)"})
+    for key, label in [("unverified_takeoff", "P(unverified takeoff)"), ("unaligned_capability", "P(unaligned capability)"),
+                       ("p_catastrophe", "mean P(catastrophe)")]:
+        ivs = [r[key] for r in rows]
+        bars.append({"x": names, "y": [None if i is None else i["value"] for i in ivs], "type": "bar", "name": label,
+                     "error_y": _err(ivs),
+                     "hovertemplate": "%{x}: %{y:.1%}<extra>" + label + " (bars: 95% interval)</extra>"})
+    cost_bars = []
+    ref_name = views[reference]["policy"]
+    summed = ", summed over actors" if any(v.get("actors") for v in views) else ""
+    cost_keys = [("delay_years", f"median delay to vastly superhuman vs {ref_name}, years"),
+                 ("years_halted", "years halted (paused + releases held), mean" + summed)]
+    if all(r["costs"].get("output_lost") for r in rows):  # several actors: market-share-years halted
+        cost_keys.append(("output_lost", "output lost, market-share-years halted (mean)"))
+    for key, label in cost_keys:
+        ivs = [r["costs"][key] for r in rows]
+        cost_bars.append({"x": names, "y": [None if i is None else i["value"] for i in ivs], "type": "bar",
+                          "name": label, "error_y": _err(ivs)})
+    ytitle = "years (output lost: market-share-years)" if len(cost_keys) > 2 else "years"
+    cost_lay = _layout(f"What each policy costs (same worlds, against {ref_name})", "policy", ytitle,
+                       barmode="group", yaxis={"title": {"text": ytitle}, "automargin": True, "rangemode": "tozero"})
+    cap_fig = {"data": cap, "layout": _layout("Median capability (solid) and verified capability (dotted) by policy",
+                                              "year", "capability: log10 effective training FLOP")}
+    # the same worlds under every policy: the first view's anchors hold for all (thresholds, start, danger)
+    _add_anchors(cap_fig, [a for a in (views[0].get("evidence") or {}).get("anchors", [])
+                           if a["kind"] in ("threshold", "start", "danger", "horizon")], views[0])
     return {
-        "compare_capability": {"data": cap, "layout": _layout("Median capability (solid) and verified capability (dotted) by policy", "year", "log10 effective FLOP")},
+        "compare_capability": cap_fig,
         "compare_fidelity": {"data": fid, "layout": _layout("Median alignment fidelity by policy", "year", "fidelity")},
-        "compare_risk": {"data": bars, "layout": _layout("Risks by policy, same worlds", "policy", "probability", barmode="group")},
+        "compare_risk": {"data": bars, "layout": _layout("Risks by policy, same worlds (bars: 95% intervals)", "policy",
+                                                          "probability", barmode="group",
+                                                          yaxis={"title": {"text": "probability"}, "automargin": True,
+                                                                 "tickformat": ".0%", "rangemode": "tozero"})},
+        "compare_costs": {"data": cost_bars, "layout": cost_lay},
     }

@@ -8,8 +8,10 @@ draws the plotly figure specs that :func:`recloop.report.charts.figures` returns
 API (all JSON; every error is ``{"problems": ["field.path: what is wrong, got VALUE", ...]}``):
 
 * ``GET  /api/meta``            parameter declarations, presets with slider positions, limits
-* ``POST /api/run``             one policy on the worlds of a scenario -> figures, captions, headline, summary
-* ``POST /api/compare``         several policies on the same worlds (same seed) -> comparison figures
+* ``POST /api/run``             one policy on the worlds of a scenario -> figures, captions, headline (with
+  95% Monte Carlo intervals), drivers, sampled/assumed inputs, summary, evidence
+* ``POST /api/compare``         several policies on the same worlds (same seed) -> comparison figures and a
+  table of risks with intervals and costs (delay, capability forgone, years halted) against ``reference``
 * ``POST /api/scenario/parse``  TOML text -> a validated scenario (or 422 with field paths)
 * ``POST /api/scenario/toml``   the scenario a request describes, as TOML (download)
 
@@ -29,7 +31,6 @@ import os
 import socket
 import threading
 import time
-import tomllib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -45,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from recloop.params import RecloopInputError, format_validation_error
 from recloop.engine import DEFAULT_YEARS
 
-__all__ = ["create_app", "Limits", "RunRequest", "build_scenario", "build_policy", "BackgroundServer",
+__all__ = ["create_app", "Limits", "RunRequest", "build_scenario", "build_policy", "BackgroundServer", "server_config",
            "LOOPBACK_HOSTS", "KEY_PARAMETERS"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -78,9 +79,23 @@ class Limits:
     max_policies: int = 4
     max_body_bytes: int = 512 * 1024
     timeout_s: float = 20.0  # compute time of one request
-    queue_s: float = 60.0  # longest wait for a free worker
+    queue_s: float = 10.0  # longest wait in the queue for a free worker, then 503 + Retry-After
     workers: int = max(1, min(4, os.cpu_count() or 1))
+    queue_size: int = 64  # runs waiting for a worker; one more is answered 503 + Retry-After at once
+    # throughput assumed until runs have been timed (sample-years per second per worker; measured
+    # on the 2-core development machine: about 1e5 for the baseline); the queue admits a run only
+    # if the work ahead of it should finish within queue_s
+    assumed_rate: float = 50_000.0
     cache_entries: int = 64
+    max_depth: int = 32  # nesting of a JSON body or TOML text (deeper: 422, never RecursionError)
+    header_timeout_s: float = 10.0  # a connection must send its request line and headers within this
+    body_timeout_s: float = 10.0  # ... and its body within this, once the headers are in
+    max_connections: int = 256  # open connections; more are answered 503 by uvicorn
+    # samples between deadline checks (the worker stops at the first check after its deadline or
+    # after its request was answered). The engine's cost is mostly per step of a chunk, whatever
+    # its size: chunks of 500 made a 2,000-sample request 2x slower, so checks come every 2,500
+    # samples (the chunking this app always used) until the engine checks a stop flag every step.
+    check_every: int = 2500
 
 
 # --------------------------------------------------------------------------- request types
@@ -90,7 +105,8 @@ class RunRequest(BaseModel):
     """What the page sends: a world (preset or uploaded scenario, plus pinned values), a policy
     (bundled preset plus lever values) and the run size."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: "samples": "100" and "samples": true are refused (422), as in scenario files
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     preset: str = Field("baseline", description="Bundled scenario the world starts from.")
     scenario: dict[str, Any] | None = Field(None, description="A whole scenario (an uploaded file); replaces preset.")
@@ -106,7 +122,7 @@ class RunRequest(BaseModel):
 class ParseRequest(BaseModel):
     """A scenario to check: the text of a TOML file, or (restoring a shared link) its mapping."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     toml: str | None = Field(None, description="Text of a scenario TOML file.")
     scenario: dict[str, Any] | None = Field(None, description="A scenario mapping, as /api/run takes it.")
     filename: str = "upload.toml"
@@ -192,7 +208,8 @@ def build_scenario(req: RunRequest):
         data["correlations"] = [c for c in data["correlations"]
                                 if not (isinstance(c, dict) and set(c.get("params", ())) & set(req.set))]
     try:
-        return parse_scenario(data, where=where)
+        # an uploaded mapping extends its base as a file does; a preset's dump is complete
+        return parse_scenario(data, where=where, extends=req.scenario is not None)
     except RecloopInputError as err:
         raise RecloopInputError(_blame_overrides(err.problems, where, req.set)) from None
 
@@ -287,8 +304,20 @@ class _Overtime(Exception):
     """A run went past the time limit of one request."""
 
 
+class _SlowBody(Exception):
+    """The body did not arrive within ``Limits.body_timeout_s``."""
+
+
 class _Busy(Exception):
-    """No worker became free within the queue limit."""
+    """The queue is full, or no worker became free within the queue limit."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class _Cancelled(Exception):
+    """Raised inside a worker's run at its first deadline check after the request gave up."""
 
 
 class _ResultCache:
@@ -332,9 +361,14 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
         yield
         executor.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(title="recloop playground", docs_url="/api/docs", redoc_url=None,
+    # No Swagger or ReDoc page: both load their scripts from a CDN and cannot render offline.
+    # The OpenAPI schema itself is served (JSON, no network needed) for tools that read it.
+    app = FastAPI(title="recloop playground", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.limits = limits
+    admission = threading.Lock()
+    load = {"admitted": 0, "backlog": 0.0, "rate": limits.assumed_rate}  # runs, sample-years admitted; rate
+    app.state.load = load
 
     @app.middleware("http")
     async def _guard(request: Request, call_next):
@@ -345,6 +379,9 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             if name not in allowed_hosts:
                 return _problems(403, [f"host: '{host}' is not served; this playground answers loopback only "
                                        "(start it with --host to serve a network)"])
+        if request.method == "POST" and request.url.path in ("/api/run", "/api/compare") and _saturated():
+            # refused before its body is read: under load, the answer must cost next to nothing
+            return _busy_response(_Busy(_retry_after()))
         if request.method == "POST":
             size = request.headers.get("content-length")
             if size is not None and size.isdigit() and int(size) > limits.max_body_bytes:
@@ -359,14 +396,26 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             return _problems(500, [f"internal error: {type(err).__name__}: {err}"])
 
     async def _body(request: Request, model: type[BaseModel]):
+        from recloop.scenario import nesting_depth
+
         raw = b""
-        async for chunk in request.stream():
-            raw += chunk
-            if len(raw) > limits.max_body_bytes:
-                raise RecloopInputError([f"body: larger than {limits.max_body_bytes:,} bytes"])
         try:
-            data = json.loads(raw or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            async with asyncio.timeout(limits.body_timeout_s):
+                async for chunk in request.stream():
+                    raw += chunk
+                    if len(raw) > limits.max_body_bytes:
+                        raise RecloopInputError([f"body: larger than {limits.max_body_bytes:,} bytes"])
+        except TimeoutError:
+            raise _SlowBody() from None
+        try:
+            text = raw.decode("utf-8") if raw else "{}"
+        except UnicodeDecodeError as err:
+            raise RecloopInputError([f"body: not UTF-8 ({err})"]) from None
+        if nesting_depth(text) > limits.max_depth:
+            raise RecloopInputError([f"body: nested deeper than {limits.max_depth} levels"])
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as err:
             raise RecloopInputError([f"body: not valid JSON ({err})"]) from None
         if not isinstance(data, dict):
             raise RecloopInputError([f"body: expected a JSON object, got {type(data).__name__}"])
@@ -375,19 +424,54 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
         except ValidationError as err:
             raise RecloopInputError(format_validation_error(err, root=model, prefix="")) from None
 
-    async def _compute(fn: Callable[[Callable[[int], None]], Any]):
-        """Run ``fn(progress)`` on a worker; ``progress`` raises once the time limit is spent."""
+    def _wait_s(backlog: float) -> float:
+        return backlog / (load["rate"] * limits.workers)
+
+    def _saturated() -> bool:
+        """The queue is full, or the work already admitted would keep a new run waiting past queue_s."""
+        return load["admitted"] >= limits.workers + limits.queue_size or (
+            load["admitted"] >= limits.workers and _wait_s(load["backlog"]) > limits.queue_s)
+
+    def _retry_after() -> int:
+        return max(1, math.ceil(_wait_s(load["backlog"])))
+
+    async def _compute(fn: Callable[[Callable[[int], None]], Any], cost: float = 0.0):
+        """Run ``fn(progress)`` on a worker. Admission first: a run is refused at once (:class:`_Busy`,
+        503 + Retry-After) when ``workers + queue_size`` runs are admitted, or when the work already
+        admitted (``cost``: samples x years each, at the measured rate) would keep it waiting longer
+        than ``queue_s``. ``progress`` raises once the time limit is spent or the request has given
+        up, so the worker is free at the first deadline check after it (every ``check_every`` samples)."""
+        with admission:
+            if _saturated():
+                raise _Busy(_retry_after())
+            load["admitted"] += 1
+            load["backlog"] += cost
         holder: dict[str, float] = {}
+        gave_up = threading.Event()
 
         def job():
-            holder["start"] = time.monotonic()
-            deadline = holder["start"] + limits.timeout_s
+            try:
+                if gave_up.is_set():  # its request was answered while it queued
+                    raise _Cancelled()
+                holder["start"] = time.monotonic()
+                deadline = holder["start"] + limits.timeout_s
 
-            def progress(_done: int) -> None:
-                if time.monotonic() > deadline:
-                    raise _Overtime()
+                def progress(_done: int) -> None:
+                    if gave_up.is_set() or time.monotonic() > deadline:
+                        raise _Cancelled()
 
-            return fn(progress)
+                out = fn(progress)
+                holder["ok"] = 1.0
+                return out
+            finally:
+                holder["end"] = time.monotonic()
+                with admission:
+                    load["admitted"] -= 1
+                    load["backlog"] = max(0.0, load["backlog"] - cost)
+                    took = holder["end"] - holder.get("start", holder["end"])
+                    if "ok" in holder and took > 0.05 and cost > 0:
+                        load["rate"] = 0.7 * load["rate"] + 0.3 * cost / took  # a moving average
+
 
         loop = asyncio.get_running_loop()
         fut = loop.run_in_executor(executor, job)
@@ -402,15 +486,28 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
                 done, _ = await asyncio.wait({fut}, timeout=min(left, 0.25))
                 if done:
                     return fut.result()
-        except (asyncio.TimeoutError, _Overtime):
+        except (asyncio.TimeoutError, _Cancelled, asyncio.CancelledError) as err:
+            gave_up.set()
             fut.cancel()
+            if isinstance(err, asyncio.CancelledError):
+                raise
             if "start" not in holder:
-                raise _Busy() from None
+                raise _Busy(_retry_after()) from None
             raise _Overtime() from None
 
     @app.exception_handler(RecloopInputError)
     async def _input_error(_request, err: RecloopInputError):
         return _problems(422, err.problems)
+
+    @app.exception_handler(_SlowBody)
+    async def _slow_body(_request, _err):
+        return JSONResponse({"problems": [f"body: not received within {limits.body_timeout_s:g} s"]}, status_code=408,
+                            headers={"Connection": "close"})
+
+    def _busy_response(err: "_Busy"):
+        return JSONResponse({"problems": [f"server: every worker is busy and the queue is full; try again in "
+                                          f"{err.retry_after} s"]}, status_code=503,
+                            headers={"Retry-After": str(err.retry_after)})
 
     def _timeout_response():
         return _problems(504, [f"samples: the run took longer than the {limits.timeout_s:g} s limit of one request; "
@@ -492,11 +589,12 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
     def _simulate_payload(scenario, policy, req: RunRequest, progress) -> dict[str, Any]:
         from recloop.engine import simulate
         from recloop.report.charts import captions, figures, view
-        from recloop.report.html import _headline
+        from recloop.report.evidence import compact
+        from recloop.report.html import _headline, driver_lines, inputs_line
 
         t0 = time.perf_counter()
-        # chunks of >= 2,500: the deadline is checked between chunks, and smaller chunks cost speed
-        chunk = max(2500, -(-req.samples // 2))
+        # the deadline is checked between chunks: every `check_every` samples
+        chunk = max(1, min(limits.check_every, req.samples))
         result = simulate(scenario, policy, years=req.years, samples=req.samples, seed=req.seed,
                           chunk_size=chunk, progress=progress)
         t1 = time.perf_counter()
@@ -506,7 +604,11 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             "figures": figures(v),
             "captions": captions(v),
             "summary": v["summary"],
-            "headline": _headline(v["summary"], v.get("actors")),
+            "headline": _headline(v["summary"], v.get("actors"), v["evidence"]),
+            # what the page knows: intervals, drivers (cached with the run), sampled vs assumed inputs
+            "evidence": compact(v["evidence"]),
+            "drivers": driver_lines(v["evidence"]),
+            "inputs": inputs_line(v["evidence"]),
         })
         payload["_view"] = v
         payload["timing"] = {"simulate_s": round(t1 - t0, 4), "figures_s": round(time.perf_counter() - t1, 4)}
@@ -517,7 +619,8 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
         hit = cache.get(key)
         if hit is not None:
             return hit, True
-        payload = await _compute(lambda progress: _simulate_payload(scenario, policy, req, progress))
+        payload = await _compute(lambda progress: _simulate_payload(scenario, policy, req, progress),
+                                 cost=float(req.samples) * float(req.years))
         cache.put(key, payload)
         return payload, False
 
@@ -530,8 +633,8 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             payload, cached = await _run_one(scenario, policy, req)
         except _Overtime:
             return _timeout_response()
-        except _Busy:
-            return _problems(503, ["server: every worker is busy; try again in a moment"])
+        except _Busy as err:
+            return _busy_response(err)
         out = {k: v for k, v in payload.items() if k != "_view"}
         out["request"] = {"samples": req.samples, "years": req.years, "seed": req.seed,
                           "scenario": scenario.name, "policy": policy.name}
@@ -562,11 +665,21 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
             results = await asyncio.gather(*(_run_one(scenario, p, req) for p in policies))
         except _Overtime:
             return _timeout_response()
-        except _Busy:
-            return _problems(503, ["server: every worker is busy; try again in a moment"])
+        except _Busy as err:
+            return _busy_response(err)
+        from recloop.report.charts import compare_rows
+        from recloop.report.html import COMPARE_COLUMNS, COMPARE_NOTE, compare_cells
+
         views = [payload["_view"] for payload, _ in results]
+        # costs are paired against the policy without halts when it is compared, else the first
+        ref = next((i for i, p in enumerate(policies) if p.name == "none"), 0)
         return JSONResponse(_clean({
-            "figures": compare_figures(views),
+            "figures": compare_figures(views, reference=ref),
+            "table": compare_rows(views, reference=ref),
+            "table_cells": compare_cells(compare_rows(views, reference=ref)),
+            "table_columns": [[k, h.format(ref=policies[ref].name)] for k, h in COMPARE_COLUMNS],
+            "table_note": COMPARE_NOTE,
+            "reference": policies[ref].name,
             "policies": [p.name for p in policies],
             "headlines": {p.name: payload["headline"] for p, (payload, _) in zip(policies, results)},
             "request": {"samples": req.samples, "years": req.years, "seed": req.seed, "scenario": scenario.name},
@@ -584,11 +697,10 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: tuple[str, ...] |
         if req.scenario is not None:
             data = req.scenario
         else:
-            try:
-                data = tomllib.loads(req.toml)
-            except tomllib.TOMLDecodeError as err:
-                raise RecloopInputError([f"{name}: not valid TOML ({err})"]) from None
-        scenario = parse_scenario(data, where="scenario")
+            from recloop.scenario import parse_toml_text
+
+            data = parse_toml_text(req.toml, where=name)
+        scenario = parse_scenario(data, where="scenario", extends=True)  # as a file is read
         return JSONResponse(_clean({"scenario": scenario.model_dump(mode="json"), "name": scenario.name,
                                     "values": slider_values(scenario), "toml": scenario.to_toml()}))
 
@@ -630,6 +742,63 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+_LATE = b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+
+
+def guarded_protocol(header_timeout_s: float):
+    """uvicorn's h11 protocol with a header timeout: a connection that has not sent a complete
+    request line and headers within ``header_timeout_s`` of its first byte (or of connecting) is
+    answered 408 and closed, so slow or stalled clients cannot hold connections open."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(H11Protocol):
+        _header_timer = None
+
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self):
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(header_timeout_s, self._headers_late)
+
+        def _disarm(self):
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self._arm()  # a request begun, its headers not complete: the clock runs from its first byte
+            else:
+                self._disarm()
+
+        def _headers_late(self):
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.write(_LATE)
+                self.transport.close()
+
+        def connection_lost(self, exc):
+            self._disarm()
+            super().connection_lost(exc)
+
+    return GuardedH11Protocol
+
+
+def server_config(app: FastAPI, **kw):
+    """The uvicorn configuration the playground is served with: the header timeout of
+    :func:`guarded_protocol`, at most ``Limits.max_connections`` connections (more get 503), a
+    5 s keep-alive."""
+    import uvicorn
+
+    limits: Limits = getattr(app.state, "limits", Limits())
+    return uvicorn.Config(app, http=guarded_protocol(limits.header_timeout_s), limit_concurrency=limits.max_connections,
+                          timeout_keep_alive=5, **{"log_level": "warning", **kw})
+
+
 class BackgroundServer:
     """The app served by uvicorn in a thread on a free loopback port (tests, benchmarks)."""
 
@@ -639,7 +808,7 @@ class BackgroundServer:
         self.app = app or create_app()
         self.sock = bind_socket(host, port)
         self.host, self.port = self.sock.getsockname()[:2]
-        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on"))
+        self.server = uvicorn.Server(server_config(self.app, lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     @property

@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         """Serve the playground: an interactive page and a JSON API over recloop, on http://HOST:PORT/."""
         import uvicorn
 
-        from recloop.web.app import LOOPBACK_HOSTS, Limits, bind_socket, create_app
+        from recloop.web.app import LOOPBACK_HOSTS, Limits, bind_socket, create_app, server_config
 
         problems = []
         if not 0 <= port <= 65535:
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"recloop playground on http://{shown}:{sock.getsockname()[1]}/  (Ctrl+C to stop)", err=True)
         application = create_app(Limits(max_samples=max_samples, timeout_s=timeout), allowed_hosts=allowed)
-        server = uvicorn.Server(uvicorn.Config(application, log_level="warning"))
+        server = uvicorn.Server(server_config(application))
         try:
             server.run(sockets=[sock])
         finally:

@@ -117,7 +117,10 @@ function groupsOf(specs) {
 function makeControl(spec, kind) {
   const id = `${kind}-${slug(spec.path)}`;
   const row = el("div", { class: "param", "data-path": spec.path, "data-kind": kind, title: tooltip(spec) });
-  const name = el("label", { class: "name", for: id }, pretty(spec.path) + " ", el("span", { class: "unit", text: spec.unit }));
+  // an unsourced assumption (its declared source starts with "assumption") says so beside its name
+  const assumed = /^\s*assumption/i.test(spec.source || "") || !(spec.source || "").trim();
+  const name = el("label", { class: "name", for: id }, pretty(spec.path) + " ", el("span", { class: "unit", text: spec.unit }),
+    assumed ? el("span", { class: "assumed", title: "unsourced assumption: " + spec.source, text: "assumption" }) : null);
   const out = el("output", { for: id });
   const reset = el("button", { class: "reset", type: "button", title: "back to the preset's value", "aria-label": "reset " + spec.path, text: "↺" });
   let input;
@@ -315,13 +318,21 @@ async function go() {
       clearProblems();
       if (tab === "compare") {
         await drawFigures($("compare-figures"), data.figures, Object.keys(data.figures));
+        const cols = data.table_columns || [];
+        $("compare-table").replaceChildren(el("table", {},
+          el("thead", {}, el("tr", {}, ...cols.map(([, h]) => el("th", { text: h })))),
+          el("tbody", {}, ...(data.table_cells || []).map((row) =>
+            el("tr", {}, ...cols.map(([k]) => el("td", { text: row[k] })))))),
+          el("p", { class: "cap", text: data.table_note || "" }));
         $("compare-headlines").replaceChildren(...data.policies.map((p) => el("div", {}, el("h3", { text: p }),
-          el("ul", {}, ...data.headlines[p].slice(2, 6).map((t) => el("li", { text: t }))))));
+          el("ul", {}, ...data.headlines[p].slice(1, 5).map((t) => el("li", { text: t }))))));
       } else {
         // the report's order first; any figure the library adds later is drawn too
         const order = [...RUN_FIGURES, ...Object.keys(data.figures).filter((k) => !RUN_FIGURES.includes(k))];
         await drawFigures($("run-figures"), data.figures, order, data.captions || {});
         $("headline").replaceChildren(...data.headline.map((t) => el("li", { text: t })));
+        $("drivers").replaceChildren(...(data.drivers || []).map((t) => el("li", { text: t })));
+        $("inputs").textContent = data.inputs || "";
       }
       R.draws += 1;
       document.body.dataset.draws = String(R.draws);
