@@ -168,7 +168,7 @@ def salib_problem(scenario, params: list[str] | None = None) -> dict[str, Any]:
     log10 of its declared ones (the design is raised to the power of ten before it runs)."""
     from recloop.analysis.sensitivity import _problem, scenario_factors
 
-    factors = scenario_factors(scenario, params)
+    factors = scenario_factors(scenario, params, space="bounds")  # SALib samples bounds, not recloop's copula
     problem = _problem(factors)
     problem["log10"] = [f.log for f in factors]  # recloop's own key; SALib ignores keys it does not use
     return problem

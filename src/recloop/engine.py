@@ -237,6 +237,7 @@ class StepRules:
         for j in range(len(trips)):
             dt = np.minimum(dt, st[f"trip_next{j}"] - t)
         dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
+        dt = np.minimum(dt, np.where(st["pending_soft_t"] > t, st["pending_soft_t"] - t, dt))
         fixed = st["paused"] & (st["pause_kind"] == Response.FIXED_PAUSE)
         dt = np.minimum(dt, np.where(fixed, st["pause_end"] - t, dt))
         dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
@@ -406,6 +407,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year):
         "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
         "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
         "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
+        "pending_soft_t": np.full(n, np.inf), "pending_soft_resp": np.zeros(n, np.int8), "pending_soft_years": np.zeros(n),
         "noc": np.zeros(n, bool), "takeoff": np.zeros(n, bool), "k_rep": np.zeros(n, np.int64),
         "idx": index.copy(),
     }

@@ -8,6 +8,13 @@ and no generator state has to be carried between chunks or workers.
 Parameters are drawn by inverse CDF from uniforms; correlated parameters go through a Gaussian
 copula; ``method="sobol"`` or ``"lhs"`` replaces the uniforms by scrambled quasi-Monte Carlo
 points (scipy.stats.qmc), for which sample i depends on (seed, i) as well.
+
+A Latin hypercube of n points is a design of all n rows at once, so a single hypercube over the
+run cannot give sample i a value that is independent of the chunk or the sample count. recloop's
+``"lhs"`` is therefore *blocked*: samples ``k*LHS_BLOCK .. (k+1)*LHS_BLOCK - 1`` are one Latin
+hypercube of :data:`LHS_BLOCK` rows drawn from (seed, k). Every complete block is stratified in
+every dimension (one point per 1/LHS_BLOCK stratum), and sample i is the same in any chunking,
+sample count or worker layout; a run shorter than a block gets the first rows of one.
 """
 
 from __future__ import annotations
@@ -20,9 +27,12 @@ import numpy as np
 from recloop.params import RecloopInputError
 from recloop.scenario import Scenario, scenario_specs
 
-__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES"]
+__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES", "LHS_BLOCK"]
 
 MAX_SAMPLES = 100_000_000
+#: rows of each Latin hypercube block (module docstring): a power of two, small enough that runs of
+#: a few hundred samples are already stratified, large enough to stratify each dimension finely
+LHS_BLOCK = 256
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
@@ -70,8 +80,8 @@ def _qmc_uniforms(method: str, seed: int, index: np.ndarray, dims: int) -> np.nd
     """Rows ``index`` of a scrambled QMC sequence.
 
     A scrambled Sobol point is fixed by (seed, index), so a contiguous chunk fast-forwards to its
-    first index and draws only its own points. A Latin hypercube is a design of all the rows up
-    to the largest index: its rows depend on that size as well.
+    first index and draws only its own points. A Latin hypercube row is fixed by (seed, block,
+    row in block): each block of :data:`LHS_BLOCK` rows is its own hypercube.
     """
     from scipy.stats import qmc  # here, not at import: scipy.stats costs every CLI call ~0.6 s
 
@@ -90,8 +100,13 @@ def _qmc_uniforms(method: str, seed: int, index: np.ndarray, dims: int) -> np.nd
                 return np.clip(eng.random(index.size), 1e-12, 1 - 1e-12)
             pts = eng.random(n)
     else:
-        eng = qmc.LatinHypercube(d=dims, seed=seed)
-        pts = eng.random(n)
+        block = index // LHS_BLOCK
+        pts = np.empty((index.size, dims))
+        for b in np.unique(block):
+            rows = block == b
+            eng = qmc.LatinHypercube(d=dims, seed=np.random.default_rng([seed, int(b)]))
+            pts[rows] = eng.random(LHS_BLOCK)[index[rows] % LHS_BLOCK]
+        return np.clip(pts, 1e-12, 1 - 1e-12)
     pts = np.clip(pts[index], 1e-12, 1 - 1e-12)
     return pts
 

@@ -70,3 +70,52 @@ def test_bad_objectives_and_criteria():
     with pytest.raises(RecloopInputError) as e:
         compare_policies(sc, [load_policy("none")], ["nope:min"], ["x<<1"], samples=10)
     assert len(e.value.problems) == 2
+
+
+# ---------------------------------------------------------------- censoring per outcome (issue 16 item 4)
+def test_no_warning_is_a_zero_window_so_tripwires_rank_ahead_of_none():
+    """The issue's case: a missing window (no tripwire fired before control was lost) once scored 30 years."""
+    sc = load_scenario("baseline")
+    res = compare_policies(sc, [load_policy("none"), load_policy("tripwire-pause")], ["safety_window_years:max"],
+                           samples=400, seed=0)
+    assert res.picks["minimax regret safety_window_years"] == "tripwire-pause"
+    assert res.row("tripwire-pause")["safety_window_years:mean"] > res.row("none")["safety_window_years:mean"]
+    assert "no warning" in res.info["censoring:none:safety_window_years"]
+
+
+def test_window_rule_in_constructed_worlds():
+    nan = np.nan
+    # world 1: control lost at 10 with no warning under a, warned at 8 under b; world 2: never lost
+    a = {"safety_window_years": np.array([nan, nan]), "t_no_control": np.array([10.0, nan]),
+         "t_first_tripwire": np.array([nan, nan])}
+    b = {"safety_window_years": np.array([2.0, nan]), "t_no_control": np.array([10.0, nan]),
+         "t_first_tripwire": np.array([8.0, 25.0])}
+    r = compare_outcomes({"a": a, "b": b}, [Objective("safety_window_years", "max")], years=30)
+    assert r.row("a")["safety_window_years:mean"] == 0.0
+    assert r.row("b")["safety_window_years:mean"] == pytest.approx((2.0 + 5.0) / 2)
+    assert r.picks["minimax regret safety_window_years"] == "b"
+
+
+def test_takeoff_unfinished_counts_from_its_start_and_no_takeoff_is_left_out():
+    nan = np.nan
+    a = {"takeoff_years": np.array([1.0, nan, nan]), "t_takeoff_start": np.array([2.0, 26.0, nan])}
+    b = {"takeoff_years": np.array([3.0, 2.0, 1.0]), "t_takeoff_start": np.array([2.0, 20.0, 5.0])}
+    r = compare_outcomes({"a": a, "b": b}, [Objective("takeoff_years", "max")], years=30)
+    assert r.info["worlds_compared:takeoff_years"] == 2  # world 3 has no takeoff under a
+    assert r.row("a")["takeoff_years:mean"] == pytest.approx((1.0 + 4.0) / 2)  # 4 = 30 - 26, not 30
+
+
+def test_no_takeoff_is_not_counted_as_safe_in_satisficing():
+    crit = parse_criterion("!unverified_takeoff", field="--satisfice")
+    a = {"unverified_takeoff": np.array([False, False, False, True]), "t_superhuman": np.array([5.0, np.nan, np.nan, 6.0])}
+    r = compare_outcomes({"a": a}, [], [crit], years=30)
+    # two worlds never reached superhuman: undecided, not safe; of the two decided, one is safe
+    assert r.row("a")["satisficing"] == pytest.approx(0.5)
+    assert r.row("a")["satisficing_undecided"] == pytest.approx(0.5)
+
+
+def test_a_censored_date_decides_a_criterion_its_bound_passes():
+    crit = parse_criterion("t_superhuman>20", field="--satisfice")
+    a = {"t_superhuman": np.array([10.0, np.nan])}
+    r = compare_outcomes({"a": a}, [], [crit], years=30)
+    assert r.row("a")["satisficing"] == pytest.approx(0.5) and r.row("a")["satisficing_undecided"] == 0.0

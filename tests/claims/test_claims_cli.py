@@ -43,9 +43,14 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     printed = json.loads(res.output)
     written = json.loads((tmp_path / "o" / "claims.json").read_text(encoding="utf-8"))
     assert [c["verdict"] for c in printed["claims"]] == [c["verdict"] for c in written["claims"]]
-    assert len(written["claims"]) == 12 and written["seed"] == 3
+    assert len(written["claims"]) == 16 and written["seed"] == 3
+    for c in written["claims"]:  # every claim carries its interval and the worlds it counted
+        assert "interval" in c and "worlds" in c and "samples_run" in c
+        if c["verdict"] != "untestable":
+            lo, hi = c["interval"]
+            assert lo <= c["holds_share"] <= hi
     html = (tmp_path / "o" / "claims.html").read_text(encoding="utf-8")
-    assert html.count("Plotly.newPlot(") == 12
+    assert html.count("Plotly.newPlot(") == 16
     from recloop.store import list_runs
 
     assert any(r["run_id"] == printed["run_id"] and r["kind"] == "claims" for r in list_runs())

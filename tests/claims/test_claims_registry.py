@@ -1,4 +1,4 @@
-"""The registry: twelve claims, quotes verbatim from the essay, and the verdict rule's closed form."""
+"""The registry: sixteen claims, quotes verbatim from the essay, and the verdict rule's closed form."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from recloop.claims import CLAIMS, FAILS_AT, HOLDS_AT, verdict
 ESSAY = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "recursion-loop-essay.txt"
 
 
-def test_twelve_claims_with_unique_ids_and_experiments():
-    assert [c.id for c in CLAIMS] == list(range(1, 13))
+def test_sixteen_claims_with_unique_ids_and_experiments():
+    assert [c.id for c in CLAIMS] == list(range(1, 17))
     for c in CLAIMS:
         assert c.title and c.experiment and callable(c.run)
         assert all(q.strip() for q in c.quotes), c.id

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from recloop.claims import CLAIMS, verdict
+from recloop.claims.core import interval
 from recloop.claims.page import audit_dict, run_claims, write_outputs
 
 SAMPLES, SEED = 60, 0
@@ -33,9 +34,22 @@ def test_page_verdict_is_the_runs_verdict(audited, cid):
     r = results[cid]
     row = next(c for c in page["claims"] if c["id"] == cid)
     holds = np.asarray(r.evidence.holds, dtype=bool)
+    if r.evidence.untestable:
+        assert row["verdict"] == "untestable" and row["untestable"] and holds.size == 0
+        assert "Not testable by the model" in html
+        return
     assert row["worlds"] == holds.size > 0
     assert row["holds_share"] == pytest.approx(holds.mean(), abs=1e-4)
-    assert row["verdict"] == verdict(float(holds.mean())) == r.verdict
+    lo, hi = interval(holds, r.evidence.groups)
+    assert row["interval"] == [pytest.approx(lo, abs=1e-4), pytest.approx(hi, abs=1e-4)]
+    assert row["verdict"] == verdict(float(holds.mean()), lo, hi, mode=r.evidence.mode) == r.verdict
+    # a decided holds/fails has its whole interval past its line
+    if row["verdict"] == "holds":
+        assert lo >= (0.05 if row["mode"] == "can" else 0.8)
+    if row["verdict"] == "fails":
+        assert hi <= 0.2 or (row["mode"] == "can" and hi < 0.05)
+    for sw in row["thresholds"]:
+        assert sw["points"] and all(p["verdict"] in ("holds", "fails", "depends", "untested") for p in sw["points"])
     assert row["flips"], "every claim states where its verdict flips (or that nothing flips it)"
     assert f"id='claim-{cid}'" in html and f"<span class='{row['verdict']}'>{row['verdict']}</span>" in html
     assert f"Plotly.newPlot('fig-{cid}'" in html and r.evidence.figure["data"]
@@ -45,6 +59,8 @@ def test_page_verdict_is_the_runs_verdict(audited, cid):
 def test_headline_number_is_the_share_of_worlds(audited, cid):
     results, page, _ = audited
     row = next(c for c in page["claims"] if c["id"] == cid)
+    if row["verdict"] == "untestable":
+        return
     first = next(iter(row["numbers"].values()))  # every claim's first number is its holds share
     assert first == pytest.approx(row["holds_share"], abs=1e-4)
 

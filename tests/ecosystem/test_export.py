@@ -47,7 +47,7 @@ def test_dataset_layout_carries_declared_units_and_meanings(two_firm):
     np.testing.assert_array_equal(ds["actor_share"].sel(actor=name_b).values, two_firm.outcomes[f"actor_share_{name_b}"])
     assert ds["takeoff_days"].attrs == {"long_name": COLUMNS["takeoff_days"], "units": "d"}
     assert ds["t_superhuman"].attrs["units"] == "yr"
-    assert ds["status"].attrs["flag_meanings"] == "ok diverged"
+    assert ds["status"].attrs["flag_meanings"] == "ok diverged step_budget"
     # the sampled inputs are coordinates with their declaration's unit and source
     spec = {s.path: s for s in scenario_specs()}["compute.initial_training_flop"]
     c = ds.coords["compute.initial_training_flop"]

@@ -134,7 +134,7 @@ def _run(policy_dict, n=N, seed=5):
 
 def _trip(response, **kw):
     return {"name": "code", "metric": "automation_code", "threshold": 0.5, "cadence_years": 0.25,
-            "response": response, **kw}
+            "response": response} | kw
 
 
 NONE = _run({})
@@ -237,3 +237,12 @@ def test_a_sample_that_uses_its_step_budget_stops_with_its_status_and_the_run_go
     assert np.isfinite(r.outcomes["t_diverged"]).all() and (r.outcomes["t_diverged"] < 30.0).all()
     full = simulate(BASE, parse_policy({"name": "p"}), samples=20, seed=0)
     assert (full.outcomes["status"] == 0).all()
+
+
+def test_a_gate_called_with_a_pause_takes_effect_too():
+    """Two tripwires at one threshold, one pausing and one gating: the pending pause must not swallow the gate."""
+    both = _run({"tripwires": [_trip("pause_until_verified", name="pause", threshold=0.8, cadence_years=0.05),
+                               _trip("verification_gate", name="gate", threshold=0.8, cadence_years=0.05)]}, n=200, seed=0)
+    gate = _run({"tripwires": [_trip("verification_gate", name="gate", threshold=0.8, cadence_years=0.05)]}, n=200, seed=0)
+    assert both["years_gated"].sum() > 0
+    assert both["unverified_takeoff"].mean() <= gate["unverified_takeoff"].mean() + 1e-12

@@ -403,11 +403,17 @@ def _print_robust(res, scenario):
             cells += [f"{r[k + ':mean']:.4g}", f"{r[k + ':regret_mean']:.4g}", f"{r[k + ':regret_p90']:.4g}",
                       f"{r[k + ':regret_max']:.4g}", f"{r[k + ':best_share']:.0%}"]
         if res.criteria:
-            cells.append(f"{r['satisficing']:.1%}")
+            cells.append("undecided" if r["satisficing"] is None else f"{r['satisficing']:.1%}")
         t.add_row(*cells)
     c.print(t)
     if res.criteria:
-        c.print("satisficing: " + " and ".join(res.criteria))
+        c.print("satisficing: " + " and ".join(res.criteria) + " (share of the worlds the criteria decide; undecided: "
+                + ", ".join(f"{r['policy']} {r['satisficing_undecided']:.1%}" for r in res.rows) + ")")
+    for o in res.objectives:  # what each outcome's censoring rule did (recloop.outcomes)
+        c.print(f"{o.name}: {res.info.get(f'worlds_compared:{o.name}', res.worlds):,} worlds compared")
+        for r in res.rows:
+            note = res.info.get("censoring:" + r["policy"] + ":" + o.name, "")
+            c.print(f"  {r['policy']}: {note}")
     for k, v in res.picks.items():
         c.print(f"{k}: [bold]{v}[/bold]")
 

@@ -2,10 +2,12 @@
 and the engine run on explicit parameter designs or on sampled worlds, through an executor.
 
 Censoring: a date or duration not reached by the horizon is null in the results (never a silent
-NaN). Analyses that need a number for every world (Sobol, Morris, regret) set it to the horizon
-(``years``, or ``years x 365.25`` for ``*_days``) and report the censored share; an outcome that
-is undefined for another reason (``fidelity_at_superhuman`` in a world that never got there) is
-refused with a message rather than imputed.
+NaN). Analyses that need a number for every world (Sobol, Morris, regret) read the outcome's
+declared rule (:func:`recloop.outcomes.values`): a date at the horizon, a takeoff unfinished at
+the horizon at its lower bound (horizon - takeoff start), a safety window with no warning at 0;
+they report the censored share; an outcome that is undefined for another reason
+(``fidelity_at_superhuman`` in a world that never got there) is refused with a message rather
+than imputed.
 """
 
 from __future__ import annotations
@@ -139,6 +141,13 @@ def run_param_chunk(task: ParamTask) -> tuple[np.ndarray, np.ndarray]:
     index = np.full(n, task.noise_sample, dtype=np.int64)
     out, _ = simulate_chunk(task.scenario, task.policy, index, task.seed, years=task.years, times=times,
                             params=task.params)
+    from recloop.outcomes import OUTCOMES, values
+
+    if task.outcome in OUTCOMES and OUTCOMES[task.outcome].censoring in ("takeoff", "window"):
+        # the rule reads other columns (takeoff start; first tripwire, point of no control): apply
+        # it here; a censored row is at its lower bound and marked by the nan-free censored mask
+        c = values(task.outcome, out, task.years)
+        return np.where(c.missing, np.nan, c.value), out["status"], c.censored
     return np.asarray(out[task.outcome], dtype=np.float64), out["status"]
 
 
@@ -161,7 +170,15 @@ def evaluate_design(values: dict[str, np.ndarray], scenario, policy, outcome: st
     parts = executor.map(run_param_chunk, tasks)
     y = np.concatenate([p[0] for p in parts])
     status = np.concatenate([p[1] for p in parts])
-    y, cens = censor(outcome, y, years)
+    if len(parts[0]) == 3:  # the rule was applied per chunk (run_param_chunk)
+        cens = float(np.concatenate([p[2] for p in parts]).mean())
+        miss = ~np.isfinite(y)
+        if miss.any():  # a takeoff that never started has no length: refused, not imputed
+            raise RecloopInputError([f"--outcome: '{outcome}' is undefined in {miss.mean():.1%} of the runs (no takeoff "
+                                     "started by the horizon); choose t_takeoff_start or t_superhuman (dates, censored "
+                                     "at the horizon) or a longer horizon"])
+    else:
+        y, cens = censor(outcome, y, years)
     return y, {"censored": cens, "diverged": float((status != 0).mean())}
 
 

@@ -12,8 +12,16 @@ making, Lempert, Popper & Bankes 2003):
 
 reported as its mean, 90th percentile and maximum over the worlds. Satisficing (Simon 1956;
 the "domain criterion" of Starr 1963) is the share of worlds in which a policy meets every
-criterion given (e.g. ``p_catastrophe<0.1`` and ``!unverified_takeoff``). Dates and durations
-not reached by the horizon count as the horizon in regret (see :mod:`recloop.analysis.common`).
+criterion given (e.g. ``p_catastrophe<0.1`` and ``!unverified_takeoff``).
+
+Censoring follows each outcome's declaration (:mod:`recloop.outcomes`): a date not reached counts
+as the horizon (a lower bound); a takeoff unfinished at the horizon as the time since it started;
+a safety window with no warning before loss of control as zero (never as a long window); an
+outcome without a value in a world under some policy (an unverified takeoff in a world that never
+got a takeoff) leaves that world out of the comparison, and the number of worlds compared is
+reported. A criterion on a censored value is decided when its bound decides it (a date censored
+at 30 years satisfies ``t_superhuman>20``) and is otherwise undecided; the satisficing share is
+over the worlds every criterion decides, with the undecided share beside it.
 """
 
 from __future__ import annotations
@@ -23,10 +31,53 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from recloop.analysis.common import Criterion, censor, check_outcome, parse_criterion, sample_worlds
+from recloop.analysis.common import Criterion, check_outcome, parse_criterion, sample_worlds
+from recloop.outcomes import Censored, outcome, values
 from recloop.params import RecloopInputError
 
-__all__ = ["Objective", "parse_objective", "RobustResult", "compare_outcomes", "compare_policies"]
+__all__ = ["Objective", "parse_objective", "RobustResult", "compare_outcomes", "compare_policies", "decide",
+           "needed_columns"]
+
+
+def needed_columns(name: str) -> list[str]:
+    """The columns ``name``'s censoring rule reads besides itself (module docstring)."""
+    o = outcome(name)
+    if o.censoring == "takeoff":
+        return [name, "t_takeoff_start"]
+    if o.censoring == "window":
+        return [name, "t_no_control", "t_first_tripwire"]
+    if o.censoring == "premise":
+        return [name, o.premise]
+    return [name]
+
+
+def _values(name: str, cols: dict[str, np.ndarray], years: float) -> Censored:
+    n = len(cols[name])
+    have = {k: cols[k] for k in needed_columns(name) if k in cols}
+    for k in needed_columns(name):
+        have.setdefault(k, np.full(n, np.nan))
+    return values(name, have, years)
+
+
+def decide(c: Criterion, v: Censored) -> tuple[np.ndarray, np.ndarray]:
+    """(meets the criterion, decided) per world: a censored lower bound decides ``>``/``>=`` when
+    it already passes and ``<``/``<=`` when it already fails; a missing value decides nothing."""
+    x = v.value
+    decided = ~v.missing
+    if c.op is None:
+        hit = np.nan_to_num(x, nan=0.0) != 0
+        decided = decided & ~v.censored
+    else:
+        with np.errstate(invalid="ignore"):
+            hit = np.asarray(Criterion(c.text, c.name, c.op, c.value)(np.where(decided, x, np.nan)), bool)
+        if c.op in (">", ">="):
+            decided = decided & (~v.censored | hit)
+        elif c.op in ("<", "<="):
+            decided = decided & (~v.censored | ~hit)
+        else:
+            decided = decided & ~v.censored
+    hit = hit & decided
+    return (~hit & decided if c.negate else hit), decided
 
 
 @dataclass(frozen=True)
@@ -79,12 +130,18 @@ def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: Seq
     rows: list[dict[str, Any]] = [{"policy": p} for p in policies]
     info: dict[str, Any] = {}
     for o in objectives:
-        ys = []
+        ys, keep = [], np.ones(worlds, bool)
         for p in policies:
-            y, cens = censor(o.name, outcomes[p][o.name], years, field="--objective")
-            ys.append(y)
-            info[f"censored:{p}:{o.name}"] = cens
-        Y = np.stack(ys)  # (policies, worlds)
+            v = _values(o.name, outcomes[p], years)
+            ys.append(v.value)
+            keep &= ~v.missing
+            info[f"censored:{p}:{o.name}"] = v.censored_share
+            info[f"censoring:{p}:{o.name}"] = v.rule
+        info[f"worlds_compared:{o.name}"] = int(keep.sum())
+        if not keep.any():
+            raise RecloopInputError([f"--objective: '{o.name}' has no value in any world under every policy "
+                                     f"({info[f'censoring:{policies[0]}:{o.name}']})"])
+        Y = np.stack(ys)[:, keep]  # (policies, worlds compared)
         best = Y.min(axis=0) if o.sense == "min" else Y.max(axis=0)
         R = np.abs(Y - best)
         for i, r in enumerate(rows):
@@ -95,16 +152,25 @@ def compare_outcomes(outcomes: dict[str, dict[str, np.ndarray]], objectives: Seq
             r[f"{o.name}:best_share"] = float((R[i] == 0).mean())
     if criteria:
         for i, p in enumerate(policies):
-            ok = np.ones(worlds, bool)
+            ok, dec = np.ones(worlds, bool), np.ones(worlds, bool)
             for c in criteria:
-                ok &= c(outcomes[p][c.name])
-            rows[i]["satisficing"] = float(ok.mean())
+                hit, d = decide(c, _values(c.name, outcomes[p], years))
+                ok &= hit
+                dec &= d
+            # a world fails as soon as one decided criterion fails, whatever the undecided ones say
+            failed = np.zeros(worlds, bool)
+            for c in criteria:
+                hit, d = decide(c, _values(c.name, outcomes[p], years))
+                failed |= d & ~hit
+            decided = dec | failed
+            rows[i]["satisficing"] = float((ok & dec).sum() / decided.sum()) if decided.any() else None
+            rows[i]["satisficing_undecided"] = float(1.0 - decided.mean())
     picks = {}
     for o in objectives:
         picks[f"minimax regret {o.name}"] = min(rows, key=lambda r: (r[f"{o.name}:regret_max"], r[f"{o.name}:regret_mean"]))["policy"]
         picks[f"least mean regret {o.name}"] = min(rows, key=lambda r: r[f"{o.name}:regret_mean"])["policy"]
     if criteria:
-        picks["most satisficing"] = max(rows, key=lambda r: r["satisficing"])["policy"]
+        picks["most satisficing"] = max(rows, key=lambda r: -1.0 if r["satisficing"] is None else r["satisficing"])["policy"]
     return RobustResult(rows, list(objectives), [c.text for c in criteria], worlds, picks, info)
 
 
@@ -129,7 +195,7 @@ def compare_policies(scenario, policies: list, objectives: Sequence[str | Object
         problems.append(f"--policy: policies must have distinct names, got {names}")
     if problems:
         raise RecloopInputError(problems)
-    cols = sorted({o.name for o in objs} | {c.name for c in crits})
+    cols = sorted({k for o in objs for k in needed_columns(o.name)} | {k for c in crits for k in needed_columns(c.name)})
     outcomes = {}
     for p in policies:
         outcomes[p.name] = sample_worlds(scenario, p, samples=samples, seed=seed, years=years, columns=cols,

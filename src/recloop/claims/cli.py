@@ -16,10 +16,13 @@ def register(app: typer.Typer) -> None:
     def claims(
         samples: int = typer.Option(1000, "--samples", help="Worlds per experiment (the essay's cast runs half as many)."),
         seed: int = typer.Option(0, "--seed", help="Seed; the same seed gives the same table."),
+        max_samples: Optional[int] = typer.Option(None, "--max-samples", help="Cap on worlds when a verdict's interval "
+                                                  "straddles a line: the experiment is rerun on twice the worlds until "
+                                                  "it decides or reaches the cap (default: 4 x --samples)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for claims.html and claims.json."),
         as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON on stdout."),
     ):
-        """Audit the essay's claims: quote, experiment, verdict computed from the run, flip conditions."""
+        """Audit the essay's claims: quote, experiment, verdict from its interval, thresholds swept, flip conditions."""
         from recloop import store
         from recloop.claims.page import MAX_SAMPLES, MIN_SAMPLES, audit_dict, format_table, run_claims, write_outputs
         from recloop.params import RecloopInputError
@@ -28,14 +31,18 @@ def register(app: typer.Typer) -> None:
             raise RecloopInputError([f"--samples: must be an integer in [{MIN_SAMPLES}, {MAX_SAMPLES:,}], got {samples}"])
         if seed < 0:
             raise RecloopInputError([f"--seed: must be a non-negative integer, got {seed}"])
+        cap = 4 * samples if max_samples is None else max_samples
+        if not samples <= cap <= MAX_SAMPLES:
+            raise RecloopInputError([f"--max-samples: must be an integer in [--samples ({samples}), {MAX_SAMPLES:,}], got {cap}"])
         run_id = store.new_run_id("claims")
         out_dir = Path(out) if out else store.home() / run_id
-        results = run_claims(samples, seed)
-        audit = audit_dict(results, samples=samples, seed=seed)
+        results = run_claims(samples, seed, max_samples=cap)
+        audit = audit_dict(results, samples=samples, seed=seed, max_samples=cap)
         jp, hp = write_outputs(results, audit, out_dir)
         store.record_run(run_id, kind="claims", name="essay-claims", out_dir=out_dir, samples=samples, seed=seed,
-                         inputs={"samples": samples, "seed": seed},
-                         summary={str(c["id"]): {"verdict": c["verdict"], "holds_share": c["holds_share"]}
+                         inputs={"samples": samples, "seed": seed, "max_samples": cap},
+                         summary={str(c["id"]): {"verdict": c["verdict"], "holds_share": c["holds_share"],
+                                                 "interval": c["interval"], "worlds": c["worlds"]}
                                   for c in audit["claims"]})
         audit["run_id"], audit["out_dir"] = run_id, str(out_dir)
         if as_json:

@@ -4,11 +4,23 @@ A :class:`Claim` pairs a sentence quoted verbatim from the essay with an experim
 experiment runs recloop and returns :class:`Evidence`: for every world in which the claim's
 premise applies (its *population*), whether the claim holds in that world, plus the numbers and
 the figure a reader needs. The verdict is computed from those worlds by one rule for every claim
-(:func:`verdict`), never stated by hand:
+(:func:`verdict`), never stated by hand, from the share of worlds in which the claim holds and
+its 95% interval (Wilson over worlds; a bootstrap over replicates where the experiment has them):
 
-* ``holds``   if the claim holds in at least :data:`HOLDS_AT` (80%) of the population;
-* ``fails``   if it holds in at most :data:`FAILS_AT` (20%);
-* ``depends`` otherwise (and when no world meets the premise: ``untested``).
+* ``holds``   if the whole interval lies at or above :data:`HOLDS_AT` (80%);
+* ``fails``   if the whole interval lies at or below :data:`FAILS_AT` (20%);
+* a claim of possibility ("can", "could", "risks"; ``Evidence.mode == "can"``) holds if the whole
+  interval lies at or above :data:`CAN_AT` (5% of worlds: it happens in a non-negligible share)
+  and fails if the whole interval lies below it;
+* ``depends`` otherwise: *decided* when the whole interval lies between the lines (the claim
+  holds in some worlds and not in others), *undecided* when it straddles a line (the worlds run
+  could not tell); no world meeting the premise: ``untested``; a claim the model cannot test:
+  ``untestable`` (its page says why).
+
+Sample sizes are adaptive (:func:`evaluate`): while the interval straddles a line, the experiment
+is rerun on twice as many worlds, up to a cap; the result reports every step and how many worlds
+it took. Where the per-world test needs a threshold that interprets the essay's words, the
+experiment states it and a :class:`Sweep` shows the verdict across a range of it.
 
 The *flip condition* is found by scenario discovery (PRIM, :mod:`recloop.analysis.prim`) on the
 sampled inputs of the population: for a claim that holds, the box of worlds where it fails; for
@@ -29,16 +41,38 @@ from recloop.engine import DEFAULT_REPORT_EVERY, DEFAULT_YEARS, SimResult, simul
 from recloop.policy import Policy, bundled_policies, parse_policy
 from recloop.scenario import Scenario, bundled_scenarios, parse_scenario, read_toml
 
-__all__ = ["HOLDS_AT", "FAILS_AT", "Claim", "Evidence", "ClaimResult", "verdict", "evaluate",
-           "world_inputs", "run_cached", "clear_cache", "scenario_variant", "policy_variant", "fmt"]
+__all__ = ["HOLDS_AT", "FAILS_AT", "CONFIDENCE", "CAN_AT", "Claim", "Evidence", "Sweep", "ClaimResult", "verdict", "interval",
+           "decided", "evaluate", "world_inputs", "run_cached", "clear_cache", "scenario_variant", "policy_variant", "fmt"]
 
 HOLDS_AT = 0.8
 FAILS_AT = 0.2
+#: a claim of possibility holds when it happens in at least this share of worlds
+CAN_AT = 0.05
+#: confidence level of every claim's interval
+CONFIDENCE = 0.95
+#: bootstrap resamples of a replicated experiment's interval
+BOOTSTRAP = 2000
 #: PRIM settings of the flip search: a box must hold at least this share of the population
 FLIP_MIN_MASS = 0.05
 FLIP_THRESHOLD = 0.8
 #: flip boxes are not searched below this many worlds with the flipped outcome
 FLIP_MIN_CASES = 3
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A threshold that interprets the essay's words, and the per-world test across a range of it.
+
+    ``holds[k]`` is the per-world test (over the same population) at ``values[k]``; ``used`` is
+    the value the verdict is computed at; ``words`` says which words the threshold reads.
+    """
+
+    name: str
+    unit: str
+    used: float | str
+    values: tuple
+    holds: tuple
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +94,13 @@ class Evidence:
     X: np.ndarray | None = None
     names: tuple[str, ...] = ()
     lever_flips: tuple[str, ...] = ()
+    #: replicate id of each world (e.g. a lab seed) when worlds are not independent draws
+    groups: np.ndarray | None = None
+    sweeps: tuple[Sweep, ...] = ()
+    #: why the model cannot test this claim (the verdict is then ``untestable``)
+    untestable: str = ""
+    #: "will" (the claim says it happens: 80%/20% lines) or "can" (it says it may: the 5% line)
+    mode: str = "will"
 
     @property
     def n(self) -> int:
@@ -92,32 +133,80 @@ class ClaimResult:
     evidence: Evidence
     verdict: str
     flips: tuple[str, ...]
+    interval: tuple[float | None, float | None] = (None, None)
+    decided: bool = True
+    samples: int = 0  # worlds requested of the last (deciding) step
+    steps: tuple[dict, ...] = ()
+    sweeps: tuple[dict, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         ev = self.evidence
+        lo, hi = self.interval
         return {
             "id": self.claim.id, "title": self.claim.title, "quote": self.claim.quote, "more_quotes": list(self.claim.more),
             "experiment": self.claim.experiment, "population": ev.population, "test": ev.test,
             "worlds": ev.n, "holds_share": None if ev.share is None else round(ev.share, 4),
-            "verdict": self.verdict, "rule": rule_text(), "numbers": _clean(ev.numbers),
-            "flips": list(self.flips),
+            "interval": [None if lo is None else round(lo, 4), None if hi is None else round(hi, 4)],
+            "confidence": CONFIDENCE, "interval_method": "bootstrap over replicates" if ev.groups is not None else "Wilson over worlds",
+            "verdict": self.verdict, "decided": self.decided, "mode": ev.mode, "rule": rule_text(ev.mode),
+            "samples_run": self.samples, "adaptive_steps": list(self.steps), "thresholds": list(self.sweeps),
+            "untestable": ev.untestable or None, "numbers": _clean(ev.numbers), "flips": list(self.flips),
         }
 
 
-def rule_text() -> str:
-    return (f"holds if the claim holds in >= {HOLDS_AT:.0%} of the worlds where its premise applies, "
-            f"fails if in <= {FAILS_AT:.0%}, depends otherwise")
+def rule_text(mode: str = "will") -> str:
+    if mode == "can":
+        return (f"a claim of possibility: holds if the whole {CONFIDENCE:.0%} interval of the share of worlds where it "
+                f"happens is >= {CAN_AT:.0%}, fails if the whole interval is below {CAN_AT:.0%}, depends otherwise")
+    return (f"holds if the whole {CONFIDENCE:.0%} interval of the share of worlds where the claim holds (among the "
+            f"worlds where its premise applies) is >= {HOLDS_AT:.0%}, fails if it is <= {FAILS_AT:.0%}, depends "
+            "otherwise (decided when the interval lies between the lines, undecided when it straddles one)")
 
 
-def verdict(share: float | None) -> str:
-    """The one verdict rule (module docstring)."""
+def interval(holds: np.ndarray, groups: np.ndarray | None = None, *, seed: int = 0) -> tuple[float | None, float | None]:
+    """95% interval of the share of worlds where the claim holds: Wilson over independent worlds; a
+    percentile bootstrap over replicates (``groups``) when worlds share a replicate."""
+    from recloop.outcomes import wilson
+
+    h = np.asarray(holds, dtype=bool)
+    if h.size == 0:
+        return (None, None)
+    if groups is None:
+        return wilson(int(h.sum()), int(h.size), confidence=CONFIDENCE)
+    g = np.asarray(groups)
+    ids = np.unique(g)
+    k = np.array([h[g == i].sum() for i in ids], dtype=float)
+    m = np.array([(g == i).sum() for i in ids], dtype=float)
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, ids.size, size=(BOOTSTRAP, ids.size))
+    boot = k[pick].sum(axis=1) / m[pick].sum(axis=1)
+    a = (1 - CONFIDENCE) / 2
+    return (float(np.quantile(boot, a)), float(np.quantile(boot, 1 - a)))
+
+
+def verdict(share: float | None, lo: float | None = None, hi: float | None = None, *, mode: str = "will") -> str:
+    """The one verdict rule (module docstring); without an interval the share is taken as exact."""
     if share is None or not math.isfinite(share):
         return "untested"
-    if share >= HOLDS_AT:
+    lo = share if lo is None else lo
+    hi = share if hi is None else hi
+    if mode == "can":
+        return "holds" if lo >= CAN_AT else "fails" if hi < CAN_AT else "depends"
+    if lo >= HOLDS_AT:
         return "holds"
-    if share <= FAILS_AT:
+    if hi <= FAILS_AT:
         return "fails"
     return "depends"
+
+
+def decided(lo: float | None, hi: float | None, *, mode: str = "will") -> bool:
+    """Whether the interval decides the verdict: it does not straddle the 20% or the 80% line
+    (for a claim of possibility: the 5% line)."""
+    if lo is None or hi is None:
+        return True
+    if mode == "can":
+        return not (lo < CAN_AT <= hi)
+    return not (lo < HOLDS_AT < hi or lo < FAILS_AT < hi)
 
 
 def _clean(d):
@@ -211,11 +300,45 @@ def flip_conditions(ev: Evidence, v: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def evaluate(claim: Claim, samples: int, seed: int) -> ClaimResult:
-    """Run one claim's experiment and compute its verdict and flip conditions."""
-    ev = claim.run(samples, seed)
-    v = verdict(ev.share)
-    return ClaimResult(claim, ev, v, flip_conditions(ev, v))
+def _sweep_rows(ev: Evidence) -> tuple[dict, ...]:
+    rows = []
+    for sw in ev.sweeps:
+        pts = []
+        for val, h in zip(sw.values, sw.holds):
+            h = np.asarray(h, dtype=bool)
+            sh = float(h.mean()) if h.size else None
+            lo, hi = interval(h, ev.groups if ev.groups is not None and ev.groups.size == h.size else None)
+            pts.append({"value": val, "holds_share": None if sh is None else round(sh, 4),
+                        "interval": [None if lo is None else round(lo, 4), None if hi is None else round(hi, 4)],
+                        "worlds": int(h.size), "verdict": verdict(sh, lo, hi, mode=ev.mode)})
+        rows.append({"name": sw.name, "unit": sw.unit, "used": sw.used, "words": sw.words, "points": pts,
+                     "verdicts": sorted({p["verdict"] for p in pts})})
+    return tuple(rows)
+
+
+def evaluate(claim: Claim, samples: int, seed: int, *, max_samples: int | None = None) -> ClaimResult:
+    """Run one claim's experiment and compute its verdict, interval and flip conditions.
+
+    Adaptive: while the interval straddles the 20% or the 80% line, rerun on twice the worlds,
+    up to ``max_samples`` (default: ``samples``, no adaptation). Sample i of every run is the same
+    world (it depends on (seed, i) only), so a larger run extends the smaller one.
+    """
+    cap = samples if max_samples is None else max(int(max_samples), samples)
+    s, steps = samples, []
+    while True:
+        ev = claim.run(s, seed)
+        if ev.untestable:
+            return ClaimResult(claim, ev, "untestable", (f"not testable by the model: {ev.untestable}",), (None, None),
+                               True, s, (), _sweep_rows(ev))
+        lo, hi = interval(ev.holds, ev.groups, seed=seed)
+        steps.append({"samples": s, "worlds": ev.n, "holds_share": None if ev.share is None else round(ev.share, 4),
+                      "interval": [None if lo is None else round(lo, 4), None if hi is None else round(hi, 4)]})
+        done = decided(lo, hi, mode=ev.mode)
+        if done or s * 2 > cap:
+            break
+        s *= 2
+    v = verdict(ev.share, lo, hi, mode=ev.mode)
+    return ClaimResult(claim, ev, v, flip_conditions(ev, v), (lo, hi), done, s, tuple(steps), _sweep_rows(ev))
 
 
 # ------------------------------------------------------------------ helpers for experiments

@@ -7,27 +7,45 @@ import json
 from pathlib import Path
 from typing import Any
 
-from recloop.claims.core import ClaimResult, clear_cache, evaluate, rule_text
+from recloop.claims.core import CAN_AT, CONFIDENCE, FAILS_AT, HOLDS_AT, ClaimResult, clear_cache, evaluate, rule_text
 from recloop.claims.registry import CLAIMS
 
-__all__ = ["run_claims", "audit_dict", "format_table", "render_html", "write_outputs", "MIN_SAMPLES", "MAX_SAMPLES"]
+__all__ = ["run_claims", "audit_dict", "format_table", "render_html", "write_outputs", "MIN_SAMPLES", "MAX_SAMPLES",
+           "interval_text", "render_markdown"]
 
 MIN_SAMPLES = 20
 MAX_SAMPLES = 100_000
 
 
-def run_claims(samples: int, seed: int, *, ids: list[int] | None = None) -> list[ClaimResult]:
-    """Evaluate the claims (all, or ``ids``) on ``samples`` worlds with ``seed``."""
+def run_claims(samples: int, seed: int, *, ids: list[int] | None = None, max_samples: int | None = None) -> list[ClaimResult]:
+    """Evaluate the claims (all, or ``ids``) on ``samples`` worlds with ``seed``; an undecided
+    verdict adds worlds (doubling) up to ``max_samples`` (default: no adaptation)."""
     try:
-        return [evaluate(c, samples, seed) for c in CLAIMS if ids is None or c.id in ids]
+        return [evaluate(c, samples, seed, max_samples=max_samples) for c in CLAIMS if ids is None or c.id in ids]
     finally:
         clear_cache()
 
 
-def audit_dict(results: list[ClaimResult], *, samples: int, seed: int) -> dict[str, Any]:
-    return {"samples": samples, "seed": seed, "years": 30.0, "rule": rule_text(),
-            "command": f"recloop claims --samples {samples} --seed {seed}",
-            "claims": [r.to_dict() for r in results]}
+def audit_dict(results: list[ClaimResult], *, samples: int, seed: int, max_samples: int | None = None) -> dict[str, Any]:
+    cap = samples if max_samples is None else max(samples, max_samples)
+    cmd = f"recloop claims --samples {samples} --seed {seed}" + (f" --max-samples {cap}" if cap != samples else "")
+    return {"samples": samples, "max_samples": cap, "seed": seed, "years": 30.0, "confidence": CONFIDENCE,
+            "rule": rule_text(), "rule_possibility": rule_text("can"),
+            "lines": {"holds_at": HOLDS_AT, "fails_at": FAILS_AT, "can_at": CAN_AT},
+            "command": cmd, "claims": [r.to_dict() for r in results]}
+
+
+def interval_text(c: dict[str, Any]) -> str:
+    lo, hi = c["interval"]
+    if c["holds_share"] is None or lo is None:
+        return "n/a"
+    return f"{c['holds_share']:.0%} [{lo:.0%}, {hi:.0%}]"
+
+
+def _verdict_text(c: dict[str, Any]) -> str:
+    if c["verdict"] == "depends" and not c["decided"]:
+        return "depends (undecided)"
+    return c["verdict"] + (" (can)" if c.get("mode") == "can" and c["verdict"] != "untestable" else "")
 
 
 def _headline(d: dict[str, Any]) -> str:
@@ -37,14 +55,15 @@ def _headline(d: dict[str, Any]) -> str:
 
 def format_table(audit: dict[str, Any]) -> str:
     """Plain-text table: id, claim, verdict, share of worlds, worlds, headline number."""
-    head = ["#", "claim", "verdict", "holds in", "worlds"]
-    rows = [[str(c["id"]), c["title"], c["verdict"],
-             "n/a" if c["holds_share"] is None else f"{c['holds_share']:.0%}", str(c["worlds"])]
+    head = ["#", "claim", "verdict", f"holds in [{audit.get('confidence', 0.95):.0%} interval]", "worlds", "run"]
+    rows = [[str(c["id"]), c["title"], _verdict_text(c), interval_text(c), str(c["worlds"]), str(c["samples_run"])]
             for c in audit["claims"]]
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     lines = ["  ".join(x.ljust(w) for x, w in zip(r, widths)) for r in [head] + rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"rule: {audit['rule']}; seed {audit['seed']}, {audit['samples']:,} worlds per experiment")
+    lines.append(f"rule: {audit['rule']}; (can): {audit['rule_possibility']}")
+    lines.append(f"seed {audit['seed']}, {audit['samples']:,} worlds per experiment, doubled while undecided up to "
+                 f"{audit['max_samples']:,} ('run'; the essay's cast runs half as many)")
     return "\n".join(lines)
 
 
@@ -60,29 +79,50 @@ def render_html(audit: dict[str, Any], figures: dict[int, dict[str, Any]]) -> st
     e = html.escape
     rows = "".join(
         f"<tr class='{c['verdict']}'><td><a href='#claim-{c['id']}'>{c['id']}</a></td><td>{e(c['title'])}</td>"
-        f"<td><b>{c['verdict']}</b></td><td>{'n/a' if c['holds_share'] is None else format(c['holds_share'], '.0%')}"
-        f"</td><td>{c['worlds']}</td></tr>" for c in audit["claims"])
+        f"<td><b>{e(_verdict_text(c))}</b></td><td>{e(interval_text(c))}"
+        f"</td><td>{c['worlds']}</td><td>{c['samples_run']}</td></tr>" for c in audit["claims"])
     sections, scripts = [], []
     for c in audit["claims"]:
         nums = "".join(f"<tr><td><code>{e(k)}</code></td><td>{e(str(v))}</td></tr>" for k, v in c["numbers"].items())
         flips = "".join(f"<li>{e(f)}</li>" for f in c["flips"]) or "<li>none</li>"
         more = "".join(f"<blockquote>{e(q)}</blockquote>" for q in c["more_quotes"])
+        thr = ""
+        for sw in c["thresholds"]:
+            cells = "".join(f"<tr><td>{e(str(p['value']))}</td><td>{e(interval_text(p))}"
+                            f"</td><td>{p['worlds']}</td><td>{e(p['verdict'])}</td></tr>" for p in sw["points"])
+            thr += (f"<p><b>Threshold: {e(sw['name'])}</b> ({e(sw['unit'])}; used: {e(str(sw['used']))}; reads "
+                    f"{e(sw['words'])}).</p><table><tr><th>value</th><th>holds in [interval]</th><th>worlds</th>"
+                    f"<th>verdict</th></tr>{cells}</table>")
+        steps = "; ".join(f"{st['samples']:,} worlds run: {st['worlds']} counted, {interval_text(st)}"
+                          for st in c["adaptive_steps"])
+        if c["verdict"] == "untestable":
+            sections.append(
+                f"<section id='claim-{c['id']}'><h2>{c['id']}. {e(c['title'])}: <span class='{c['verdict']}'>"
+                f"{c['verdict']}</span></h2><blockquote>{e(c['quote'])}</blockquote>{more}"
+                f"<p><b>Not testable by the model.</b> {e(c['untestable'])}.</p><div id='fig-{c['id']}'></div></section>")
+            scripts.append(f"Plotly.newPlot('fig-{c['id']}', {json.dumps(figures[c['id']]['data'])}, "
+                           f"{json.dumps(figures[c['id']]['layout'])}, {{responsive: true}});")
+            continue
         sections.append(
             f"<section id='claim-{c['id']}'><h2>{c['id']}. {e(c['title'])}: <span class='{c['verdict']}'>"
             f"{c['verdict']}</span></h2><blockquote>{e(c['quote'])}</blockquote>{more}"
             f"<p><b>Experiment.</b> {e(c['experiment'])}</p><p><b>Worlds counted.</b> {e(c['population'])} "
             f"({c['worlds']}).</p><p><b>Holds in one world when.</b> {e(c['test'])}. It holds in "
-            f"{'n/a' if c['holds_share'] is None else format(c['holds_share'], '.1%')} of them.</p>"
-            f"<table>{nums}</table><p><b>Where the verdict flips.</b></p><ul>{flips}</ul>"
+            f"{e(interval_text(c))} of them ({c['confidence']:.0%} interval, {e(c['interval_method'])}); "
+            f"verdict rule: {e(c['rule'])}. Worlds: {e(steps)}.</p>"
+            f"<table>{nums}</table>{thr}<p><b>Where the verdict flips.</b></p><ul>{flips}</ul>"
             f"<div id='fig-{c['id']}'></div></section>")
         scripts.append(f"Plotly.newPlot('fig-{c['id']}', {json.dumps(figures[c['id']]['data'])}, "
                        f"{json.dumps(figures[c['id']]['layout'])}, {{responsive: true}});")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>recloop: the essay's claims, audited</title>"
             f"<style>{_CSS}</style><script>{plotly_js()}</script></head><body>"
             f"<h1>The essay's claims, audited</h1><p>Every verdict below is computed from a recloop run "
-            f"(seed {audit['seed']}, {audit['samples']:,} worlds per experiment, {audit['years']:g} years). "
-            f"Rule: {e(audit['rule'])}. Reproduce: <code>{e(audit['command'])}</code>.</p>"
-            f"<table><tr><th>#</th><th>claim</th><th>verdict</th><th>holds in</th><th>worlds</th></tr>{rows}</table>"
+            f"(seed {audit['seed']}, {audit['samples']:,} worlds per experiment, doubled while undecided up to "
+            f"{audit['max_samples']:,}; {audit['years']:g} years). "
+            f"Rule: {e(audit['rule'])}. Claims of possibility (can): {e(audit['rule_possibility'])}. "
+            f"Reproduce: <code>{e(audit['command'])}</code>.</p>"
+            f"<table><tr><th>#</th><th>claim</th><th>verdict</th><th>holds in [{audit['confidence']:.0%} interval]</th>"
+            f"<th>worlds counted</th><th>worlds run</th></tr>{rows}</table>"
             + "".join(sections) + f"<script>{''.join(scripts)}</script></body></html>")
 
 
@@ -92,3 +132,57 @@ def write_outputs(results: list[ClaimResult], audit: dict[str, Any], out_dir: Pa
     jp.write_text(json.dumps(audit, indent=2, ensure_ascii=False))
     hp.write_text(render_html(audit, {r.claim.id: r.evidence.figure for r in results}), encoding="utf-8")
     return jp, hp
+
+
+def _md(x) -> str:
+    return str(x).replace("|", "\\|")
+
+
+def render_markdown(audit: dict[str, Any], *, preamble: str = "") -> str:
+    """docs/claims.md from an audit: the table with intervals, then one section per claim with its
+    evidence, the worlds it took, the thresholds swept and where the verdict flips."""
+    out = ["# The essay's claims, audited", "", preamble.strip(), "",
+           "## The table", "",
+           f"Reproduce: `{audit['command']}` (seed {audit['seed']}; {audit['samples']:,} worlds per experiment, doubled "
+           f"while the interval straddles a line, up to {audit['max_samples']:,}; the essay's cast runs half as many). "
+           f"Intervals are {audit['confidence']:.0%}. `(can)`: a claim of possibility, judged on the "
+           f"{audit['lines']['can_at']:.0%} line.", "",
+           "| # | claim | verdict | holds in [95% interval] | worlds counted | worlds run | thresholds: verdicts across the range |",
+           "|---|---|---|---|---|---|---|"]
+    for c in audit["claims"]:
+        thr = "; ".join(f"{sw['name']}: {', '.join(sw['verdicts'])}" for sw in c["thresholds"]) or "-"
+        out.append(f"| {c['id']} | {_md(c['title'])} | **{_verdict_text(c)}** | {interval_text(c)} | {c['worlds']} | "
+                   f"{c['samples_run']} | {_md(thr)} |")
+    for c in audit["claims"]:
+        out += ["", f"### {c['id']}. {c['title']}: {_verdict_text(c)}", "", f"> {c['quote']}"]
+        for q in c["more_quotes"]:
+            out += ["", f"> {q}"]
+        out.append("")
+        if c["verdict"] == "untestable":
+            out += [f"- **Not testable by the model**: {c['untestable']}.",
+                    "- **Experiment**: none; no stand-in is tested in its place."]
+            continue
+        steps = "; ".join(f"{s['samples']:,} run, {s['worlds']} counted, {interval_text(s)}" for s in c["adaptive_steps"])
+        out += [f"- **Experiment**: {c['experiment']}.",
+                f"- **Worlds counted**: {c['population']} ({c['worlds']}).",
+                f"- **Holds in one world when**: {c['test']}; it holds in {interval_text(c)} of them "
+                f"({c['interval_method']}; {'a claim of possibility' if c['mode'] == 'can' else 'a claim that it happens'}).",
+                f"- **Worlds it took**: {steps}" + ("" if c["decided"] else " (cap reached: undecided)") + ".",
+                "- **Evidence**: " + "; ".join(f"`{k}` = {v}" for k, v in c["numbers"].items()) + "."]
+        for sw in c["thresholds"]:
+            pts = ", ".join(f"{p['value']}: {interval_text(p)} {p['verdict']}" for p in sw["points"])
+            out.append(f"- **Threshold** *{sw['name']}* ({sw['unit']}; used {sw['used']}; reads {sw['words']}): {pts}.")
+        out.append("- **Where the verdict flips**:")
+        out += [f"  - {f}" for f in c["flips"]]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates docs/claims.md
+    import sys
+
+    samples = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    cap = int(sys.argv[2]) if len(sys.argv) > 2 else 4 * samples
+    res = run_claims(samples, 0, max_samples=cap)
+    a = audit_dict(res, samples=samples, seed=0, max_samples=cap)
+    Path("/tmp/claims-audit.json").write_text(json.dumps(a, indent=2, ensure_ascii=False))
+    print(json.dumps(a, ensure_ascii=False)[:200])

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from recloop.claims.core import (Claim, Evidence, policy_variant, run_cached, scenario_variant, world_inputs)
+from recloop.claims.core import Claim, Evidence, Sweep, policy_variant, run_cached, scenario_variant, world_inputs
 from recloop.policy import load_policy
 from recloop.scenario import load_scenario
 
-__all__ = ["CLAIMS", "claim"]
+__all__ = ["CLAIMS", "claim", "JUDGES"]
 
 YEARS = 30.0
 _BLUE, _ORANGE, _GREEN, _RED, _GREY, _PURPLE = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f", "#9467bd"
@@ -74,9 +74,19 @@ def _cast():
 
 
 # ---------------------------------------------------------------- 1. exponential vs linear
+GAP_WIDENS_OOM = 1.0
+GAP_SWEEP = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def judge1(widen, *, threshold=GAP_WIDENS_OOM):
+    """Claim 1 in one world: the verification gap widened by at least ``threshold`` OOM."""
+    return np.asarray(widen, dtype=float) >= threshold
+
+
 def claim1(samples: int, seed: int) -> Evidence:
     """Baseline, no halt. A world holds if, over 30 years, capability (log10 effective FLOP of the
-    deployed generation) pulls at least 1 OOM further ahead of verified capability than at the start."""
+    deployed generation) pulls at least 1 OOM further ahead of verified capability than at the start.
+    The 1 OOM reads "exponential vs linear" as a widening gap; swept 0.25-4 OOM."""
     res = run_cached(_baseline(), load_policy("none"), samples, seed, years=YEARS)
     O, G = res.outcomes, res.trajectories
     ok = _ok(res)
@@ -84,8 +94,11 @@ def claim1(samples: int, seed: int) -> Evidence:
     widen = O["final_gap_oom"] - (cap0 - ver0)
     cap_rate = (O["final_effective_compute"] - cap0) / YEARS
     ver_rate = (O["final_verified_capability"] - ver0) / YEARS
-    holds = (widen >= 1.0)[ok]
+    holds = judge1(widen)[ok]
     X, names = world_inputs(res, ok)
+    sweep = Sweep("gap widening that counts", "OOM over 30 yr", GAP_WIDENS_OOM, GAP_SWEEP,
+                  tuple(judge1(widen, threshold=x)[ok] for x in GAP_SWEEP),
+                  "'moves exponentially' vs 'moves linearly': capability pulls away from verification")
     t, cap = _p50_line(res, "effective_compute")
     _, ver = _p50_line(res, "verified_capability")
     fig = {"data": [
@@ -101,7 +114,7 @@ def claim1(samples: int, seed: int) -> Evidence:
         "median_gap_widening_oom": _med(widen[ok]),
         "median_final_gap_oom": _med(O["final_gap_oom"][ok]),
     }, fig, population="baseline worlds (status ok), no halt",
-        test="the verification gap widens by >= 1 OOM over 30 years", X=X, names=names)
+        test="the verification gap widens by >= 1 OOM over 30 years", X=X, names=names, sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 2. shorter cycles
@@ -118,6 +131,13 @@ def _release_times(res):
 
 
 WEEK = 1 / 52
+CYCLE_RATIO = 0.5
+CYCLE_SWEEP = (0.25, 0.5, 0.75, 1.0)
+
+
+def judge2(ratio, *, threshold=CYCLE_RATIO):
+    """Claim 2 in one world: the median loop cycle is at most ``threshold`` x the human-led one."""
+    return np.asarray(ratio, dtype=float) <= threshold
 
 
 def claim2(samples: int, seed: int) -> Evidence:
@@ -152,8 +172,11 @@ def claim2(samples: int, seed: int) -> Evidence:
             before[i], during[i] = np.median(pre), np.median(loop)
             ratio[i] = during[i] / before[i] if before[i] > 0 else np.nan
     pop = ok & np.isfinite(ratio)
-    holds = (ratio <= 0.5)[pop]
+    holds = judge2(ratio)[pop]
     X, names = world_inputs(res, pop)
+    sweep = Sweep("loop cycle / human-led cycle at most", "ratio", CYCLE_RATIO, CYCLE_SWEEP,
+                  tuple(judge2(ratio, threshold=x)[pop] for x in CYCLE_SWEEP),
+                  "'decreases exponentially': cycles in the loop much shorter than before it (1.0: merely shorter)")
     ks = sorted(k for k, v in loop_k.items() if len(v) >= max(5, samples // 20))
     fig = {"data": [
         {"x": ["human-led (before takeoff start)", "loop (takeoff start to vastly superhuman)"],
@@ -175,14 +198,24 @@ def claim2(samples: int, seed: int) -> Evidence:
         "share_loop_cycles_shorter_than_previous": shorter / pairs if pairs else None,
     }, fig, population="baseline worlds with >= 1 release cycle before takeoff start and >= 2 from takeoff start "
                        "to vastly superhuman, no halt",
-        test="median loop cycle <= 0.5 x median human-led cycle", X=X, names=names)
+        test="median loop cycle <= 0.5 x median human-led cycle", X=X, names=names, sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 3. drift by N+3
+FIDELITY_SWEEP = (0.3, 0.5, 0.7, 0.9)
+
+
+def judge3(f_n3, threshold):
+    """Claim 3 in one world: the fidelity of generation N+3 is below the unaligned threshold."""
+    return np.asarray(f_n3, dtype=float) < threshold
+
+
 def claim3(samples: int, seed: int) -> Evidence:
     """Baseline, no halt, weekly grid. Model N is the generation deployed when AI first does most of
     its own engineering (takeoff start). A world that deploys N+3 holds if the fidelity of N+3 is
-    below the world's unaligned threshold (drift.unaligned_fidelity)."""
+    below the world's unaligned threshold (drift.unaligned_fidelity). The essay says N+3 *can*
+    diverge: a claim of possibility (it holds if it happens in >= 5% of worlds). "Diverge
+    completely" is read as the unaligned threshold; swept 0.3-0.9 (0.9: any marked drift)."""
     res = run_cached(_baseline(), load_policy("none"), samples, seed, years=YEARS, report_every=WEEK)
     O, G = res.outcomes, res.trajectories
     gen = np.nan_to_num(G["generation"].astype(float), nan=-1.0)
@@ -203,8 +236,10 @@ def claim3(samples: int, seed: int) -> Evidence:
             f_n3[i] = fid[i, j + later[0]]
     pop = _ok(res) & np.isfinite(f_n3)
     thr = O["in:drift.unaligned_fidelity"]
-    holds = (f_n3 < thr)[pop]
+    holds = judge3(f_n3, thr)[pop]
     X, names = world_inputs(res, pop)
+    sweep = Sweep("fidelity below which N+3 counts as diverged", "fidelity", "drift.unaligned_fidelity", FIDELITY_SWEEP,
+                  tuple(judge3(f_n3, x)[pop] for x in FIDELITY_SWEEP), "'diverge completely from the original human intent'")
     fig = {"data": [{"x": [round(float(x), 4) for x in f_n3[pop]], "type": "histogram", "nbinsx": 30,
                      "marker": {"color": _ORANGE}, "name": "fidelity of N+3"}],
            "layout": _layout("3. Fidelity of generation N+3 (N: takeoff start; baseline, no halt)",
@@ -218,26 +253,41 @@ def claim3(samples: int, seed: int) -> Evidence:
         "median_fidelity_at_n3": _med(f_n3[pop]),
         "median_relative_loss_n_to_n3": _med(1 - f_n3[pop] / f_n[pop]),
     }, fig, population="baseline worlds that reach takeoff start and deploy 3 more generations, no halt",
-        test="fidelity of N+3 < drift.unaligned_fidelity (0.5)", X=X, names=names)
+        test="fidelity of N+3 < drift.unaligned_fidelity (0.5)", X=X, names=names, sweeps=(sweep,), mode="can")
 
 
 # ---------------------------------------------------------------- 4. weeks or days
-SURPLUS = {"compute": {"power_gw": 1000.0, "fab_share": 1.0}, "automation": {"ai_labour_at_start": 3000.0}}
+#: surplus compute: every power and chip limit at its declared upper bound (the developer's power and
+#: chip shares, AI's share of world generation, the world's generation ceiling, leading-edge headroom)
+SURPLUS = {"compute": {"power_gw": 1000.0, "fab_share": 1.0, "power_share": 1.0, "ai_power_max_share": 0.9,
+                       "world_power_ceiling_tw": 1000.0, "fab_headroom": 1000.0},
+           "automation": {"ai_labour_at_start": 3000.0}}
 TAKEOFF_WEEKS_DAYS = 60.0
+WEEKS_SWEEP = (14.0, 30.0, 60.0, 120.0, 365.0)
+
+
+def judge4(takeoff_days, *, threshold=TAKEOFF_WEEKS_DAYS):
+    """Claim 4 in one world: the takeoff lasted under ``threshold`` days (no takeoff finished: no)."""
+    return np.nan_to_num(np.asarray(takeoff_days, dtype=float), nan=np.inf) < threshold
 
 
 def claim4(samples: int, seed: int) -> Evidence:
-    """Surplus-compute worlds: baseline with power and chip supply never binding (power_gw and
-    fab_share at their upper bounds) and ten times the baseline's top AI research labour from
-    inference compute (ai_labour_at_start = 3000). Among worlds that cross takeoff start, a world holds if the
-    takeoff (takeoff start to vastly superhuman) lasts under 60 days; not reaching it counts as not."""
+    """Surplus-compute worlds: baseline with power and chip supply at their declared upper bounds
+    (the developer's power and chip shares, AI's share of world generation, the world's generation
+    ceiling and the leading-edge headroom: :data:`SURPLUS`) and ten times the baseline's top AI
+    research labour from inference compute (ai_labour_at_start = 3000). Among worlds that cross takeoff start, a world holds if the
+    takeoff (takeoff start to vastly superhuman) lasts under 60 days; not reaching it counts as not.
+    The essay says it *could* occur over weeks or days: a claim of possibility (>= 5% of worlds).
+    "Weeks or days" is read as under 60 days; swept 14-365 days."""
     surplus = scenario_variant("baseline", SURPLUS, rename="baseline-surplus-compute")
     res = run_cached(surplus, load_policy("none"), samples, seed, years=YEARS)
     base = run_cached(_baseline(), load_policy("none"), samples, seed, years=YEARS)
     O, B = res.outcomes, base.outcomes
     pop = _ok(res) & np.isfinite(O["t_takeoff_start"])
-    fast = np.nan_to_num(O["takeoff_days"], nan=np.inf) < TAKEOFF_WEEKS_DAYS
+    fast = judge4(O["takeoff_days"])
     holds = fast[pop]
+    sweep = Sweep("takeoff shorter than", "days", TAKEOFF_WEEKS_DAYS, WEEKS_SWEEP,
+                  tuple(judge4(O["takeoff_days"], threshold=x)[pop] for x in WEEKS_SWEEP), "'weeks or days, rather than years'")
     bpop = _ok(base) & np.isfinite(B["t_takeoff_start"])
     bfast = (np.nan_to_num(B["takeoff_days"], nan=np.inf) < TAKEOFF_WEEKS_DAYS)[bpop]
     X, names = world_inputs(res, pop)
@@ -259,29 +309,61 @@ def claim4(samples: int, seed: int) -> Evidence:
         "median_takeoff_days_surplus": _med(O["takeoff_days"][pop]),
         "median_takeoff_days_baseline": _med(B["takeoff_days"][bpop]),
         "share_reaching_superhuman_surplus": _share(np.isfinite(O["takeoff_days"][pop])),
-    }, fig, population="surplus-compute worlds (power_gw = 1000, fab_share = 1, ai_labour_at_start = 3000) that cross takeoff start, no halt",
-        test="takeoff shorter than 60 days", X=X, names=names)
+    }, fig, population="surplus-compute worlds (every power and chip limit at its upper bound, ai_labour_at_start = 3000) "
+                       "that cross takeoff start, no halt",
+        test="takeoff shorter than 60 days", X=X, names=names, sweeps=(sweep,), mode="can")
 
 
 # ---------------------------------------------------------------- 5. lone pause -> obsolete
 OBSOLETE_SHARE_RATIO = 0.25
+OBSOLETE_SWEEP = (0.1, 0.25, 0.5, 0.75)
+#: market.exit_share, a fixed assumption of the scenario, swept as a structural choice
+EXIT_SWEEP = (0.0, 0.001, 0.01, 0.05)
+
+
+def judge5(exited, share_pause, share_none, *, threshold=OBSOLETE_SHARE_RATIO):
+    """Claim 5 in one world: the pausing firm exited, or kept under ``threshold`` of its no-halt share."""
+    ratio = np.asarray(share_pause, dtype=float) / np.maximum(np.asarray(share_none, dtype=float), 1e-12)
+    return np.asarray(exited, dtype=bool) | (ratio < threshold)
+
+
+def _claim5_runs(n, seed, exit_share=None):
+    sc = _cast() if exit_share is None else scenario_variant("essay-cast", {"market": {"exit_share": exit_share}},
+                                                            rename=f"essay-cast-exit-{exit_share:g}")
+    res = run_cached(sc, load_policy("voluntary-pause"), n, seed, years=YEARS)
+    ref = run_cached(sc, load_policy("none"), n, seed, years=YEARS)
+    O = res.outcomes
+    a = "frontier-a"
+    paused = O[f"actor_years_paused_{a}"] > 0
+    pop = _ok(res) & _ok(ref) & paused
+    return res, ref, pop, paused
 
 
 def claim5(samples: int, seed: int) -> Evidence:
     """Essay's cast; voluntary-pause (frontier-a pauses alone at the 90%-refactoring tripwire, all
     others race) vs no halt on the same worlds. Among worlds where frontier-a actually paused, a world
-    holds if frontier-a exited, or its horizon market share is under a quarter of its no-halt share."""
+    holds if frontier-a exited, or its horizon market share is under a quarter of its no-halt share.
+    "Obsolescence" is read as a quarter of its share (swept 0.1-0.75). The exit rule is a fixed
+    assumption (market.exit_share = 0.01: an actor below 1% share stops developing); it is swept
+    over 0-0.05 on the same worlds, as a structural choice."""
     n = _cast_samples(samples)
-    res = run_cached(_cast(), load_policy("voluntary-pause"), n, seed, years=YEARS)
-    ref = run_cached(_cast(), load_policy("none"), n, seed, years=YEARS)
+    res, ref, pop, paused = _claim5_runs(n, seed)
     O, R = res.outcomes, ref.outcomes
     a = "frontier-a"
-    paused = O[f"actor_years_paused_{a}"] > 0
-    pop = _ok(res) & _ok(ref) & paused
     ratio = O[f"actor_share_{a}"] / np.maximum(R[f"actor_share_{a}"], 1e-12)
-    obsolete = O[f"actor_exited_{a}"].astype(bool) | (ratio < OBSOLETE_SHARE_RATIO)
-    holds = obsolete[pop]
+    args = (O[f"actor_exited_{a}"], O[f"actor_share_{a}"], R[f"actor_share_{a}"])
+    holds = judge5(*args)[pop]
     X, names = world_inputs(res, pop)
+    ratio_sweep = Sweep("share kept below which the firm is obsolete", "x no-halt share", OBSOLETE_SHARE_RATIO,
+                        OBSOLETE_SWEEP, tuple(judge5(*args, threshold=x)[pop] for x in OBSOLETE_SWEEP),
+                        "'Firm A risks obsolescence'")
+    exit_holds = []
+    for x in EXIT_SWEEP:
+        r2, f2, p2, _ = _claim5_runs(n, seed, x)
+        exit_holds.append(judge5(r2.outcomes[f"actor_exited_{a}"], r2.outcomes[f"actor_share_{a}"],
+                                 f2.outcomes[f"actor_share_{a}"])[p2])
+    exit_sweep = Sweep("market.exit_share (structural: share below which an actor stops developing)", "fraction",
+                       0.01, EXIT_SWEEP, tuple(exit_holds), "the model's exit rule, not the essay's words")
     actors = [x.name for x in res.scenario.actors]
     fig = {"data": [
         {"x": actors, "y": [_mean(R[f"actor_share_{x}"][pop]) for x in actors], "type": "bar", "name": "no halt"},
@@ -294,10 +376,12 @@ def claim5(samples: int, seed: int) -> Evidence:
         "mean_years_paused_frontier_a": _mean(O[f"actor_years_paused_{a}"][pop]),
         "median_share_ratio_vs_no_halt": _med(ratio[pop]),
         "share_exited": _share(O[f"actor_exited_{a}"][pop]),
+        **{f"share_obsolete_exit_share_{x:g}": _share(h) for x, h in zip(EXIT_SWEEP, exit_holds)},
         "mean_share_frontier_b_pause": _mean(O["actor_share_frontier-b"][pop]),
         "mean_share_frontier_b_no_halt": _mean(R["actor_share_frontier-b"][pop]),
     }, fig, population="essay-cast worlds in which frontier-a paused under voluntary-pause",
-        test="frontier-a exited, or its horizon share < 0.25 x its no-halt share", X=X, names=names)
+        test="frontier-a exited, or its horizon share < 0.25 x its no-halt share", X=X, names=names,
+        sweeps=(ratio_sweep, exit_sweep))
 
 
 # ---------------------------------------------------------------- 6. all three conditions
@@ -316,10 +400,23 @@ def _regimes():
     return full, {"without monitoring": no_mon, "without thresholds": no_thr, "without reciprocity": no_rec}
 
 
-def _halt_holds(O):
+HALT_SWEEP = (0.1, 0.25, 0.5, 1.0)
+
+
+def _halt_holds(O, threshold=HALT_HOLDS_OUTPUT):
     """A halt holds in a world when it keeps at least a quarter of the market halted for a year
     (output_lost, market-share-years) and no covert defection goes undetected."""
-    return (O["output_lost"] >= HALT_HOLDS_OUTPUT) & (O["defections"] - O["covert_detected"] <= 0)
+    return (O["output_lost"] >= threshold) & (O["defections"] - O["covert_detected"] <= 0)
+
+
+def judge6(full_holds, ablation_holds):
+    """Claim 6 (necessity) in the worlds where the full regime's halt holds: it fails under every
+    one-condition ablation. Returns (population mask, holds among the population)."""
+    pop = np.asarray(full_holds, dtype=bool)
+    all_fail = np.ones_like(pop)
+    for h in ablation_holds:
+        all_fail &= ~np.asarray(h, dtype=bool)
+    return pop, all_fail[pop]
 
 
 def claim6(samples: int, seed: int) -> Evidence:
@@ -334,17 +431,20 @@ def claim6(samples: int, seed: int) -> Evidence:
     sc = _cast()
     res = run_cached(sc, full, n, seed, years=YEARS)
     ok = _ok(res)
-    succ = {"all three": _halt_holds(res.outcomes)}
+    runs = {"all three": res}
     for k, p in ablations.items():
         r = run_cached(sc, p, n, seed, years=YEARS)
         ok &= _ok(r)
-        succ[k] = _halt_holds(r.outcomes)
-    pop = ok & succ["all three"]
-    all_fail = np.ones_like(pop)
-    for k in ablations:
-        all_fail &= ~succ[k]
-    holds = all_fail[pop]
+        runs[k] = r
+    succ = {k: _halt_holds(r.outcomes) for k, r in runs.items()}
+    pop, holds = judge6(ok & succ["all three"], [succ[k] for k in ablations])
     X, names = world_inputs(res, pop)
+    sweep_h = []
+    for x in HALT_SWEEP:
+        sx = {k: _halt_holds(r.outcomes, x) for k, r in runs.items()}
+        sweep_h.append(judge6(ok & sx["all three"], [sx[k] for k in ablations])[1])
+    sweep = Sweep("halted output that counts as a halt holding", "market-share-years", HALT_HOLDS_OUTPUT, HALT_SWEEP,
+                  tuple(sweep_h), "'a viable framework for a development halt'")
     fig = {"data": [{"x": list(succ), "y": [_share(v[ok]) for v in succ.values()], "type": "bar",
                      "marker": {"color": [_GREEN, _ORANGE, _ORANGE, _ORANGE]}, "name": "P(halt holds)"}],
            "layout": _layout("6. Share of worlds in which the halt holds, by regime (essay's cast)", "regime",
@@ -355,11 +455,17 @@ def claim6(samples: int, seed: int) -> Evidence:
         nums[f"share_fails_{k.replace(' ', '_')}"] = _share(~succ[k][pop])
     return Evidence(holds, nums, fig, population="essay-cast worlds where the halt holds under treaty-monitoring "
                     "with all states in the treaty", test="the halt fails under each one-condition ablation "
-                    "(halt holds: output_lost >= 0.25 and no undetected defection)", X=X, names=names)
+                    "(halt holds: output_lost >= 0.25 and no undetected defection)", X=X, names=names, sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 7. domestic slowdown moves risk
 RISK_SHIFT = 0.02
+RISK_SWEEP = (0.0, 0.02, 0.05, 0.1)
+
+
+def judge7(share_domestic, share_none, *, threshold=RISK_SHIFT):
+    """Claim 7 in one world: the hazard share outside the slowing jurisdiction rises by > ``threshold``."""
+    return np.asarray(share_domestic, dtype=float) - np.asarray(share_none, dtype=float) > threshold
 
 
 def claim7(samples: int, seed: int) -> Evidence:
@@ -378,8 +484,11 @@ def claim7(samples: int, seed: int) -> Evidence:
     s_ref = sum(np.nan_to_num(R[f"actor_risk_share_{a}"], nan=0.0) for a in outside)
     has = np.isfinite(O["risk_share_nonmembers"]) & (R["p_catastrophe"] > 0) & (O["p_catastrophe"] > 0)
     pop = _ok(res) & _ok(ref) & has
-    holds = (s_dom - s_ref > RISK_SHIFT)[pop]
+    holds = judge7(s_dom, s_ref)[pop]
     X, names = world_inputs(res, pop)
+    sweep = Sweep("rise in the hazard share outside the US that counts as 'shifts'", "share points", RISK_SHIFT,
+                  RISK_SWEEP, tuple(judge7(s_dom, s_ref, threshold=x)[pop] for x in RISK_SWEEP),
+                  "'merely shifts the locus of technological risk'")
     fig = {"data": [
         {"x": ["no halt", "US-only slowdown"], "y": [_mean(s_ref[pop]), _mean(s_dom[pop])], "type": "bar",
          "name": "share of hazard outside the US", "marker": {"color": _RED}},
@@ -394,7 +503,7 @@ def claim7(samples: int, seed: int) -> Evidence:
         "mean_p_catastrophe_no_halt": _mean(R["p_catastrophe"][pop]),
         "mean_p_catastrophe_domestic": _mean(O["p_catastrophe"][pop]),
     }, fig, population="essay-cast worlds with hazard under both policies",
-        test="hazard share of non-US actors rises by > 0.02 under a US-only slowdown", X=X, names=names)
+        test="hazard share of non-US actors rises by > 0.02 under a US-only slowdown", X=X, names=names, sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 8. model collapse
@@ -414,44 +523,74 @@ def _lab_var(seeds, seed, **loop):
     return np.exp(r.metrics["log_var"])  # (seeds, generations + 1)
 
 
+#: the loop runs "without real data" where most of the deployed generation's data is synthetic
+SYNTHETIC_MAJORITY = 0.5
+#: "degrade": the quality deficit e (loss above real-data training); 0.1 costs log10(1.1)/alpha OOM,
+#: ~0.8 OOM of effective compute at the default alpha = 0.05
+DEGRADE_DEFICIT = 0.1
+DEGRADE_SWEEP = (0.01, 0.05, 0.1, 0.2, 0.5)
+#: the counterfactual: real data never runs out (stock and growth at their declared upper bounds)
+REAL_DATA_FLOWS = {"data": {"real_stock_tokens": 1e16, "real_stock_growth": 0.5}}
+
+
+def judge8(deficit, deficit_with_real, *, threshold=DEGRADE_DEFICIT):
+    """Claim 8 in one world: the loop degrades (deficit >= ``threshold``) and the same world with a
+    continuous supply of real data does not."""
+    return (np.asarray(deficit, dtype=float) >= threshold) & (np.asarray(deficit_with_real, dtype=float) < threshold)
+
+
 def claim8(samples: int, seed: int) -> Evidence:
-    """Collapse lab, Gaussian fit-and-resample loop (Shumailov et al. 2024): M = 20 samples per
-    generation, 30 generations, 200 chains per seed; each seed is one world. A seed holds if, with no
-    real data (replace), the fitted variance (diversity) falls below half the real one, while with
-    10% fresh real data per generation it stays above half (variance: geometric mean over chains). One-at-a-time: accumulate instead of
-    replace, and M = 200. The engine's data mechanism is reported alongside (baseline deficit)."""
-    seeds = int(np.clip(samples // 25, 4, 20))
-    v0 = _lab_var(seeds, seed, real_fraction=0.0)
-    v1 = _lab_var(seeds, seed, real_fraction=0.1)
-    holds = (v0[:, -1] < 0.5) & (v1[:, -1] >= 0.5)
-    flips = []
-    for label, kw in (("accumulate (keep all data) with no real data", {"real_fraction": 0.0, "regime": "accumulate"}),
-                      ("M = 200 samples per generation with no real data", {"real_fraction": 0.0, "sample_size": 200})):
-        v = _lab_var(seeds, seed, **kw)
-        deg = float(np.mean(v[:, -1] < 0.5))
-        flips.append(f"one-at-a-time, {label}: variance falls below half in {deg:.0%} of seeds "
-                     f"(median final variance {np.median(v[:, -1]):.2f})")
+    """Through the engine's data mechanism (recloop.mechanisms.data) over the baseline's uncertain
+    worlds, no halt. Population: worlds in which the loop runs without enough real data (at the
+    horizon most of the deployed generation's training data is synthetic). A world holds if its
+    data-quality deficit at the horizon is >= 0.1 (the loss 10% above real-data training; ~0.8 OOM
+    of effective compute at alpha = 0.05) while the same world with real data that never runs out
+    stays below it. The essay says the loop *can* degrade: a claim of possibility (>= 5% of
+    worlds); the deficit that counts as "degrade" is swept 0.01-0.5. The collapse lab is
+    calibration evidence (it sets data.collapse_kappa's range), not the population: its Gaussian
+    loop's result is reported alongside. The engine has no separate "cognitive diversity": the
+    deficit (loss) stands for both."""
     base = run_cached(_baseline(), load_policy("none"), samples, seed, years=YEARS)
-    B = base.outcomes
-    ok = _ok(base)
-    g = np.arange(LAB_GENERATIONS + 1)
+    flows = run_cached(scenario_variant("baseline", REAL_DATA_FLOWS, rename="baseline-real-data-flows"),
+                       load_policy("none"), samples, seed, years=YEARS)
+    B, F = base.outcomes, flows.outcomes
+    ok = _ok(base) & _ok(flows)
+    pop = ok & (B["synthetic_share_end"] >= SYNTHETIC_MAJORITY)
+    holds = judge8(B["data_deficit_end"], F["data_deficit_end"])[pop]
+    X, names = world_inputs(base, pop)
+    sweep = Sweep("data-quality deficit that counts as degraded", "loss fraction", DEGRADE_DEFICIT, DEGRADE_SWEEP,
+                  tuple(judge8(B["data_deficit_end"], F["data_deficit_end"], threshold=x)[pop] for x in DEGRADE_SWEEP),
+                  "'degrade into a feedback loop of compounding misinformation'")
+    # calibration evidence: the collapse lab's Gaussian loop (Shumailov et al. 2024), 4 seeds
+    v0 = _lab_var(4, seed, real_fraction=0.0)
+    v1 = _lab_var(4, seed, real_fraction=0.1)
+    acc = _lab_var(4, seed, real_fraction=0.0, regime="accumulate")
+    flips = [f"calibration evidence, collapse lab (Gaussian loop, M = {LAB_M}, {LAB_GENERATIONS} generations, 4 seeds): "
+             f"median fitted variance {np.median(v0[:, -1]):.2f} with no real data, {np.median(v1[:, -1]):.2f} with 10% "
+             f"real data, {np.median(acc[:, -1]):.2f} accumulating (real variance 1); it sets the range of "
+             "data.collapse_kappa, it is not the population"]
+    pen = np.log10(1.0 + np.maximum(B["data_deficit_end"], 0.0)) / B["in:data.loss_compute_exponent"] \
+        if "in:data.loss_compute_exponent" in B else np.log10(1.0 + np.maximum(B["data_deficit_end"], 0.0)) / 0.05
+    d = B["data_deficit_end"][ok]
     fig = {"data": [
-        {"x": g.tolist(), "y": np.median(v0, axis=0).round(4).tolist(), "name": "no real data", "type": "scatter",
-         "line": {"color": _RED}},
-        {"x": g.tolist(), "y": np.median(v1, axis=0).round(4).tolist(), "name": "10% real data", "type": "scatter",
-         "line": {"color": _GREEN}},
-    ], "layout": _layout("8. Collapse lab: fitted variance over generations (real variance = 1)", "generation",
-                         "geometric-mean variance (median over seeds)")}
+        {"x": [round(float(x), 4) for x in B["synthetic_share_end"][ok]], "y": [round(float(x), 5) for x in d],
+         "mode": "markers", "type": "scatter", "name": "worlds (finite real data)", "marker": {"color": _RED, "size": 4}},
+        {"x": [round(float(x), 4) for x in F["synthetic_share_end"][ok]], "y": [round(float(x), 5) for x in F["data_deficit_end"][ok]],
+         "mode": "markers", "type": "scatter", "name": "same worlds, real data flows", "marker": {"color": _GREEN, "size": 4}}],
+        "layout": _layout("8. Data-quality deficit at the horizon vs synthetic share (engine, baseline, no halt)",
+                          "synthetic share of training data", "quality deficit (loss fraction)", yaxis={"type": "log"})}
     return Evidence(holds, {
-        "share_collapse_without_real_data": _share(holds),
-        "lab_seeds": seeds,
-        "median_final_variance_no_real": _med(v0[:, -1]),
-        "median_final_variance_10pct_real": _med(v1[:, -1]),
-        "engine_median_synthetic_share_end": _med(B["synthetic_share_end"][ok]),
-        "engine_median_data_deficit_end": _med(B["data_deficit_end"][ok]),
-    }, fig, population=f"collapse-lab seeds (Gaussian loop, M = {LAB_M}, {LAB_GENERATIONS} generations)",
-        test="variance < 0.5 after 30 generations without real data, >= 0.5 with 10% real data",
-        lever_flips=tuple(flips))
+        "share_loop_degrades_without_real_data": _share(holds),
+        "share_worlds_mostly_synthetic": _share(pop[ok]),
+        "median_data_deficit_end": _med(B["data_deficit_end"][pop]),
+        "median_data_deficit_end_real_flows": _med(F["data_deficit_end"][pop]),
+        "median_capability_penalty_oom": _med(pen[pop]),
+        "median_synthetic_share_end": _med(B["synthetic_share_end"][ok]),
+        "lab_median_final_variance_no_real": _med(v0[:, -1]),
+        "lab_median_final_variance_10pct_real": _med(v1[:, -1]),
+    }, fig, population="baseline worlds in which most training data is synthetic at the horizon, no halt",
+        test="data-quality deficit >= 0.1 at the horizon, < 0.1 in the same world with real data that never runs out",
+        X=X, names=names, lever_flips=tuple(flips), sweeps=(sweep,), mode="can")
 
 
 # ---------------------------------------------------------------- 9. physical speed limit
@@ -459,6 +598,12 @@ LEAD_SHORT = {"compute": {"power_lead_time_years": 0.25, "fab_lead_time_years": 
 LEAD_LONG = {"compute": {"power_lead_time_years": 15.0, "fab_lead_time_years": 15.0}}
 NO_WALL = {"generations": {"latency_wall_flop": 1e35}}
 SPEED_CUT = 0.8
+SPEED_SWEEP = (0.5, 0.8, 0.9, 1.0)
+
+
+def judge9(ratio, *, threshold=SPEED_CUT):
+    """Claim 9 in one world: peak speed with real lead times <= ``threshold`` x with short ones."""
+    return np.asarray(ratio, dtype=float) <= threshold
 
 
 def claim9(samples: int, seed: int) -> Evidence:
@@ -477,8 +622,10 @@ def claim9(samples: int, seed: int) -> Evidence:
     S, O = short.outcomes, base.outcomes
     pop = _ok(base) & _ok(short) & np.isfinite(S["t_takeoff_start"]) & (S["peak_oom_per_year"] > 0)
     ratio = O["peak_oom_per_year"] / np.maximum(S["peak_oom_per_year"], 1e-12)
-    holds = (ratio <= SPEED_CUT)[pop]
+    holds = judge9(ratio)[pop]
     X, names = world_inputs(base, pop)
+    sweep = Sweep("speed with default lead times at most", "x speed with 0.25-yr lead times", SPEED_CUT, SPEED_SWEEP,
+                  tuple(judge9(ratio, threshold=x)[pop] for x in SPEED_SWEEP), "'impose a hard physical speed limit'")
     runs = {"lead 0.25 yr": short, "lead 3-4 yr (default)": base, "lead 15 yr": long_, "no latency wall": nowall}
     fig = {"data": [{"x": list(runs), "y": [_med(r.outcomes["peak_oom_per_year"][pop]) for r in runs.values()],
                      "type": "bar", "marker": {"color": [_GREEN, _BLUE, _RED, _PURPLE]}, "name": "median peak OOM/yr"}],
@@ -496,50 +643,84 @@ def claim9(samples: int, seed: int) -> Evidence:
         "share_binding_fab": _share(binding == 1),
         "share_binding_budget": _share(binding == 0),
     }, fig, population="baseline worlds that cross takeoff start (with short lead times), no halt",
-        test="peak OOM/yr with default lead times <= 0.8 x with 0.25-yr lead times", X=X, names=names)
+        test="peak OOM/yr with default lead times <= 0.8 x with 0.25-yr lead times", X=X, names=names, sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 10. verification compute
 HIGH_SHARE = 0.2
+SHARE_SWEEP = (0.05, 0.1, 0.2, 0.4)
+WIDEN_OOM = 0.5
+WIDEN_SWEEP = (0.1, 0.5, 1.0, 2.0)
+
+
+def judge10(widen, *, threshold=WIDEN_OOM):
+    """Claim 10 in one world: at a fixed verification share the gap still widens by >= ``threshold``
+    OOM over the run, so a share that does not grow cannot keep up (the claim's necessity)."""
+    return np.asarray(widen, dtype=float) >= threshold
+
+
+def _widening(res):
+    G = res.trajectories
+    return res.outcomes["final_gap_oom"] - (G["effective_compute"][:, 0] - G["verified_capability"][:, 0])
 
 
 def claim10(samples: int, seed: int) -> Evidence:
-    """Baseline worlds with verification at 5% of compute (the default) and at 20%. A world holds if
-    (a) even at a fixed 20% the verification gap widens by >= 0.5 OOM over 30 years (a fixed share
-    cannot keep up: the share must grow), and (b) the 20% share costs capability: deployed capability
-    averaged over the run is lower by > 0.01 OOM than at 5% (safety competes with capability)."""
-    pol = policy_variant("none", {"verification": {"compute_share": HIGH_SHARE}}, rename="verification-20pct")
-    lo = run_cached(_baseline(), load_policy("none"), samples, seed, years=YEARS)
-    hi = run_cached(_baseline(), pol, samples, seed, years=YEARS)
-    H, L = hi.outcomes, lo.outcomes
-    Gh = hi.trajectories
-    widen = H["final_gap_oom"] - (Gh["effective_compute"][:, 0] - Gh["verified_capability"][:, 0])
+    """Baseline worlds, no halt, verification at a fixed 20% of compute (four times the default 5%).
+    The claim is a necessity: verification compute *must* grow faster than training compute. A world
+    holds if even a fixed 20% share lets the verification gap widen by >= 0.5 OOM over 30 years (a
+    share that does not grow does not keep up). Swept: the fixed share (5-40%) and the widening
+    that counts (0.1-2 OOM). The second sentence ("every petaflop allocated to safety testing is a
+    petaflop diverted") is built into the model (verification compute is subtracted from training
+    compute), so it is not tested; its size is reported."""
+    runs = {}
+    for x in SHARE_SWEEP:
+        pol = load_policy("none") if x == 0.05 else policy_variant(
+            "none", {"verification": {"compute_share": x}}, rename=f"verification-{round(x * 100)}pct")
+        runs[x] = run_cached(_baseline(), pol, samples, seed, years=YEARS)
+    hi, lo = runs[HIGH_SHARE], runs[0.05]
+    ok = np.ones(samples, bool)
+    for r in runs.values():
+        ok &= _ok(r)
+    widen = {x: _widening(r) for x, r in runs.items()}
+    holds = judge10(widen[HIGH_SHARE])[ok]
+    X, names = world_inputs(hi, ok)
     with np.errstate(invalid="ignore"):
         cost = np.nanmean(lo.trajectories["effective_compute"].astype(float)
-                          - Gh["effective_compute"].astype(float), axis=1)
-    pop = _ok(hi) & _ok(lo)
-    a, b = widen >= 0.5, cost > 0.01
-    holds = (a & b)[pop]
-    X, names = world_inputs(hi, pop)
-    nu = H["in:verification.required_exponent"][pop]
-    fig = {"data": [{"x": [round(float(x), 3) for x in nu], "y": [round(float(x), 3) for x in widen[pop]],
+                          - hi.trajectories["effective_compute"].astype(float), axis=1)
+    sweeps = (Sweep("fixed verification share", "fraction of compute", HIGH_SHARE, SHARE_SWEEP,
+                    tuple(judge10(widen[x])[ok] for x in SHARE_SWEEP), "a share that does not grow, at several sizes"),
+              Sweep("gap widening that counts as not keeping up", "OOM over 30 yr", WIDEN_OOM, WIDEN_SWEEP,
+                    tuple(judge10(widen[HIGH_SHARE], threshold=x)[ok] for x in WIDEN_SWEEP),
+                    "'must scale non-linearly': a fixed share falls behind"))
+    nu = hi.outcomes["in:verification.required_exponent"][ok]
+    fig = {"data": [{"x": [round(float(x), 3) for x in nu], "y": [round(float(x), 3) for x in widen[HIGH_SHARE][ok]],
                      "mode": "markers", "type": "scatter", "name": "worlds",
                      "marker": {"color": [_RED if h else _GREY for h in holds], "size": 5}}],
-           "layout": _layout("10. Gap widening at a fixed 20% verification share vs required exponent", "verification.required_exponent",
-                             "gap widening over 30 yr, OOM (red: claim holds)")}
+           "layout": _layout("10. Gap widening at a fixed 20% verification share vs required exponent",
+                             "verification.required_exponent", "gap widening over 30 yr, OOM (red: claim holds)")}
     return Evidence(holds, {
-        "share_holds": _share(holds),
-        "share_gap_widens_at_fixed_20pct": _share(a[pop]),
-        "share_20pct_costs_capability": _share(b[pop]),
-        "median_capability_cost_oom": _med(cost[pop]),
-        "median_final_gap_5pct": _med(L["final_gap_oom"][pop]),
-        "median_final_gap_20pct": _med(H["final_gap_oom"][pop]),
-    }, fig, population="baseline worlds, no halt, verification at 5% and 20% of compute",
-        test="gap widens >= 0.5 OOM at a fixed 20% share AND the 20% share lowers run-average capability",
-        X=X, names=names)
+        "share_fixed_20pct_falls_behind": _share(holds),
+        **{f"share_falls_behind_at_{round(x * 100)}pct": _share(judge10(widen[x])[ok]) for x in SHARE_SWEEP},
+        "median_gap_widening_20pct_oom": _med(widen[HIGH_SHARE][ok]),
+        "median_capability_cost_of_20pct_oom (built in, not tested)": _med(cost[ok]),
+        "median_final_gap_5pct": _med(lo.outcomes["final_gap_oom"][ok]),
+        "median_final_gap_20pct": _med(hi.outcomes["final_gap_oom"][ok]),
+    }, fig, population="baseline worlds, no halt, verification at fixed shares of compute",
+        test="the gap widens >= 0.5 OOM over 30 years even at a fixed 20% verification share", X=X, names=names,
+        sweeps=sweeps)
 
 
 # ---------------------------------------------------------------- 11. capital moat
+MOAT_MARGIN = 0.0
+MOAT_SWEEP = (0.0, 0.02, 0.05, 0.1)
+
+
+def judge11(kept_small, kept_big, *, margin=MOAT_MARGIN):
+    """Claim 11 in one world: the small actors keep a smaller share of their no-halt revenue than
+    the frontier firms, by more than ``margin``."""
+    return np.asarray(kept_small, dtype=float) < np.asarray(kept_big, dtype=float) - margin
+
+
 def claim11(samples: int, seed: int) -> Evidence:
     """Essay's cast; full-stack (mandatory verification gates, pauses and compliance costs: 0.5% of
     the frontier budget fixed plus 2% of own spending) vs no halt on the same worlds. A world holds if
@@ -559,8 +740,10 @@ def claim11(samples: int, seed: int) -> Evidence:
 
     kb, ks = kept(big), kept(small)
     pop = _ok(res) & _ok(ref)
-    holds = (ks < kb)[pop]
+    holds = judge11(ks, kb)[pop]
     X, names = world_inputs(res, pop)
+    sweep = Sweep("revenue-kept gap that counts as a moat", "fraction of no-halt revenue", MOAT_MARGIN, MOAT_SWEEP,
+                  tuple(judge11(ks, kb, margin=x)[pop] for x in MOAT_SWEEP), "'an immense compliance burden'")
     actors = [a.name for a in sc.actors]
     fig = {"data": [
         {"x": actors, "y": [_mean((O[f"actor_mean_share_{a}"] / np.maximum(R[f"actor_mean_share_{a}"], 1e-12))[pop])
@@ -575,7 +758,8 @@ def claim11(samples: int, seed: int) -> Evidence:
         "median_revenue_kept_followers": _med(ks[pop]),
         **{f"compliance_cost_{a}": _mean(O[f"actor_compliance_cost_{a}"][pop]) for a in big + small},
     }, fig, population="essay-cast worlds, full-stack vs no halt",
-        test="fast follower + open source keep less of their no-halt revenue than the two frontier firms", X=X, names=names)
+        test="fast follower + open source keep less of their no-halt revenue than the two frontier firms", X=X, names=names,
+        sweeps=(sweep,))
 
 
 # ---------------------------------------------------------------- 12. containment
@@ -588,12 +772,26 @@ def _containment(name, levers):
     return policy_variant("none", {"containment": levers}, rename=name)
 
 
+#: sandbox catch rates of the air-gap-free stack tried against the air gap's necessity
+SANDBOX_SWEEP = (0.25, 0.5, 0.9)
+
+
+def judge12(prevented_without_air_gap):
+    """Claim 12 (necessity) in a world the stack must protect: nothing short of the air gap (the
+    sandbox, adversarial detection and deprecation without it) prevents unaligned capability."""
+    return ~np.asarray(prevented_without_air_gap, dtype=bool)
+
+
 def claim12(samples: int, seed: int) -> Evidence:
-    """Baseline worlds, containment levers at full-stack's values, on the same worlds: air gap 0.8;
-    sandbox catching 50% of drifting changes; adversarial detection (TPR 0.7, FPR 0.05) with lineage
-    deprecation; all three; all three without deprecation. Unmonitored succession = unaligned
-    capability (a dangerous generation below the unaligned fidelity). Among worlds where it happens
-    with no containment, a world holds if all three levers with deprecation prevent it."""
+    """Baseline worlds, containment levers at full-stack's values, on the same worlds. The essay says
+    preventing unmonitored succession *requires* the air gap: a necessity. Unmonitored succession =
+    unaligned capability (a dangerous generation below the unaligned fidelity). Population: worlds
+    where it happens with no containment and the full stack (air gap 0.8, sandbox catching 50%,
+    detection TPR 0.7 / FPR 0.05, lineage deprecation) prevents it. A world holds if the same stack
+    without the air gap does not prevent it (the air gap was required). Swept: the air-gap-free
+    stack's sandbox catch rate (25-90%). Caveat, stated on the page: in the model the air gap and
+    the sandbox are multiplicative cuts to drift with no capability cost beyond the sandbox's
+    declared overhead and latency (recloop.mechanisms.drift), so they are generous to containment."""
     sc = _baseline()
     variants = {
         "no containment": load_policy("none"),
@@ -603,26 +801,279 @@ def claim12(samples: int, seed: int) -> Evidence:
         "all three, no deprecation": _containment("stack-no-deprecation", {**AIR, **SANDBOX, **DETECT,
                                                                            "deprecate_lineage": False}),
         "all three + deprecation": _containment("stack", {**AIR, **SANDBOX, **DETECT}),
+        "stack without the air gap": _containment("stack-no-air-gap", {**SANDBOX, **DETECT}),
     }
+    for c in SANDBOX_SWEEP:
+        if c != SANDBOX["sandbox_catch_rate"]:
+            variants[f"stack without the air gap, sandbox {c:g}"] = _containment(
+                f"stack-no-air-gap-sandbox-{c:g}", {**SANDBOX, **DETECT, "sandbox_catch_rate": c})
     runs = {k: run_cached(sc, p, samples, seed, years=YEARS) for k, p in variants.items()}
     ref = runs["no containment"].outcomes
     ok = np.ones(samples, bool)
     for r in runs.values():
         ok &= _ok(r)
-    pop = ok & ref["unaligned_capability"]
     prevented = {k: ~r.outcomes["unaligned_capability"] for k, r in runs.items()}
-    holds = prevented["all three + deprecation"][pop]
+    pop = ok & ref["unaligned_capability"] & prevented["all three + deprecation"]
+    holds = judge12(prevented["stack without the air gap"])[pop]
     X, names = world_inputs(runs["no containment"], pop)
-    fig = {"data": [{"x": list(runs), "y": [_share(~prevented[k][ok]) for k in runs], "type": "bar",
-                     "marker": {"color": [_GREY, _BLUE, _BLUE, _BLUE, _ORANGE, _GREEN]}, "name": "P(unaligned capability)"}],
+    no_gap = {c: prevented["stack without the air gap" if c == SANDBOX["sandbox_catch_rate"]
+                           else f"stack without the air gap, sandbox {c:g}"] for c in SANDBOX_SWEEP}
+    sweep = Sweep("sandbox catch rate of the stack without the air gap", "fraction", SANDBOX["sandbox_catch_rate"],
+                  SANDBOX_SWEEP, tuple(judge12(no_gap[c])[pop] for c in SANDBOX_SWEEP),
+                  "'requires ... strict air-gapping': can a stronger sandbox stand in for it?")
+    shown = [k for k in runs if not k.startswith("stack without the air gap, sandbox")]
+    fig = {"data": [{"x": shown, "y": [_share(~prevented[k][ok]) for k in shown], "type": "bar",
+                     "marker": {"color": [_GREY, _BLUE, _BLUE, _BLUE, _ORANGE, _GREEN, _RED]}, "name": "P(unaligned capability)"}],
            "layout": _layout("12. Unaligned capability by containment lever (baseline worlds, same draws)", "levers",
                              "share of worlds", yaxis={"range": [0, 1], "title": {"text": "share of worlds"}})}
-    nums = {"share_stack_prevents": _share(holds), "p_unaligned_no_containment": _share(ref["unaligned_capability"][ok])}
-    for k in list(runs)[1:]:
-        nums[f"share_prevented_{k.replace(' ', '_').replace('+', 'and').replace(',', '')}"] = _share(prevented[k][pop])
+    need = ok & ref["unaligned_capability"]
+    nums = {"share_air_gap_required": _share(holds), "p_unaligned_no_containment": _share(ref["unaligned_capability"][ok]),
+            "share_full_stack_prevents (sufficiency)": _share(prevented["all three + deprecation"][need])}
+    for k in shown[1:]:
+        nums[f"share_prevented_{k.replace(' ', '_').replace('+', 'and').replace(',', '')}"] = _share(prevented[k][need])
     nums["mean_deprecations_stack"] = _mean(runs["all three + deprecation"].outcomes["deprecations"][ok])
-    return Evidence(holds, nums, fig, population="baseline worlds that reach unaligned capability with no containment",
-                    test="air gap + sandbox + detection with lineage deprecation prevents it", X=X, names=names)
+    return Evidence(holds, nums, fig, population="baseline worlds that reach unaligned capability with no containment "
+                    "and in which the full stack (with the air gap) prevents it",
+                    test="the stack without the air gap does not prevent it (the air gap was required)", X=X, names=names,
+                    sweeps=(sweep,), lever_flips=(
+                        "model caveat: the air gap and the sandbox cut drift multiplicatively and cost nothing but the "
+                        "sandbox's declared compute overhead and latency, so containment is generous here",))
+
+
+# ---------------------------------------------------------------- 13. risk hedging (not testable)
+def claim13(samples: int, seed: int) -> Evidence:
+    """Not testable by the model: recloop has no liability, no public discourse, and no division of
+    mitigation responsibility between developers and states; a stand-in (say, the hazard share
+    carried by members of a treaty) would test a different sentence."""
+    fig = {"data": [], "layout": _layout("13. Not testable by the model", "", "",
+                                         annotations=[{"text": "recloop has no liability or public-discourse mechanism",
+                                                       "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5,
+                                                       "y": 0.5}])}
+    return Evidence(np.zeros(0, bool), {}, fig, population="none", test="none",
+                    untestable="recloop models no liability, no public discourse and no split of mitigation "
+                               "responsibility between developers and states; testing a stand-in (such as the hazard share "
+                               "carried by treaty members) would test another sentence")
+
+
+# ---------------------------------------------------------------- 14. time-to-market synchronisation
+#: the laggard's compute (frontier-b, relative to frontier-a) in the two-firm worlds; 1.0 = no lag
+LAG_SHARES = (1.0, 0.8, 0.5, 0.2)
+LAG_USED = 0.5
+GAIN_MIN = 0.0
+GAIN_SWEEP = (0.0, 0.005, 0.02)
+
+
+def judge14(gain_laggard, *, threshold=GAIN_MIN):
+    """Claim 14 in one world: the lagging firm's private gain from the industry-wide slowdown (its
+    mean market share under the slowdown minus without it) exceeds ``threshold``."""
+    return np.asarray(gain_laggard, dtype=float) > threshold
+
+
+def _claim14_runs(n, seed, lag):
+    sc = scenario_variant("two-firm", {}, rename="two-firm")
+    if lag != 0.8:  # the bundled two-firm has frontier-b at 0.8
+        data = sc.model_dump(mode="json")
+        for act in data["actors"]:
+            if act["name"] == "frontier-b":
+                act["compute_share"] = lag
+        data["name"] = f"two-firm-lag-{lag:g}"
+        from recloop.scenario import parse_scenario
+
+        sc = parse_scenario(data)
+    slow = policy_variant("treaty-monitoring", {"treaty": {"members": ["US"]}}, rename="industry-wide-slowdown")
+    res = run_cached(sc, slow, n, seed, years=YEARS)
+    ref = run_cached(sc, load_policy("none"), n, seed, years=YEARS)
+    O, R = res.outcomes, ref.outcomes
+    gain = O["actor_mean_share_frontier-b"] - R["actor_mean_share_frontier-b"]
+    took = (O["actor_years_paused_frontier-a"] > 0) | (O["actor_years_paused_frontier-b"] > 0)
+    pop = _ok(res) & _ok(ref) & took
+    return res, ref, gain, pop
+
+
+def claim14(samples: int, seed: int) -> Evidence:
+    """Two-firm worlds (baseline uncertainties; both firms in the US). frontier-b's build-out lags:
+    its compute is 0.5 of frontier-a's (0.3 OOM behind; the lag a delayed data centre leaves). The
+    industry-wide slowdown is treaty-monitoring over the US (both firms pause at the 90%-refactoring
+    tripwire until verification catches up); the reference is no halt on the same worlds. Among
+    worlds where the slowdown took effect, a world holds if the lagging firm gains (its mean market
+    share over the run is higher under the slowdown). Swept: the lag (compute 1.0, 0.8, 0.5, 0.2 of
+    the leader's; 1.0 is no laggard) and the gain that counts (0-0.02 share). The model's lag is a
+    lasting compute gap, not a temporary delay: a temporary shock is not modelled."""
+    n = _cast_samples(samples)
+    by_lag = {lag: _claim14_runs(n, seed, lag) for lag in LAG_SHARES}
+    res, _, gain, pop = by_lag[LAG_USED]
+    holds = judge14(gain)[pop]
+    X, names = world_inputs(res, pop)
+    sweeps = (Sweep("the laggard's compute relative to the leader", "fraction", LAG_USED, LAG_SHARES,
+                    tuple(judge14(by_lag[x][2])[by_lag[x][3]] for x in LAG_SHARES),
+                    "'a delay in a next-generation data center deployment'"),
+              Sweep("private gain that counts", "market share (mean over the run)", GAIN_MIN, GAIN_SWEEP,
+                    tuple(judge14(gain, threshold=x)[pop] for x in GAIN_SWEEP),
+                    "'aligns the market's velocity with its own operational constraints'"))
+    fig = {"data": [{"x": [round(-np.log10(x), 3) for x in LAG_SHARES],
+                     "y": [_med(by_lag[x][2][by_lag[x][3]]) for x in LAG_SHARES], "type": "scatter",
+                     "mode": "lines+markers", "name": "median private gain of frontier-b", "line": {"color": _BLUE}}],
+           "layout": _layout("14. The lagging firm's private gain from an industry-wide slowdown vs its lag",
+                             "frontier-b's compute lag, OOM", "gain in mean market share")}
+    return Evidence(holds, {
+        "share_laggard_gains": _share(holds),
+        **{f"share_laggard_gains_at_compute_{x:g}": _share(judge14(by_lag[x][2])[by_lag[x][3]]) for x in LAG_SHARES},
+        **{f"median_gain_at_compute_{x:g}": _med(by_lag[x][2][by_lag[x][3]]) for x in LAG_SHARES},
+        "share_worlds_slowdown_took_effect": _share(pop[_ok(res)]),
+    }, fig, population="two-firm worlds (frontier-b at 0.5 of frontier-a's compute) where the US-wide slowdown took effect",
+        test="frontier-b's mean market share is higher under the slowdown than without it", X=X, names=names, sweeps=sweeps)
+
+
+# ---------------------------------------------------------------- 15. hardware stop at self-iteration
+#: code automation at which the system iterates on its own code base without humans (the engine's
+#: risk.no_control_automation default, declared from this sentence of the essay)
+SELF_ITERATION = 0.95
+EARLY_TRIGGER = 0.9
+EARLY_SWEEP = (0.8, 0.85, 0.9)
+
+
+def _stop_policy(threshold):
+    return policy_variant("none", {"tripwires": [{
+        "name": f"hardware-stop-at-code-{threshold:g}", "metric": "automation_code", "threshold": threshold,
+        "cadence_years": 0.05, "error_sd": 0.0, "lag_years": 0.0, "response": "pause_until_verified",
+        "source": "the essay's closing mandate: 'hard hardware-level stop protocols'",
+        "mapping": "a stop protocol tripped by code-vector automation; halts until verification covers the model"}]},
+        rename=f"hardware-stop-{threshold:g}")
+
+
+def _in_time(O):
+    """The stop took effect before the point of no control: it halted, and no halt failed (the engine
+    counts a halt as failed when the stop is unreliable or arrives after the point of no control)."""
+    return (np.asarray(O["halts"]) > 0) & (np.asarray(O["failed_halts"]) == 0)
+
+
+def judge15(in_time_early, in_time_at_moment):
+    """Claim 15 in a world that loses control with no halt: a stop tripped before the moment of
+    self-iteration takes effect in time, one tripped at the moment does not (the window had closed)."""
+    return np.asarray(in_time_early, dtype=bool) & ~np.asarray(in_time_at_moment, dtype=bool)
+
+
+def claim15(samples: int, seed: int) -> Evidence:
+    """Baseline worlds; a hardware stop protocol (the policy's declared stop latency, 7 days, and
+    reliability, 0.9) tripped by code-vector automation, checked every 0.05 yr without error,
+    halting until verification covers the model. At the moment: code automation 0.95, the
+    engine's risk.no_control_automation (the point at which the system iterates on its code base
+    without humans). Before it: 0.9 (the essay's own 90%-refactoring threshold; swept 0.8-0.9).
+    Population: worlds that lose control with no halt. A world holds if the earlier stop takes
+    effect in time (it halts before the point of no control) while the stop at the moment does
+    not. The engine's point of no control is declared from this very sentence, so the "at the
+    moment" half is largely built in; what the run tests is whether a stop just before it works
+    with real latency and reliability. Reported beside it: the share of those worlds in which each
+    stop keeps control to the horizon (a stop alone, with no verification gate afterwards)."""
+    sc = _baseline()
+    none = run_cached(sc, load_policy("none"), samples, seed, years=YEARS)
+    at = run_cached(sc, _stop_policy(SELF_ITERATION), samples, seed, years=YEARS)
+    early = {x: run_cached(sc, _stop_policy(x), samples, seed, years=YEARS) for x in EARLY_SWEEP}
+    ok = _ok(none) & _ok(at)
+    for r in early.values():
+        ok &= _ok(r)
+    in_time = {x: _in_time(r.outcomes) for x, r in early.items()}
+    in_time_at = _in_time(at.outcomes)
+    kept = {x: ~np.isfinite(r.outcomes["t_no_control"]) for x, r in early.items()}
+    kept_at = ~np.isfinite(at.outcomes["t_no_control"])
+    pop = ok & np.isfinite(none.outcomes["t_no_control"])
+    holds = judge15(in_time[EARLY_TRIGGER], in_time_at)[pop]
+    X, names = world_inputs(none, pop)
+    sweep = Sweep("code automation of the earlier stop", "fraction", EARLY_TRIGGER, EARLY_SWEEP,
+                  tuple(judge15(in_time[x], in_time_at)[pop] for x in EARLY_SWEEP), "'the moment a system achieves ...'")
+    labels = [f"stop at {x:g}" for x in EARLY_SWEEP] + [f"stop at {SELF_ITERATION:g} (the moment)"]
+    fig = {"data": [
+        {"x": labels, "y": [_share(in_time[x][pop]) for x in EARLY_SWEEP] + [_share(in_time_at[pop])], "type": "bar",
+         "marker": {"color": _GREEN}, "name": "stop took effect in time"},
+        {"x": labels, "y": [_share(kept[x][pop]) for x in EARLY_SWEEP] + [_share(kept_at[pop])], "type": "bar",
+         "marker": {"color": _GREY}, "name": "control kept to the horizon"}],
+        "layout": _layout("15. Hardware stop by trigger (worlds that lose control with no halt)",
+                          "trigger (code-vector automation)", "share of worlds", barmode="group", yaxis={"range": [0, 1]})}
+    return Evidence(holds, {
+        "share_window_closes_at_self_iteration": _share(holds),
+        "share_in_time_stop_at_moment": _share(in_time_at[pop]),
+        **{f"share_in_time_stop_at_{x:g}": _share(in_time[x][pop]) for x in EARLY_SWEEP},
+        "share_kept_control_stop_at_moment": _share(kept_at[pop]),
+        **{f"share_kept_control_stop_at_{x:g}": _share(kept[x][pop]) for x in EARLY_SWEEP},
+    }, fig, population="baseline worlds that lose control with no halt",
+        test="a stop tripped at code automation 0.9 takes effect before the point of no control; one tripped at 0.95 "
+             "(the moment of self-iteration) does not", X=X, names=names, sweeps=(sweep,))
+
+
+# ---------------------------------------------------------------- 16. capital pivots to verification
+PIVOT_SHARES = (0.1, 0.2, 0.4)
+DELAY_BUDGET = 2.0
+DELAY_SWEEP = (0.5, 1.0, 2.0, 5.0)
+
+
+def judge16(verified_takeoff_at, delay_at, *, budget=DELAY_BUDGET):
+    """Claim 16 in a world with an unverified takeoff at the default split: some larger verification
+    share gives a verified takeoff (reached vastly superhuman, verified) within ``budget`` years of
+    delay. ``verified_takeoff_at``/``delay_at``: one array per share tried."""
+    out = np.zeros(np.asarray(verified_takeoff_at[0]).shape, bool)
+    for v, d in zip(verified_takeoff_at, delay_at):
+        out |= np.asarray(v, dtype=bool) & (np.asarray(d, dtype=float) <= budget)
+    return out
+
+
+def claim16(samples: int, seed: int) -> Evidence:
+    """Baseline worlds, no halt, the split of compute between capability and verification: the
+    default 5% and pivots to 10%, 20% and 40% (the same runs as claim 10). Population: worlds with
+    an unverified takeoff at 5%. A world holds if a pivot gives a *verified* takeoff (vastly
+    superhuman, verification covering it) with at most 2 years' delay to vastly superhuman; a pivot
+    that only pushes takeoff past the horizon is not counted as safe. Swept: the delay budget
+    (0.5-5 yr). Also reported: the split that minimises P(unverified takeoff | takeoff) among those
+    whose mean delay is within the budget."""
+    sc = _baseline()
+    runs = {0.05: run_cached(sc, load_policy("none"), samples, seed, years=YEARS)}
+    for x in PIVOT_SHARES:
+        runs[x] = run_cached(sc, policy_variant("none", {"verification": {"compute_share": x}},
+                                                rename=f"verification-{round(x * 100)}pct"), samples, seed, years=YEARS)
+    ok = np.ones(samples, bool)
+    for r in runs.values():
+        ok &= _ok(r)
+    base = runs[0.05].outcomes
+    pop = ok & base["unverified_takeoff"].astype(bool)
+    t0 = base["t_superhuman"]
+    verified = [np.isfinite(runs[x].outcomes["t_superhuman"]) & ~runs[x].outcomes["unverified_takeoff"].astype(bool)
+                for x in PIVOT_SHARES]
+    delay = [np.where(np.isfinite(runs[x].outcomes["t_superhuman"]), runs[x].outcomes["t_superhuman"] - t0, np.inf)
+             for x in PIVOT_SHARES]
+    holds = judge16(verified, delay)[pop]
+    X, names = world_inputs(runs[0.05], pop)
+    sweep = Sweep("delay to vastly superhuman the pivot may cost", "yr", DELAY_BUDGET, DELAY_SWEEP,
+                  tuple(judge16(verified, delay, budget=b)[pop] for b in DELAY_SWEEP),
+                  "'capital allocation must pivot from maximizing raw parameter scale'")
+    rows = {}
+    for x, r in runs.items():
+        O = r.outcomes
+        sup = np.isfinite(O["t_superhuman"])
+        d = np.where(sup, O["t_superhuman"], YEARS) - np.where(np.isfinite(t0), t0, YEARS)
+        rows[x] = {"p_unverified_given_takeoff": _share(O["unverified_takeoff"][ok & sup]),
+                   "p_takeoff": _share(sup[ok]), "mean_delay_lower_bound": _mean(d[ok])}
+    feasible = [x for x, v in rows.items() if v["mean_delay_lower_bound"] is not None
+                and v["mean_delay_lower_bound"] <= DELAY_BUDGET and v["p_unverified_given_takeoff"] is not None]
+    best = min(feasible, key=lambda x: rows[x]["p_unverified_given_takeoff"]) if feasible else None
+    xs = list(rows)
+    fig = {"data": [
+        {"x": xs, "y": [rows[x]["p_unverified_given_takeoff"] for x in xs], "type": "scatter", "mode": "lines+markers",
+         "name": "P(unverified | takeoff)", "line": {"color": _RED}},
+        {"x": xs, "y": [rows[x]["mean_delay_lower_bound"] for x in xs], "type": "scatter", "mode": "lines+markers",
+         "name": "mean delay to vastly superhuman, yr (lower bound)", "yaxis": "y2", "line": {"color": _GREY}}],
+        "layout": _layout("16. Verification share of compute: unverified takeoff vs delay (baseline, no halt)",
+                          "verification share of compute", "P(unverified | takeoff)",
+                          yaxis2={"overlaying": "y", "side": "right", "title": {"text": "delay, yr"}})}
+    nums = {"share_pivot_verifies_within_budget": _share(holds), "best_share_within_2yr_mean_delay": best}
+    for x, v in rows.items():
+        nums[f"p_unverified_given_takeoff_at_{round(x * 100)}pct"] = v["p_unverified_given_takeoff"]
+        nums[f"mean_delay_yr_at_{round(x * 100)}pct"] = v["mean_delay_lower_bound"]
+    return Evidence(holds, nums, fig, population="baseline worlds with an unverified takeoff at the default 5% verification share",
+                    test="a verification share of 10-40% gives a verified takeoff within 2 years' delay", X=X, names=names,
+                    sweeps=(sweep,))
+
+
+JUDGES = {1: judge1, 2: judge2, 3: judge3, 4: judge4, 5: judge5, 6: judge6, 7: judge7, 8: judge8, 9: judge9,
+          10: judge10, 11: judge11, 12: judge12, 14: judge14, 15: judge15, 16: judge16}
 
 
 # ---------------------------------------------------------------- the registry
@@ -649,25 +1100,38 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(7, "a domestic slowdown moves the risk abroad",
           "A domestic regulatory slowdown that does not account for international state-sponsored actors merely shifts the locus of technological risk to jurisdictions with fewer oversight mechanisms.",
           "essay-cast, US-only treaty-monitoring vs none: hazard share of non-US actors", claim7),
-    Claim(8, "without real data the loop collapses",
+    Claim(8, "without real data the loop can degrade",
           "Without a continuous injection of high-entropy, real-world data, the recursive loop can degrade into a feedback loop of compounding misinformation and diminished cognitive diversity.",
-          "collapse lab, Gaussian loop: variance after 30 generations with 0% vs 10% real data", claim8),
+          "engine data mechanism over baseline worlds, no halt: data-quality deficit where most data is synthetic, vs the same worlds with real data that never runs out (collapse lab as calibration evidence)", claim8),
     Claim(9, "lead times set a hard speed limit",
           "The lead times required to construct nuclear or natural gas power generation facilities, optimize power grids, and manufacture advanced lithography equipment impose a hard physical speed limit on how quickly a successor model can actually be brought online.",
           "baseline, no halt, lead times 0.25 yr vs default vs 15 yr, latency wall on/off: peak OOM/yr", claim9),
     Claim(10, "verification compute must outgrow training compute",
           "As models grow in complexity, the compute budget dedicated to verification must scale non-linearly compared to the compute budget dedicated to training.",
-          "baseline, no halt, verification.compute_share 0.05 vs 0.2: gap widening and capability cost", claim10,
+          "baseline, no halt, verification.compute_share fixed at 5-40%: does the gap still widen (a fixed share cannot keep up)", claim10,
           more=("every petaflop allocated to safety testing is a petaflop diverted from expanding the capability frontier.",)),
     Claim(11, "safety mandates build a capital moat",
           "Broad safety mandates and mandatory verification pauses place an immense compliance burden on fast-following competitors and open-source developers who lack the capital to maintain extensive regulatory and alignment teams.",
           "essay-cast, full-stack vs none: revenue kept by followers vs frontier firms, compliance costs", claim11),
-    Claim(12, "air gap + sandbox + detection prevent unmonitored succession",
+    Claim(12, "preventing unmonitored succession requires the air gap",
           "Preventing unmonitored succession requires the enforcement of strict air-gapping between a model’s inference environment and its training infrastructure.",
-          "baseline, containment levers alone and together (with/without deprecation): unaligned capability", claim12,
+          "baseline, containment levers alone and together, and the full stack without the air gap: is the air gap necessary", claim12,
           more=("that code must be routed through an isolated, deterministic execution environment that simulates the outcomes before any changes are compiled into the production framework.",
                 "developers must deploy automated adversarial networks whose sole objective is to detect hidden optimization targets within the successor model's weights.",
                 "the entire training lineage must be deprecated.")),
+    Claim(13, "formalising the risks hedges liability onto states",
+          "By formalizing the risks of autonomous succession in public discourse, developers shift a portion of the liability and mitigation responsibility onto state actors and international governing bodies.",
+          "not testable: the model has no liability or public-discourse mechanism", claim13),
+    Claim(14, "a lagging firm gains from an industry-wide slowdown",
+          "If a firm identifies a temporary internal bottleneck—such as a delay in a next-generation data center deployment—advocating for an industry-wide slowdown aligns the market’s velocity with its own operational constraints.",
+          "two-firm, US-wide treaty slowdown vs none, the laggard's compute at 1.0-0.2 of the leader's: its private gain in market share", claim14),
+    Claim(15, "a hardware stop must trip before the system iterates on its own code",
+          "The moment a system achieves the capability to independently iterate on its own code base without human intervention, the window for theoretical alignment closes.",
+          "baseline, hardware stop tripped at code automation 0.8-0.9 vs at 0.95 (the engine's point of self-iteration): does it take effect in time", claim15,
+          more=("The immediate mandate for the artificial intelligence sector is not the formulation of vague ethical guidelines, but the codification of hard hardware-level stop protocols.",)),
+    Claim(16, "capital must pivot from scale to verification",
+          "Capital allocation must pivot from maximizing raw parameter scale to building the deterministic containment and verification architectures necessary to manage the first generation of self-authoring software.",
+          "baseline, no halt, verification share 5% vs 10-40%: does a pivot verify the takeoff within a delay budget", claim16),
 )
 
 

@@ -108,11 +108,17 @@ def halt(
                                              "scenario, market-share-years)."),
     samples: int = typer.Option(500, "--samples", help="Worlds per strategy profile (with a scenario)."),
     seed: int = typer.Option(0, "--seed", help="Seed (with a scenario): every profile on the same worlds."),
+    draws: int = typer.Option(2000, "--draws", help="Draws of the payoff weights (declared as uncertainties: "
+                              "recloop.games.halt.HaltGameUncertainty, engine_source.EngineHaltUncertainty); 0: the "
+                              "point game only."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Is pausing an equilibrium? Without monitoring, with monitoring, with monitoring + reciprocity."""
+    """Is pausing an equilibrium? Without monitoring, with monitoring, with monitoring + reciprocity;
+    at the declared point and over draws of the uncertain payoff weights."""
+    if isinstance(draws, bool) or not 0 <= draws <= 1_000_000:
+        _fail([f"halt.draws: must be an integer in [0, 1,000,000], got {draws!r}"])
     if scenario is not None:
-        _halt_engine(scenario, actors, strategies, detection, sanction, samples, seed, as_json)
+        _halt_engine(scenario, actors, strategies, detection, sanction, samples, seed, as_json, draws)
         return
     from recloop.games import design
     from recloop.games import halt as model
@@ -152,6 +158,8 @@ def halt(
             "min_detection_for_pause": lever,
             "table": t.to_dict(),
         }
+    if draws:
+        out["over_uncertainty"] = model.equilibria_over_uncertainty(draws=draws, seed=seed)
     _record("halt", {"scenario": "two-firm", **out["inputs"]},
             {r: v["pause_is_equilibrium"] for r, v in out["regimes"].items()})
     if as_json:
@@ -162,9 +170,22 @@ def halt(
         flip = "" if r["min_detection_for_pause"] is None else f"; needs detection >= {_fmt(r['min_detection_for_pause'])}"
         typer.echo(f"  {regime:12s} pause an equilibrium: {'yes' if r['pause_is_equilibrium'] else 'no'}"
                    f" (margin {_fmt(r['margin'])}){flip}")
+    _print_uncertain(out.get("over_uncertainty"))
 
 
-def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples, seed, as_json) -> None:
+def _print_uncertain(u) -> None:
+    if not u:
+        return
+    typer.echo(f"over {u['draws']:,} draws of the payoff weights (declared uncertainties, seed {u['seed']}):")
+    for regime, r in u["regimes"].items():
+        lo, hi = r["interval"]
+        typer.echo(f"  {regime:12s} {'/'.join(r['target'])} an equilibrium in {r['share_pause_equilibrium']:.1%} of draws "
+                   f"[{lo:.1%}, {hi:.1%}]; strict in {r['share_strict']:.1%}")
+    for note in u.get("notes", []):
+        typer.echo(f"  note: {note}")
+
+
+def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples, seed, as_json, draws=0) -> None:
     """``recloop game halt SCENARIO``: the three regimes with payoffs from the engine."""
     from recloop.games import engine_source as E
     from recloop.params import RecloopInputError
@@ -193,6 +214,9 @@ def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples
     p = _build(E.EngineHalt, "halt", **kw)
     try:
         out = E.study(sc, p, actors=names, strategies=chosen, samples=samples, seed=seed)
+        if draws:
+            out["over_uncertainty"] = E.study_over_uncertainty(sc, p, actors=names, strategies=chosen, samples=samples,
+                                                               seed=seed, draws=draws)
     except RecloopInputError as err:
         _fail(err.problems)
     _record("halt", {"scenario": sc.name, "actors": names, "strategies": chosen, "samples": samples,
@@ -217,6 +241,7 @@ def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples
             flip = f"; needs detection >= {v} (range {lo} to {hi})"
         typer.echo(f"  {regime:12s} {'/'.join(r['target'])} an equilibrium: {'yes' if r['pause_is_equilibrium'] else 'no'}"
                    f" (margin {_fmt(r['margin'])} +- {_fmt(r['margin_se'])}){flip}")
+    _print_uncertain(out.get("over_uncertainty"))
 
 
 def register(app: typer.Typer) -> None:

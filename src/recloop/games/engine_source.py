@@ -52,9 +52,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from recloop.games.payoffs import PayoffSource, PayoffTable, estimate_table, normalise_seed
-from recloop.params import Block, RecloopInputError, param
+from recloop.params import Block, LogUniform, RecloopInputError, Uncertain, param
 
-__all__ = ["ALIASES", "EngineHalt", "EnginePayoffSource", "REGIMES", "REGIME_STRATEGIES", "clear_cache",
+__all__ = ["ALIASES", "EngineHalt", "EngineHaltUncertainty", "EnginePayoffSource", "study_over_uncertainty", "REGIMES", "REGIME_STRATEGIES", "clear_cache",
            "engine_strategy", "regime_policy", "regime_source", "study", "with_detection"]
 
 _ILLUS = "illustrative default (recloop); not calibrated"
@@ -479,3 +479,103 @@ if __name__ == "__main__":  # pragma: no cover - regenerates the docs' figures
     result = figures(sys.argv[1] if len(sys.argv) > 1 else "docs/figures")
     print(json.dumps({r: {k: v for k, v in x.items() if k not in ("table", "welfare")}
                       for r, x in result["regimes"].items()}, indent=1, default=float))
+
+
+# ---------------------------------------------------------------------------- weights as uncertainties
+_ASSUME = "assumption (no published estimate); sampled wide"
+
+
+class EngineHaltUncertainty(Block):
+    """The engine game's payoff weights as declared uncertainties (issue 16 item 6).
+
+    Catastrophe loss, stake and sanction enter the payoff linearly and (for the strategies race,
+    pause and conditional) the engine's runs do not read them, so each draw reweights the same
+    simulated worlds: no rerun. A field given as a number is held fixed.
+    """
+
+    catastrophe_loss: Uncertain = param(LogUniform(dist="loguniform", low=1.0, high=1000.0), unit="market-share-years",
+                                        bounds=(0.0, 1e6), log=True,
+                                        doc="Disutility of a catastrophe to an actor with stake 1.", source=_ASSUME)
+    stake: Uncertain = param(LogUniform(dist="loguniform", low=0.1, high=10.0), unit="1", bounds=(0.0, 100.0),
+                             doc="Weight of the catastrophe in each chosen actor's payoff.", source=_ASSUME)
+    sanction: Uncertain = param(LogUniform(dist="loguniform", low=0.1, high=40.0), unit="market-share-years",
+                                bounds=(0.0, 1e6), doc="Fine paid by a detected defector or a found breach.", source=_ASSUME)
+
+
+def study_over_uncertainty(scenario, p: EngineHalt | None = None, u: EngineHaltUncertainty | None = None, *,
+                           actors: Sequence[str], strategies: Sequence[str], samples: int = 500, seed: int = 0,
+                           draws: int = 2000, tol: float = 1e-12) -> dict:
+    """Per regime, the share of weight draws in which the target profile is a Nash equilibrium
+    (Wilson interval over draws), on one set of simulated worlds per profile.
+
+    Each profile's payoff components (market, catastrophe, sanction; :meth:`EnginePayoffSource.payoff_parts`)
+    are averaged once at the declared weights ``p``; draw j rescales the catastrophe part by
+    ``(loss_j * stake_j) / (p.catastrophe_loss * p.stake)`` and the sanction part by
+    ``sanction_j / p.sanction``. The sanction is held at ``p.sanction`` (and said so) when an actor
+    plays ``comply`` or ``covert``, whose decisions in the engine read it.
+    """
+    from recloop.games.equilibria import nash_margin
+    from recloop.outcomes import wilson
+    from recloop.sampling import normalize_seed, stream_id, uniform
+
+    p = p if p is not None else EngineHalt()
+    u = u if u is not None else EngineHaltUncertainty()
+    idx = np.arange(int(draws), dtype=np.int64)
+    s0 = normalize_seed(seed)
+    W = {}
+    for name in EngineHaltUncertainty.model_fields:
+        v = getattr(u, name)
+        W[name] = (np.full(idx.size, float(v)) if isinstance(v, (int, float))
+                   else np.asarray(v.ppf(uniform(s0, idx, stream_id("engine-halt-weight:" + name))), dtype=float))
+    chosen = list(strategies)
+    reads = {engine_strategy(s) for s in chosen} & {"comply", "covert"} or any(
+        a.strategy in ("comply", "covert") for a in scenario.actors if a.name not in set(actors))
+    notes = []
+    if reads:
+        W["sanction"] = np.full(idx.size, p.sanction)
+        notes.append("sanction held at its declared value: an actor plays comply or covert, whose engine decisions read it")
+    juris = sorted({a.jurisdiction for a in scenario.actors if a.name in set(actors)}) or ["US"]
+    base = [s for s in chosen if engine_strategy(s) != "conditional_pause"]
+    with_cond = any(engine_strategy(s) == "conditional_pause" for s in chosen)
+    cat_scale = (W["catastrophe_loss"] * W["stake"]) / max(p.catastrophe_loss * p.stake, 1e-300)
+    san_scale = W["sanction"] / p.sanction if p.sanction > 0 else np.ones(idx.size)
+    if p.sanction <= 0:
+        notes.append("sanction not rescaled: the declared sanction is 0")
+    out: dict = {"scenario": scenario.name, "actors": list(actors), "samples": samples, "seed": seed, "draws": int(draws),
+                 "confidence": 0.95, "inputs": u.model_dump(mode="json"), "notes": notes, "regimes": {}}
+    for regime in REGIMES:
+        strat = chosen if regime == "reciprocity" else base
+        if (regime == "reciprocity" and not with_cond) or not strat:
+            continue
+        target = _target(regime, strat)
+        if target is None:
+            continue
+        src = EnginePayoffSource(scenario, regime_policy(regime, p, members=juris), actors=actors, strategies=strat,
+                                 payoff=p, samples=samples)
+        shape = tuple(len(s) for s in src.strategies) + (len(src.players),)
+        M, C, S = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        sub = normalise_seed(seed)
+        for prof in np.ndindex(*shape[:-1]):
+            names = tuple(src.strategies[k][i] for k, i in enumerate(prof))
+            parts = src.payoff_parts(names, sub)
+            M[prof], C[prof], S[prof] = (parts[k].mean(axis=0) for k in ("market", "catastrophe", "sanction"))
+        margins = np.empty(idx.size)
+        for j in range(idx.size):
+            t = PayoffTable(src.strategies, M - cat_scale[j] * C - san_scale[j] * S, players=src.players)
+            margins[j] = nash_margin(t, target).value
+        eq = margins >= -tol
+        lo, hi = wilson(int(eq.sum()), idx.size)
+        strict = margins > tol
+        slo, shi = wilson(int(strict.sum()), idx.size)
+        drivers = {}
+        for k_, v in W.items():
+            if np.ptp(v) == 0:
+                continue
+            a, b = np.quantile(v, [1 / 3, 2 / 3])
+            drivers[k_] = {"low_third": float(eq[v <= a].mean()), "high_third": float(eq[v >= b].mean())}
+        out["regimes"][regime] = {"target": list(target), "share_pause_equilibrium": float(eq.mean()), "interval": [lo, hi],
+                                  "share_strict": float(strict.mean()), "strict_interval": [slo, shi],
+                                  "margin_median": float(np.median(margins)),
+                                  "margin_p10_p90": [float(np.percentile(margins, 10)), float(np.percentile(margins, 90))],
+                                  "drivers": drivers}
+    return out

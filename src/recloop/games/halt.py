@@ -22,7 +22,10 @@ the infinitely repeated game with discount factor ``discount``,
 :func:`recloop.games.equilibria.repeated_with_monitoring`).
 
 The defaults are illustrative, chosen so that the one-shot game without monitoring is a
-prisoner's dilemma, as the essay argues; they are not calibrated.
+prisoner's dilemma, as the essay argues; they are not calibrated. :class:`HaltGameUncertainty`
+declares every weight as a wide distribution ("assumption") and
+:func:`equilibria_over_uncertainty` reports, per regime, the share of weight draws in which
+pausing is an equilibrium, with its interval, instead of a verdict at one point.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ import numpy as np
 
 from recloop.games.equilibria import repeated_with_monitoring
 from recloop.games.payoffs import PayoffSource, PayoffTable, estimate_table, normalise_seed
-from recloop.params import Block, param
+from recloop.params import Block, LogUniform, Uncertain, Uniform, param
 
-__all__ = ["HaltGame", "HaltPayoffSource", "REGIMES", "detection_for_pause", "regime_table", "stage_table"]
+__all__ = ["HaltGame", "HaltGameUncertainty", "HaltPayoffSource", "REGIMES", "detection_for_pause", "draw_weights",
+           "equilibria_over_uncertainty", "regime_table", "stage_table"]
 
 _ESSAY = "recursion-loop essay, 'The Strategic Game Theory of Voluntary Halts' (qualitative)"
 _ILLUS = "illustrative default (recloop); not calibrated"
@@ -164,3 +168,100 @@ class HaltPayoffSource(PayoffSource):
     def table(self, *, seed=0, keep_samples: bool = True) -> PayoffTable:
         return estimate_table(self.simulate_profile, self.strategies, seed=seed, players=self.players,
                               keep_samples=keep_samples)
+
+
+# ---------------------------------------------------------------------------- weights as uncertainties
+_ASSUME = "assumption (no published estimate); sampled wide"
+
+
+class HaltGameUncertainty(Block):
+    """The halt game's payoff weights as declared uncertainties (issue 16 item 6).
+
+    Each weight has the unit and bounds of :class:`HaltGame` and a wide distribution: none is
+    calibrated, so equilibria are reported over draws of all of them together, not at one point.
+    A field given as a number is held fixed.
+    """
+
+    share_loss: Uncertain = param(Uniform(dist="uniform", low=0.05, high=0.6), unit="annual market value",
+                                  bounds=(0.0, 1.0), doc="Value a firm loses to a racing rival while it pauses alone.",
+                                  source=f"{_ESSAY}; {_ASSUME}")
+    compliance_cost: Uncertain = param(LogUniform(dist="loguniform", low=0.005, high=0.3), unit="annual market value",
+                                       bounds=(0.0, 1.0), doc="Cost of a pause: verification and safety work.", source=_ASSUME)
+    hazard_race: Uncertain = param(LogUniform(dist="loguniform", low=0.001, high=0.05), unit="1/yr", bounds=(0.0, 1.0),
+                                   doc="Catastrophe hazard added by a racing firm.", source=_ASSUME)
+    hazard_pause: Uncertain = param(LogUniform(dist="loguniform", low=0.0001, high=0.005), unit="1/yr", bounds=(0.0, 1.0),
+                                    doc="Catastrophe hazard added by a pausing firm.", source=_ASSUME)
+    catastrophe_loss: Uncertain = param(LogUniform(dist="loguniform", low=1.0, high=1000.0), unit="annual market value",
+                                        bounds=(0.0, 1e6), log=True, doc="Disutility of a catastrophe to a firm with stake 1.",
+                                        source=_ASSUME)
+    stake: Uncertain = param(LogUniform(dist="loguniform", low=0.1, high=10.0), unit="1", bounds=(0.0, 100.0),
+                             doc="Weight of the catastrophe in each firm's payoff.", source=_ASSUME)
+    detection: Uncertain = param(Uniform(dist="uniform", low=0.05, high=0.9), unit="probability/yr", bounds=(0.0, 1.0),
+                                 doc="Probability that a racing firm is detected by compute monitoring.",
+                                 source="DESIGN.md levers: compute monitoring; " + _ASSUME)
+    sanction: Uncertain = param(LogUniform(dist="loguniform", low=0.1, high=20.0), unit="annual market value",
+                                bounds=(0.0, 1e6), doc="Sanction paid by a detected racing firm.", source=_ASSUME)
+    discount: Uncertain = param(Uniform(dist="uniform", low=0.5, high=0.99), unit="1/yr", bounds=(0.0, 0.999),
+                                doc="Per-year discount factor of the repeated game (reciprocity).", source=_ASSUME)
+
+
+def draw_weights(u: HaltGameUncertainty, draws: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """``draws`` weight sets: draw i depends only on (seed, i) (counter-based uniforms, inverse CDF)."""
+    from recloop.sampling import normalize_seed, stream_id, uniform
+
+    seed = normalize_seed(seed)
+    idx = np.arange(int(draws), dtype=np.int64)
+    out = {}
+    for name in HaltGameUncertainty.model_fields:
+        v = getattr(u, name)
+        if isinstance(v, (int, float)):
+            out[name] = np.full(idx.size, float(v))
+        else:
+            out[name] = np.asarray(v.ppf(uniform(seed, idx, stream_id("halt-weight:" + name))), dtype=float)
+    return out
+
+
+def equilibria_over_uncertainty(u: HaltGameUncertainty | None = None, *, draws: int = 2000, seed: int = 0,
+                                tol: float = 1e-12) -> dict:
+    """Share of weight draws in which pausing is an equilibrium, per regime, with its Wilson interval.
+
+    For each draw the game is solved exactly (:func:`regime_table`). ``strict`` counts draws where
+    the target is a strict equilibrium (margin > ``tol``): under reciprocity the conditional profile
+    is at best weak, because switching from conditional to unconditional pause changes nothing on
+    the path of play (margin 0 by construction). ``drivers``: for each weight, the share of draws
+    with pausing an equilibrium in the lowest and highest third of its draws (monitoring regime).
+    """
+    from recloop.games.equilibria import nash_margin
+    from recloop.outcomes import wilson
+
+    u = u if u is not None else HaltGameUncertainty()
+    W = draw_weights(u, draws, seed)
+    targets = {"none": ("pause", "pause"), "monitoring": ("pause", "pause"), "reciprocity": ("conditional", "conditional")}
+    margins = {r: np.empty(draws) for r in REGIMES}
+    for i in range(draws):
+        p = HaltGame(**{k: float(W[k][i]) for k in W})
+        for r in REGIMES:
+            margins[r][i] = nash_margin(regime_table(r, p), targets[r]).value
+    out: dict = {"draws": int(draws), "seed": int(seed), "confidence": 0.95,
+                 "inputs": u.model_dump(mode="json"),
+                 "regimes": {}}
+    for r in REGIMES:
+        m = margins[r]
+        eq = m >= -tol
+        k = int(eq.sum())
+        strict = m > tol
+        lo, hi = wilson(k, draws)
+        slo, shi = wilson(int(strict.sum()), draws)
+        out["regimes"][r] = {"target": list(targets[r]), "share_pause_equilibrium": k / draws,
+                             "interval": [lo, hi], "share_strict": float(strict.mean()), "strict_interval": [slo, shi],
+                             "margin_median": float(np.median(m)),
+                             "margin_p10_p90": [float(np.percentile(m, 10)), float(np.percentile(m, 90))]}
+    eq = margins["monitoring"] >= -tol
+    drivers = {}
+    for k_, v in W.items():
+        if np.ptp(v) == 0:
+            continue
+        lo_t, hi_t = np.quantile(v, [1 / 3, 2 / 3])
+        drivers[k_] = {"low_third": float(eq[v <= lo_t].mean()), "high_third": float(eq[v >= hi_t].mean())}
+    out["drivers_monitoring"] = dict(sorted(drivers.items(), key=lambda kv: -abs(kv[1]["high_third"] - kv[1]["low_third"])))
+    return out

@@ -5,6 +5,12 @@ tripwire measurement errors, detection draws) under every policy, because every 
 function of (seed, sample, actor, stream, counter). Differences between policies are therefore
 paired, world by world; delay and each actor's private gain are measured against the no-halt
 policy on those same worlds.
+
+Censoring follows each outcome's declaration (:mod:`recloop.outcomes`): the safety window is zero
+where no tripwire fired before control was lost and a lower bound where control was kept to the
+horizon; an unverified takeoff is decided only in worlds that reached vastly superhuman (a policy
+that merely pushes takeoff past the horizon is not counted as safe: the conditional share and the
+share reached stand beside the unconditional one); shares carry Wilson intervals (``ci``).
 """
 
 from __future__ import annotations
@@ -15,16 +21,20 @@ from typing import Any
 import numpy as np
 
 from recloop.engine import DEFAULT_CHUNK, DEFAULT_YEARS, SimResult, simulate
+from recloop.outcomes import share_stats, values
 from recloop.policy import NoHalt, Policy
 
 __all__ = ["compare_policies", "METRICS_ROWS", "compare_figure", "format_table"]
 
 #: (key, label) of each row of the comparison table
 METRICS_ROWS = [
-    ("p_unverified_takeoff", "P(unverified takeoff)"),
+    ("p_unverified_takeoff", "P(unverified takeoff by the horizon)"),
+    ("p_superhuman", "P(vastly superhuman by the horizon)"),
+    ("p_unverified_given_superhuman", "P(unverified | vastly superhuman by the horizon)"),
     ("p_unaligned_capability", "P(unaligned capability)"),
     ("p_catastrophe", "mean P(catastrophe)"),
-    ("safety_window_years", "safety window, median yr (worlds with a warning and a point of no control)"),
+    ("safety_window_years", "safety window, median yr (no warning = 0; control kept to the horizon: a lower bound)"),
+    ("p_window_censored", "P(control kept to the horizon: window censored)"),
     ("p_warning_before_no_control", "P(a tripwire fired before the point of no control)"),
     ("delay_years", "delay to vastly superhuman vs no halt, mean yr (censored at the horizon)"),
     ("output_lost", "output lost, market-share-years"),
@@ -46,13 +56,18 @@ def _summary(res: SimResult, ref: SimResult) -> dict[str, Any]:
     H = res.years
     sup = np.where(np.isnan(O["t_superhuman"]), H, O["t_superhuman"])
     sup0 = np.where(np.isnan(R["t_superhuman"]), H, R["t_superhuman"])
-    win = O["safety_window_years"]
+    win = values("safety_window_years", O, H)
+    unv = values("unverified_takeoff", O, H)
+    reached = ~unv.missing
+    shares = {"p_unverified_takeoff": share_stats(O["unverified_takeoff"]), "p_superhuman": share_stats(reached),
+              "p_unverified_given_superhuman": share_stats(O["unverified_takeoff"], reached),
+              "p_unaligned_capability": share_stats(O["unaligned_capability"])}
     out: dict[str, Any] = {
         "policy": res.policy.name,
-        "p_unverified_takeoff": float(np.mean(O["unverified_takeoff"])),
-        "p_unaligned_capability": float(np.mean(O["unaligned_capability"])),
+        **{k: v["share"] for k, v in shares.items()},
         "p_catastrophe": float(np.mean(O["p_catastrophe"])),
-        "safety_window_years": float(np.median(win[np.isfinite(win)])) if np.isfinite(win).any() else None,
+        "safety_window_years": float(np.median(win.value)),
+        "p_window_censored": win.censored_share,
         "p_warning_before_no_control": float(np.mean(np.isfinite(O["t_first_tripwire"])
                                                      & ~(O["t_first_tripwire"] > O["t_no_control"]))),
         "delay_years": float(np.mean(sup - sup0)),
@@ -61,6 +76,12 @@ def _summary(res: SimResult, ref: SimResult) -> dict[str, Any]:
         "risk_share_nonmembers": _mean(O.get("risk_share_nonmembers", [np.nan])),
         "share_nonmembers": _mean(O.get("share_nonmembers", [np.nan])),
         "defections": _mean(O.get("defections", [np.nan])),
+        "ci": {k: v["ci"] for k, v in shares.items()},
+        "censoring": {"safety_window_years": win.rule, "unverified_takeoff": unv.rule},
+        # what the policy makes true by construction, so a reader does not take it for a finding
+        "by_construction": (["P(unverified takeoff) = 0: every release waits for verification "
+                             "(verification.release_requires_verification)"]
+                            if res.policy.verification.release_requires_verification else []),
         "actors": {},
     }
     for a in res.scenario.actors:
@@ -102,7 +123,13 @@ def format_table(cmp: dict[str, Any]) -> str:
     """A plain-text table: metrics as rows, policies as columns (actors' shares at the end)."""
     names = [p["policy"] for p in cmp["policies"]]
     head = ["metric"] + names
-    body = [[label] + [_fmt(p[key]) for p in cmp["policies"]] for key, label in METRICS_ROWS]
+    def cell(p, key):
+        ci = p.get("ci", {}).get(key)
+        if ci is None or ci[0] is None or p[key] is None:
+            return _fmt(p[key])
+        return f"{_fmt(p[key])} [{_fmt(ci[0])}, {_fmt(ci[1])}]"
+
+    body = [[label] + [cell(p, key) for p in cmp["policies"]] for key, label in METRICS_ROWS]
     for a in cmp["actors"]:
         body.append([f"{a}: mean share"] + [_fmt(p["actors"][a]["mean_share"]) for p in cmp["policies"]])
         body.append([f"{a}: private gain vs no halt"] + [_fmt(p["actors"][a]["private_gain"]) for p in cmp["policies"]])

@@ -102,32 +102,36 @@ def fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, hook):
         delay = tw.lag_years + (latency_years if resp.hardware else 0.0)
         ok = uniform(seed, st["idx"][f], stream_id("stop:" + tw.name)) < (lev_s.reliability if resp.hardware else 1.0)
         O["failed_halts"][rf[~ok]] += 1
-        k = f[ok & ~np.isfinite(st["pending_t"][f])]
-        st["pending_t"][k] = t[k] + delay
-        st["pending_resp"][k] = resp
-        st["pending_years"][k] = tw.pause_years
+        # a halt carried by the stop protocol and one that is not (a gate, a restriction) wait in
+        # their own slots, so a pending pause never swallows a gate called at the same time
+        slot = "pending" if resp.hardware else "pending_soft"
+        k = f[ok & ~np.isfinite(st[slot + "_t"][f])]
+        st[slot + "_t"][k] = t[k] + delay
+        st[slot + "_resp"][k] = resp
+        st[slot + "_years"][k] = tw.pause_years
 
 
 def apply_halts(st, O, t):
     """Halts arriving now take effect (after the point of no control they fail)."""
-    arrive = t >= st["pending_t"] - EPS
-    if not arrive.any():
-        return
-    rows = st["row"]
-    too_late = arrive & st["noc"]
-    O["failed_halts"][rows[too_late]] += 1
-    eff = arrive & ~st["noc"]
-    resp = st["pending_resp"]
-    pausing = (resp == Response.PAUSE_UNTIL_VERIFIED) | (resp == Response.FIXED_PAUSE)
-    O["halts"][rows[eff & pausing]] += 1
-    pause = eff & pausing & ~st["paused"]
-    st["paused"] = st["paused"] | pause
-    st["pause_kind"] = np.where(pause, resp, st["pause_kind"]).astype(np.int8)
-    st["pause_start"] = np.where(pause, t, st["pause_start"])
-    st["pause_end"] = np.where(pause & (resp == Response.FIXED_PAUSE), t + st["pending_years"], st["pause_end"])
-    st["gate"] = st["gate"] | (eff & (resp == Response.VERIFICATION_GATE))
-    st["restrict_end"] = np.where(eff & (resp == Response.RESTRICT_DEPLOYMENT), t + st["pending_years"], st["restrict_end"])
-    st["pending_t"] = np.where(arrive, np.inf, st["pending_t"])
+    for slot in ("pending", "pending_soft"):
+        arrive = t >= st[slot + "_t"] - EPS
+        if not arrive.any():
+            continue
+        rows = st["row"]
+        too_late = arrive & st["noc"]
+        O["failed_halts"][rows[too_late]] += 1
+        eff = arrive & ~st["noc"]
+        resp, years = st[slot + "_resp"], st[slot + "_years"]
+        pausing = (resp == Response.PAUSE_UNTIL_VERIFIED) | (resp == Response.FIXED_PAUSE)
+        O["halts"][rows[eff & pausing]] += 1
+        pause = eff & pausing & ~st["paused"]
+        st["paused"] = st["paused"] | pause
+        st["pause_kind"] = np.where(pause, resp, st["pause_kind"]).astype(np.int8)
+        st["pause_start"] = np.where(pause, t, st["pause_start"])
+        st["pause_end"] = np.where(pause & (resp == Response.FIXED_PAUSE), t + years, st["pause_end"])
+        st["gate"] = st["gate"] | (eff & (resp == Response.VERIFICATION_GATE))
+        st["restrict_end"] = np.where(eff & (resp == Response.RESTRICT_DEPLOYMENT), t + years, st["restrict_end"])
+        st[slot + "_t"] = np.where(arrive, np.inf, st[slot + "_t"])
 
 
 def end_pauses(st, t, x_new, p, lev_v, lev_s, safety):

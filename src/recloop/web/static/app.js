@@ -28,6 +28,7 @@ function el(tag, attrs = {}, ...children) {
 const STEPS = 1000;
 function fmt(v) {
   if (typeof v === "boolean") return v ? "on" : "off";
+  if (typeof v === "string") return v;  // a choice lever (e.g. a reporting threshold preset)
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2).replace("e+", "e");
