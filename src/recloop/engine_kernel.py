@@ -471,9 +471,14 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     pause_start = 0.0
     restrict_end = -np.inf
     gate = lev[L_GATE0] > 0.0
+    # halts waiting to take effect: one carried by the stop protocol (a pause) and one not (a gate,
+    # a restriction), each in its own slot
     pending_t = np.inf
     pending_resp = 0
     pending_years = 0.0
+    soft_t = np.inf
+    soft_resp = 0
+    soft_years = 0.0
     noc = False
     takeoff = False
     k_rep = 0
@@ -640,6 +645,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             dt = _mn(dt, tstate[i, j, 0] - t)
         if pending_t > t:
             dt = _mn(dt, pending_t - t)
+        if soft_t > t:
+            dt = _mn(dt, soft_t - t)
         if paused and pause_kind == FIXED_PAUSE:
             dt = _mn(dt, pause_end - t)
         if restrict_end > t:
@@ -889,29 +896,43 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             ok = uniform(seed_u, row_u, streams[j, 1], np.uint64(0)) < (reliability if hardware else 1.0)
             if not ok:
                 out[O_FAILED, i] += 1.0
-            elif not math.isfinite(pending_t):
-                pending_t = t + delay
-                pending_resp = resp
-                pending_years = trips[j, T_PAUSE_YEARS]
+            elif hardware:
+                if not math.isfinite(pending_t):
+                    pending_t = t + delay
+                    pending_resp = resp
+                    pending_years = trips[j, T_PAUSE_YEARS]
+            elif not math.isfinite(soft_t):
+                soft_t = t + delay
+                soft_resp = resp
+                soft_years = trips[j, T_PAUSE_YEARS]
 
-        # halts taking effect (mechanisms.halts.apply_halts)
-        if t >= pending_t - _EPS:
+        # halts taking effect (mechanisms.halts.apply_halts): the stop protocol's slot, then the other
+        for slot in range(2):
+            if slot == 0:
+                s_t, s_resp, s_years = pending_t, pending_resp, pending_years
+            else:
+                s_t, s_resp, s_years = soft_t, soft_resp, soft_years
+            if not (t >= s_t - _EPS):
+                continue
             if noc:
                 out[O_FAILED, i] += 1.0
             else:
-                if pending_resp == PAUSE_UNTIL_VERIFIED or pending_resp == FIXED_PAUSE:
+                if s_resp == PAUSE_UNTIL_VERIFIED or s_resp == FIXED_PAUSE:
                     out[O_HALTS, i] += 1.0
                     if not paused:
                         paused = True
-                        pause_kind = pending_resp
+                        pause_kind = s_resp
                         pause_start = t
-                        if pending_resp == FIXED_PAUSE:
-                            pause_end = t + pending_years
-                if pending_resp == VERIFICATION_GATE:
+                        if s_resp == FIXED_PAUSE:
+                            pause_end = t + s_years
+                if s_resp == VERIFICATION_GATE:
                     gate = True
-                if pending_resp == RESTRICT_DEPLOYMENT:
-                    restrict_end = t + pending_years
-            pending_t = np.inf
+                if s_resp == RESTRICT_DEPLOYMENT:
+                    restrict_end = t + s_years
+            if slot == 0:
+                pending_t = np.inf
+            else:
+                soft_t = np.inf
 
         # pauses ending (mechanisms.halts.end_pauses)
         if paused:
