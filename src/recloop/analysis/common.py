@@ -130,7 +130,7 @@ class ParamTask:
     noise_sample: int
 
 
-def run_param_chunk(task: ParamTask) -> tuple[np.ndarray, np.ndarray]:
+def run_param_chunk(task: ParamTask) -> tuple[np.ndarray, ...]:
     """The outcome and the status of each row (runs on a worker)."""
     from recloop.engine import simulate_chunk
 

@@ -46,7 +46,7 @@ def needed_columns(name: str) -> list[str]:
         return [name, "t_takeoff_start"]
     if o.censoring == "window":
         return [name, "t_no_control", "t_first_tripwire"]
-    if o.censoring == "premise":
+    if o.censoring == "premise" and o.premise:
         return [name, o.premise]
     return [name]
 

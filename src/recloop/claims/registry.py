@@ -1053,7 +1053,7 @@ def claim16(samples: int, seed: int) -> Evidence:
                    "p_takeoff": _share(sup[ok]), "mean_delay_lower_bound": _mean(d[ok])}
     feasible = [x for x, v in rows.items() if v["mean_delay_lower_bound"] is not None
                 and v["mean_delay_lower_bound"] <= DELAY_BUDGET and v["p_unverified_given_takeoff"] is not None]
-    best = min(feasible, key=lambda x: rows[x]["p_unverified_given_takeoff"]) if feasible else None
+    best = min(feasible, key=lambda x: float(rows[x]["p_unverified_given_takeoff"] or 0.0)) if feasible else None
     xs = list(rows)
     fig = {"data": [
         {"x": xs, "y": [rows[x]["p_unverified_given_takeoff"] for x in xs], "type": "scatter", "mode": "lines+markers",
