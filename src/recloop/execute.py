@@ -247,6 +247,13 @@ class DaskExecutor(Executor):
                 self._cluster.close()
 
 
+def _durable_replace(tmp, target) -> None:
+    """Flush ``tmp`` to disk and move it over ``target`` atomically (a reader sees all or nothing)."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+
+
 def make_executor(backend: str = "local", *, workers: int | None = None, scheduler: str | None = None) -> Executor:
     """The executor for a backend name (``local``, ``processes``, ``dask``)."""
     problems = []
@@ -863,9 +870,7 @@ def _assemble_outcomes(plan: RunPlan) -> Path:
         if writer is not None:
             writer.close()
         writer = None
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        _durable_replace(tmp, target)
     except BaseException:
         if writer is not None:
             writer.close()
@@ -906,9 +911,7 @@ def _write_trajectories(plan: RunPlan, start_year: float) -> int:
             writer = pq.ParquetWriter(tmp, pa.schema([("sample", pa.int64()), ("year", pa.float64())], metadata=meta))
         writer.close()
         writer = None
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        _durable_replace(tmp, target)
     except BaseException:
         if writer is not None:
             writer.close()
