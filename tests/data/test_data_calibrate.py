@@ -169,10 +169,12 @@ def test_posterior_correlations_are_carried_and_positive_definite():
 
 def test_bundled_calibrated_baseline_narrows_only_what_the_record_tells():
     """The bundled file (recloop calibrate baseline --series training_compute,training_cost,training_power
-    --refit compute.) keeps every baseline distribution except the refitted spending growth."""
+    --refit compute.) keeps every baseline distribution except the compute parameters the record
+    constrains (spending growth, and price-performance on the final engine)."""
     cal, base = load_scenario("baseline-calibrated"), load_scenario("baseline")
     assert cal.name == "baseline-calibrated" and "ABC rejection" in cal.description
     post, prior = cal.compute.investment_growth, base.compute.investment_growth
     assert post.p95 - post.p5 < prior.p95 - prior.p5
     assert cal.software == base.software and cal.horizon == base.horizon and cal.verification == base.verification
-    assert cal.compute.model_copy(update={"investment_growth": prior}) == base.compute
+    refitted = {"investment_growth", "price_performance_growth"}
+    assert cal.compute.model_copy(update={k: getattr(base.compute, k) for k in refitted}) == base.compute
