@@ -295,16 +295,6 @@ def _with_start(scenario, state):
     return parse_scenario(d, where="hindcast scenario")
 
 
-def _software_2025(result, P) -> np.ndarray:
-    """Software efficiency in OOM above 2025's algorithms, per sample and report time: the engine's
-    ``software_oom`` is measured above the start's algorithms, which sit ``g (start - 2025)`` OOM
-    from 2025's on the historical trend (g: the sample's algorithmic rate; the same shift as
-    :func:`recloop.engine.start_capability`)."""
-    s = result.trajectories["software_oom"].astype(np.float64)
-    g = P["software.initial_rate_oom_per_year"]
-    return s + g[:, None] * (result.scenario.start_year - 2025.0)
-
-
 def _lagged(grid: np.ndarray, lag_years: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Each row's value ``lag_years`` (per row) earlier; before the start, the value at the start."""
     step = float(times[1] - times[0]) if times.size > 1 else 1.0
