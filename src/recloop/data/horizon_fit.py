@@ -24,6 +24,7 @@ import numpy as np
 
 from recloop.data import load
 from recloop.mechanisms.horizon import E_REF
+from recloop.scenario import REFERENCE_YEAR
 
 __all__ = ["CROSSWALK", "CROSSWALKS", "CROSSWALK_1_0", "FLOP_SD_OOM", "G_P5", "G_P95", "HorizonFit", "fit", "matched_points"]
 
@@ -115,7 +116,7 @@ def fit(*, draws: int = 4000, seed: int = 17, version: str = "1_1") -> HorizonFi
     idx = rng.integers(0, n, size=(draws, n))
     y = pts["log2_hours"][idx] + pts["log2_sd"][idx] * rng.standard_normal((draws, n))
     x = (pts["log10_flop"][idx] + FLOP_SD_OOM * rng.standard_normal((draws, n))
-         + g[:, None] * (pts["year"][idx] - 2025.0))
+         + g[:, None] * (pts["year"][idx] - REFERENCE_YEAR))
     xm, ym = x.mean(axis=1, keepdims=True), y.mean(axis=1, keepdims=True)
     sxx = ((x - xm) ** 2).sum(axis=1)
     ok = sxx > 1e-9  # a resample of one repeated model has no slope
