@@ -624,10 +624,10 @@ def check_run_options(*, samples, seed, years, chunk_size, report_every=DEFAULT_
         if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not math.isfinite(v) \
                 or not (lo < v <= hi if name == "years" else lo <= v <= hi):
             problems.append(f"{name}: must be a number in {'(' if name == 'years' else '['}{lo:g}, {hi:g}], got {v!r}")
-    if method not in ("mc", "sobol"):
-        # sampling.py's Latin hypercube is drawn per call with n = max(index) + 1 points, so sample
-        # i would depend on the chunk it falls in: refused here until it is counter-based
-        problems.append(f"method: must be mc or sobol for a chunked run, got {method!r}")
+    if method not in ("mc", "sobol", "lhs"):
+        # "lhs" is blocked (sampling.LHS_BLOCK rows per hypercube, drawn from (seed, block)), so
+        # sample i is the same in any chunking: a chunked run may use it like the others
+        problems.append(f"method: must be mc, sobol or lhs, got {method!r}")
     if problems:
         raise RecloopInputError(problems)
 

@@ -161,9 +161,27 @@ def test_bad_backend_and_scheduler(home):
     assert len(e.value.problems) == 2
     with pytest.raises(RecloopInputError, match="neither a run folder"):
         execute.find_run_dir("no-such-run")
-    with pytest.raises(RecloopInputError, match="mc or sobol"):
+    with pytest.raises(RecloopInputError, match="mc, sobol or lhs, got 'halton'"):
         execute.plan_run(load_scenario("baseline"), load_policy("none"), run_id="x", out_dir=home / "x", samples=10,
-                         seed=0, years=5, method="lhs")
+                         seed=0, years=5, method="halton")
+
+
+def test_chunked_lhs_run_equals_simulate_for_any_chunk_size(home):
+    """plan_run accepts method="lhs" because the blocked hypercube makes sample i independent of
+    the chunking: chunks of 37 (crossing the 256-row block edge) and of 300 give the outcomes of
+    one simulate() call."""
+    sc, po = load_scenario("baseline"), load_policy("none")
+    ref = to_table(simulate(sc, po, samples=300, seed=3, years=4.0, method="lhs"), "").drop(["run_id"])
+    mc = to_table(simulate(sc, po, samples=300, seed=3, years=4.0), "").drop(["run_id"])
+    assert not ref.equals(mc)  # the design is really the hypercube, not the plain draws
+    for chunk in (37, 300):
+        plan = execute.plan_run(sc, po, run_id=f"run-lhs-{chunk}", out_dir=home / f"lhs-{chunk}", samples=300, seed=3,
+                                years=4.0, chunk_size=chunk, method="lhs")
+        store.record_run(plan.run_id, kind="simulate", name="baseline", out_dir=home / f"lhs-{chunk}", status="running")
+        execute.execute_run(plan, execute.LocalExecutor())
+        execute.finish_run(plan)
+        got = pq.read_table(home / f"lhs-{chunk}" / "outcomes.parquet").drop(["run_id"])
+        assert got.equals(ref), chunk
 
 
 def test_cli_errors_exit_2(home):
