@@ -406,7 +406,8 @@ def experiment_flips(run: Callable[[], Any], choices: list[Choice], verdict: Cal
     """The settings under which an experiment's verdict changes, for experiments that build
     their own worlds: ``run()`` is evaluated as declared and under each other setting of each
     choice (inside :func:`settings_in_force`); ``verdict`` reads what it returns. Returns the
-    base verdict, the settings tried and the flips (same rows as :func:`assumption_flips`)."""
+    base verdict and evidence, the settings tried (path, setting, verdict, evidence) and the flips
+    (same rows as :func:`assumption_flips`)."""
     base = run()
     v0 = verdict(base)
     tried, flips = [], []
@@ -417,7 +418,7 @@ def experiment_flips(run: Callable[[], Any], choices: list[Choice], verdict: Cal
             with settings_in_force({ch.path: (ch.where, v)}):
                 ev = run()
             vv = verdict(ev)
-            tried.append({"path": ch.path, "setting": v, "verdict": vv})
+            tried.append({"path": ch.path, "setting": v, "verdict": vv, "evidence": ev})
             if vv != v0:
                 flips.append({"path": ch.path, "where": ch.where, "setting": v, "declared": ch.base, "verdict": vv,
                               "base_verdict": v0, "evidence": ev,

@@ -19,10 +19,14 @@ def register(app: typer.Typer) -> None:
         max_samples: Optional[int] = typer.Option(None, "--max-samples", help="Cap on worlds when a verdict's interval "
                                                   "straddles a line: the experiment is rerun on twice the worlds until "
                                                   "it decides or reaches the cap (default: 4 x --samples)."),
+        flip_samples: Optional[int] = typer.Option(None, "--flip-samples", help="Worlds per run of the structural "
+                                                   "flips (each claim's experiment rerun under each other setting of "
+                                                   "its structural choices; default: --samples; 0: not run)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for claims.html and claims.json."),
         as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON on stdout."),
     ):
-        """Audit the essay's claims: quote, experiment, verdict from its interval, thresholds swept, flip conditions."""
+        """Audit the essay's claims: quote, experiment, verdict from its interval, thresholds swept, flip conditions
+        (PRIM over the sampled inputs, and the structural choices and fixed assumptions that flip each verdict)."""
         from recloop import store
         from recloop.claims.page import MAX_SAMPLES, MIN_SAMPLES, audit_dict, format_table, run_claims, write_outputs
         from recloop.params import RecloopInputError
@@ -34,13 +38,17 @@ def register(app: typer.Typer) -> None:
         cap = 4 * samples if max_samples is None else max_samples
         if not samples <= cap <= MAX_SAMPLES:
             raise RecloopInputError([f"--max-samples: must be an integer in [--samples ({samples}), {MAX_SAMPLES:,}], got {cap}"])
+        flips = samples if flip_samples is None else flip_samples
+        if flips != 0 and not MIN_SAMPLES <= flips <= MAX_SAMPLES:
+            raise RecloopInputError([f"--flip-samples: must be 0 (not run) or an integer in [{MIN_SAMPLES}, "
+                                     f"{MAX_SAMPLES:,}], got {flips}"])
         run_id = store.new_run_id("claims")
         out_dir = Path(out) if out else store.home() / run_id
-        results = run_claims(samples, seed, max_samples=cap)
-        audit = audit_dict(results, samples=samples, seed=seed, max_samples=cap)
+        results = run_claims(samples, seed, max_samples=cap, flip_samples=flips)
+        audit = audit_dict(results, samples=samples, seed=seed, max_samples=cap, flip_samples=flips)
         jp, hp = write_outputs(results, audit, out_dir)
         store.record_run(run_id, kind="claims", name="essay-claims", out_dir=out_dir, samples=samples, seed=seed,
-                         inputs={"samples": samples, "seed": seed, "max_samples": cap},
+                         inputs={"samples": samples, "seed": seed, "max_samples": cap, "flip_samples": flips},
                          summary={str(c["id"]): {"verdict": c["verdict"], "holds_share": c["holds_share"],
                                                  "interval": c["interval"], "worlds": c["worlds"]}
                                   for c in audit["claims"]})

@@ -26,23 +26,36 @@ The *flip condition* is found by scenario discovery (PRIM, :mod:`recloop.analysi
 sampled inputs of the population: for a claim that holds, the box of worlds where it fails; for
 one that fails or depends, the box where it holds. Claims whose flip is a lever rather than a
 world (the collapse lab's regime, say) add one-at-a-time findings from their own experiment.
+
+PRIM sees only sampled inputs. The *structural flips* vary what a run does not sample: each claim
+lists the fixed assumptions and structural choices that bear on it (``Claim.choices``: the
+generation step, the exit rule, the automation boost of verification, ...), and
+:func:`structural_flips` reruns the claim's whole experiment under each other setting of each
+(one at a time, on the same worlds: :func:`recloop.analysis.structural.experiment_flips`; every
+run of an experiment goes through :func:`run_cached`, which applies the setting in force), on
+``flip_samples`` worlds, and compares each verdict with the verdict as declared on those same
+worlds. The page shows every setting's verdict with its interval and names the settings that
+flip it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
+from recloop.analysis import structural
 from recloop.analysis.prim import Box, prim
 from recloop.engine import DEFAULT_REPORT_EVERY, DEFAULT_YEARS, SimResult, simulate
 from recloop.policy import Policy, bundled_policies, parse_policy
 from recloop.scenario import Scenario, bundled_scenarios, parse_scenario, read_toml
 
 __all__ = ["HOLDS_AT", "FAILS_AT", "CONFIDENCE", "CAN_AT", "Claim", "Evidence", "Sweep", "ClaimResult", "verdict", "interval",
-           "decided", "evaluate", "world_inputs", "run_cached", "clear_cache", "scenario_variant", "policy_variant", "fmt"]
+           "decided", "evaluate", "world_inputs", "run_cached", "clear_cache", "scenario_variant", "policy_variant", "fmt",
+           "claim_choices", "structural_flips", "flip_run", "PENDING_CHOICES"]
 
 HOLDS_AT = 0.8
 FAILS_AT = 0.2
@@ -57,6 +70,11 @@ FLIP_MIN_MASS = 0.05
 FLIP_THRESHOLD = 0.8
 #: flip boxes are not searched below this many worlds with the flipped outcome
 FLIP_MIN_CASES = 3
+#: choices a claim names that are not declared yet (skipped, and said so on the page, until their
+#: declaration lands): the world-level catastrophe aggregation rule is to become a declared choice
+PENDING_CHOICES: dict[str, str] = {
+    "risk.catastrophe_aggregation": "how a world's catastrophe combines its actors' hazards: code, not yet a declared choice",
+}
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,12 @@ class Claim:
     experiment: str
     run: Callable[[int, int], Evidence] = field(repr=False, compare=False)
     more: tuple[str, ...] = ()  # further verbatim sentences the claim also rests on
+    #: the structural choices and fixed assumptions that bear on the claim, as ``--vary`` reads them
+    #: (``PATH`` tries halfway to each declared bound, ``PATH=a,b`` the settings given); a sampled
+    #: parameter named here is pinned at each setting
+    choices: tuple[str, ...] = ()
+    #: the bundled scenario whose declared values the choices are read from
+    scenario: str = "baseline"
 
     @property
     def quotes(self) -> tuple[str, ...]:
@@ -138,6 +162,8 @@ class ClaimResult:
     samples: int = 0  # worlds requested of the last (deciding) step
     steps: tuple[dict, ...] = ()
     sweeps: tuple[dict, ...] = ()
+    #: the structural flips (:func:`structural_flips`); empty when not run
+    structural: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         ev = self.evidence
@@ -150,7 +176,9 @@ class ClaimResult:
             "confidence": CONFIDENCE, "interval_method": "bootstrap over replicates" if ev.groups is not None else "Wilson over worlds",
             "verdict": self.verdict, "decided": self.decided, "mode": ev.mode, "rule": rule_text(ev.mode),
             "samples_run": self.samples, "adaptive_steps": list(self.steps), "thresholds": list(self.sweeps),
-            "untestable": ev.untestable or None, "numbers": _clean(ev.numbers), "flips": list(self.flips),
+            "untestable": ev.untestable or None, "numbers": _clean(ev.numbers),
+            "flips": list(self.flips) + list(self.structural.get("texts", [])),
+            "structural_flips": self.structural or None,
         }
 
 
@@ -316,12 +344,115 @@ def _sweep_rows(ev: Evidence) -> tuple[dict, ...]:
     return tuple(rows)
 
 
-def evaluate(claim: Claim, samples: int, seed: int, *, max_samples: int | None = None) -> ClaimResult:
+def _r4(x):
+    return None if x is None else round(float(x), 4)
+
+
+def _summary(ev: Evidence, seed: int) -> dict[str, Any]:
+    """What a structural flip keeps of one run of an experiment: its verdict, interval and worlds."""
+    if ev.untestable:
+        return {"verdict": "untestable", "decided": True, "holds_share": None, "interval": [None, None], "worlds": 0}
+    lo, hi = interval(ev.holds, ev.groups, seed=seed)
+    return {"verdict": verdict(ev.share, lo, hi, mode=ev.mode), "decided": decided(lo, hi, mode=ev.mode),
+            "holds_share": _r4(ev.share), "interval": [_r4(lo), _r4(hi)], "worlds": ev.n}
+
+
+def claim_choices(claim: Claim) -> tuple[list[structural.Choice], list[str]]:
+    """The claim's choices read against its scenario's declarations (``--vary`` syntax), and the
+    pending ones skipped (:data:`PENDING_CHOICES`). A sampled parameter's declared setting is
+    ``"sampled"`` (every setting tried pins it); the others keep the kind
+    :func:`recloop.analysis.structural.structural_choices` gives them."""
+    import dataclasses
+
+    from recloop.policy import load_policy
+    from recloop.scenario import load_scenario
+
+    from recloop.policy import policy_specs
+    from recloop.scenario import market_specs, scenario_specs
+
+    declared = {s.path for s in (*scenario_specs(), *market_specs(), *policy_specs())}
+    paths = [t.partition("=")[0].strip() for t in claim.choices]
+    wait = {p for p in paths if p in PENDING_CHOICES and p not in declared}
+    pending = [f"{p} ({PENDING_CHOICES[p]})" for p in paths if p in wait]
+    sc, po = load_scenario(claim.scenario), load_policy("none")
+    parsed = structural.parse_choices([t for t, p in zip(claim.choices, paths) if p not in wait], sc, po)
+    kinds = {c.path: c.kind for c in structural.structural_choices(sc, po, switches=False)}
+    out = []
+    for c in parsed:
+        if c.where == "scenario" and not isinstance(sc.value(c.path), (int, float)):
+            out.append(dataclasses.replace(c, base="sampled", kind="sampled, pinned at each setting"))
+        else:
+            out.append(dataclasses.replace(c, kind=kinds.get(c.path, "fixed, sourced")))
+    return out, pending
+
+
+_IN_FLIPS: contextvars.ContextVar[bool] = contextvars.ContextVar("recloop_claims_in_flips", default=False)
+
+
+def flip_run() -> bool:
+    """True while an experiment runs for :func:`structural_flips`: only its per-world verdicts are
+    read, so it may skip runs that feed only its figure, numbers or threshold sweeps."""
+    return _IN_FLIPS.get()
+
+
+def _flip_text(v0: dict, row: dict, ch: structural.Choice, samples: int) -> str:
+    def vt(d):
+        return d["verdict"] + ("" if d["decided"] else " (undecided)")
+
+    def it(d):
+        lo, hi = d["interval"]
+        return "n/a" if d["holds_share"] is None else f"{d['holds_share']:.0%} [{lo:.0%}, {hi:.0%}] of {d['worlds']}"
+
+    return (f"{vt(v0)} -> {vt(row)} when {ch.path} = {row['setting']:g} ({ch.kind}; declared {_declared(ch)}): "
+            f"holds in {it(row)} worlds, vs {it(v0)} as declared (same worlds; {samples:,} requested per setting)")
+
+
+def _declared(ch: structural.Choice) -> str:
+    return ch.base if isinstance(ch.base, str) else f"{ch.base:g}"
+
+
+def structural_flips(claim: Claim, samples: int, seed: int) -> dict[str, Any]:
+    """The claim's experiment rerun under each other setting of each of its choices (module
+    docstring), on ``samples`` worlds: every setting's verdict and interval, and in ``texts`` the
+    settings whose verdict differs from the verdict as declared on the same worlds (or a line
+    saying that none does). Runs it adds to the cache are dropped after."""
+    choices, pending = claim_choices(claim)
+    if not choices:
+        return {"samples": samples, "choices": [], "pending": pending, "texts": []} if pending else {}
+    before = set(_CACHE)
+    token = _IN_FLIPS.set(True)
+    try:
+        res = structural.experiment_flips(lambda: _summary(claim.run(samples, seed), seed), choices,
+                                          lambda d: d["verdict"])
+    finally:
+        _IN_FLIPS.reset(token)
+        for k in set(_CACHE) - before:
+            del _CACHE[k]
+    base = res["evidence"]
+    rows = []
+    for ch in choices:
+        sts = [{"setting": ch.base, "declared": True, **base}]
+        sts += [{"setting": t["setting"], "declared": False, **t["evidence"]} for t in res["tried"] if t["path"] == ch.path]
+        rows.append({"path": ch.path, "where": ch.where, "kind": ch.kind, "declared": ch.base, "settings": sts})
+    texts = [_flip_text(base, {"setting": f["setting"], **f["evidence"]}, next(c for c in choices if c.path == f["path"]),
+                        samples) for f in res["flips"]]
+    if not texts:
+        texts = [f"no structural flip: the verdict ({base['verdict']}, {samples:,} worlds requested) is the same "
+                 "under every setting tried of " + ", ".join(c.path for c in choices)]
+    texts += [f"not varied yet: {p}" for p in pending]
+    return {"samples": samples, "seed": seed, "base": base, "choices": rows, "pending": pending, "texts": texts,
+            "flipped_by": sorted({f["path"] for f in res["flips"]})}
+
+
+def evaluate(claim: Claim, samples: int, seed: int, *, max_samples: int | None = None,
+             flip_samples: int | None = None) -> ClaimResult:
     """Run one claim's experiment and compute its verdict, interval and flip conditions.
 
     Adaptive: while the interval straddles the 20% or the 80% line, rerun on twice the worlds,
     up to ``max_samples`` (default: ``samples``, no adaptation). Sample i of every run is the same
-    world (it depends on (seed, i) only), so a larger run extends the smaller one.
+    world (it depends on (seed, i) only), so a larger run extends the smaller one. With
+    ``flip_samples`` (> 0), the structural flips are run on that many worlds
+    (:func:`structural_flips`).
     """
     cap = samples if max_samples is None else max(int(max_samples), samples)
     s, steps = samples, []
@@ -338,7 +469,8 @@ def evaluate(claim: Claim, samples: int, seed: int, *, max_samples: int | None =
             break
         s *= 2
     v = verdict(ev.share, lo, hi, mode=ev.mode)
-    return ClaimResult(claim, ev, v, flip_conditions(ev, v), (lo, hi), done, s, tuple(steps), _sweep_rows(ev))
+    st = structural_flips(claim, int(flip_samples), seed) if flip_samples else {}
+    return ClaimResult(claim, ev, v, flip_conditions(ev, v), (lo, hi), done, s, tuple(steps), _sweep_rows(ev), st)
 
 
 # ------------------------------------------------------------------ helpers for experiments
@@ -355,7 +487,10 @@ _CACHE: dict[tuple, SimResult] = {}
 
 def run_cached(scenario: Scenario, policy: Policy, samples: int, seed: int, *, years: float = DEFAULT_YEARS,
                report_every: float = DEFAULT_REPORT_EVERY) -> SimResult:
-    """simulate() with an in-process cache, so claims that share worlds share the run."""
+    """simulate() with an in-process cache, so claims that share worlds share the run; the
+    structural settings in force (:func:`recloop.analysis.structural.settings_in_force`) apply
+    first, so every run of an experiment sees the setting a structural flip tries."""
+    scenario, policy = structural.in_force(scenario, policy)
     key = (scenario.model_dump_json(), policy.model_dump_json(), samples, seed, years, report_every)
     if key not in _CACHE:
         _CACHE[key] = simulate(scenario, policy, years=years, samples=samples, seed=seed,

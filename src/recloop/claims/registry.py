@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from recloop.claims.core import Claim, Evidence, Sweep, policy_variant, run_cached, scenario_variant, world_inputs
+from recloop.claims.core import (Claim, Evidence, Sweep, flip_run, policy_variant, run_cached, scenario_variant,
+                                 world_inputs)
 from recloop.policy import load_policy
 from recloop.scenario import load_scenario
 
@@ -358,12 +359,13 @@ def claim5(samples: int, seed: int) -> Evidence:
                         OBSOLETE_SWEEP, tuple(judge5(*args, threshold=x)[pop] for x in OBSOLETE_SWEEP),
                         "'Firm A risks obsolescence'")
     exit_holds = []
-    for x in EXIT_SWEEP:
+    for x in () if flip_run() else EXIT_SWEEP:  # a structural flip reads only ``holds``
         r2, f2, p2, _ = _claim5_runs(n, seed, x)
         exit_holds.append(judge5(r2.outcomes[f"actor_exited_{a}"], r2.outcomes[f"actor_share_{a}"],
                                  f2.outcomes[f"actor_share_{a}"])[p2])
     exit_sweep = Sweep("market.exit_share (structural: share below which an actor stops developing)", "fraction",
-                       0.01, EXIT_SWEEP, tuple(exit_holds), "the model's exit rule, not the essay's words")
+                       0.01, EXIT_SWEEP if exit_holds else (), tuple(exit_holds),
+                       "the model's exit rule, not the essay's words")
     actors = [x.name for x in res.scenario.actors]
     fig = {"data": [
         {"x": actors, "y": [_mean(R[f"actor_share_{x}"][pop]) for x in actors], "type": "bar", "name": "no halt"},
@@ -615,10 +617,13 @@ def claim9(samples: int, seed: int) -> Evidence:
     base = run_cached(_baseline(), load_policy("none"), samples, seed, years=YEARS)
     short = run_cached(scenario_variant("baseline", LEAD_SHORT, rename="baseline-short-lead-times"),
                        load_policy("none"), samples, seed, years=YEARS)
-    long_ = run_cached(scenario_variant("baseline", LEAD_LONG, rename="baseline-long-lead-times"),
-                       load_policy("none"), samples, seed, years=YEARS)
-    nowall = run_cached(scenario_variant("baseline", NO_WALL, rename="baseline-no-latency-wall"),
-                        load_policy("none"), samples, seed, years=YEARS)
+    if flip_run():  # a structural flip reads only ``holds``: the two reported variants are not run
+        long_ = nowall = base
+    else:
+        long_ = run_cached(scenario_variant("baseline", LEAD_LONG, rename="baseline-long-lead-times"),
+                           load_policy("none"), samples, seed, years=YEARS)
+        nowall = run_cached(scenario_variant("baseline", NO_WALL, rename="baseline-no-latency-wall"),
+                            load_policy("none"), samples, seed, years=YEARS)
     S, O = short.outcomes, base.outcomes
     pop = _ok(base) & _ok(short) & np.isfinite(S["t_takeoff_start"]) & (S["peak_oom_per_year"] > 0)
     ratio = O["peak_oom_per_year"] / np.maximum(S["peak_oom_per_year"], 1e-12)
@@ -672,8 +677,9 @@ def claim10(samples: int, seed: int) -> Evidence:
     that counts (0.1-2 OOM). The second sentence ("every petaflop allocated to safety testing is a
     petaflop diverted") is built into the model (verification compute is subtracted from training
     compute), so it is not tested; its size is reported."""
+    shares = (0.05, HIGH_SHARE) if flip_run() else SHARE_SWEEP  # a structural flip reads only ``holds``
     runs = {}
-    for x in SHARE_SWEEP:
+    for x in shares:
         pol = load_policy("none") if x == 0.05 else policy_variant(
             "none", {"verification": {"compute_share": x}}, rename=f"verification-{round(x * 100)}pct")
         runs[x] = run_cached(_baseline(), pol, samples, seed, years=YEARS)
@@ -687,8 +693,8 @@ def claim10(samples: int, seed: int) -> Evidence:
     with np.errstate(invalid="ignore"):
         cost = np.nanmean(lo.trajectories["effective_compute"].astype(float)
                           - hi.trajectories["effective_compute"].astype(float), axis=1)
-    sweeps = (Sweep("fixed verification share", "fraction of compute", HIGH_SHARE, SHARE_SWEEP,
-                    tuple(judge10(widen[x])[ok] for x in SHARE_SWEEP), "a share that does not grow, at several sizes"),
+    sweeps = (Sweep("fixed verification share", "fraction of compute", HIGH_SHARE, shares,
+                    tuple(judge10(widen[x])[ok] for x in shares), "a share that does not grow, at several sizes"),
               Sweep("gap widening that counts as not keeping up", "OOM over 30 yr", WIDEN_OOM, WIDEN_SWEEP,
                     tuple(judge10(widen[HIGH_SHARE], threshold=x)[ok] for x in WIDEN_SWEEP),
                     "'must scale non-linearly': a fixed share falls behind"))
@@ -700,7 +706,7 @@ def claim10(samples: int, seed: int) -> Evidence:
                              "verification.required_exponent", "gap widening over 30 yr, OOM (red: claim holds)")}
     return Evidence(holds, {
         "share_fixed_20pct_falls_behind": _share(holds),
-        **{f"share_falls_behind_at_{round(x * 100)}pct": _share(judge10(widen[x])[ok]) for x in SHARE_SWEEP},
+        **{f"share_falls_behind_at_{round(x * 100)}pct": _share(judge10(widen[x])[ok]) for x in shares},
         "median_gap_widening_20pct_oom": _med(widen[HIGH_SHARE][ok]),
         "median_capability_cost_of_20pct_oom (built in, not tested)": _med(cost[ok]),
         "median_final_gap_5pct": _med(lo.outcomes["final_gap_oom"][ok]),
@@ -803,7 +809,8 @@ def claim12(samples: int, seed: int) -> Evidence:
         "all three + deprecation": _containment("stack", {**AIR, **SANDBOX, **DETECT}),
         "stack without the air gap": _containment("stack-no-air-gap", {**SANDBOX, **DETECT}),
     }
-    for c in SANDBOX_SWEEP:
+    tried = (SANDBOX["sandbox_catch_rate"],) if flip_run() else SANDBOX_SWEEP  # a structural flip reads only ``holds``
+    for c in tried:
         if c != SANDBOX["sandbox_catch_rate"]:
             variants[f"stack without the air gap, sandbox {c:g}"] = _containment(
                 f"stack-no-air-gap-sandbox-{c:g}", {**SANDBOX, **DETECT, "sandbox_catch_rate": c})
@@ -817,9 +824,9 @@ def claim12(samples: int, seed: int) -> Evidence:
     holds = judge12(prevented["stack without the air gap"])[pop]
     X, names = world_inputs(runs["no containment"], pop)
     no_gap = {c: prevented["stack without the air gap" if c == SANDBOX["sandbox_catch_rate"]
-                           else f"stack without the air gap, sandbox {c:g}"] for c in SANDBOX_SWEEP}
+                           else f"stack without the air gap, sandbox {c:g}"] for c in tried}
     sweep = Sweep("sandbox catch rate of the stack without the air gap", "fraction", SANDBOX["sandbox_catch_rate"],
-                  SANDBOX_SWEEP, tuple(judge12(no_gap[c])[pop] for c in SANDBOX_SWEEP),
+                  tried, tuple(judge12(no_gap[c])[pop] for c in tried),
                   "'requires ... strict air-gapping': can a stronger sandbox stand in for it?")
     shown = [k for k in runs if not k.startswith("stack without the air gap, sandbox")]
     fig = {"data": [{"x": shown, "y": [_share(~prevented[k][ok]) for k in shown], "type": "bar",
@@ -900,25 +907,26 @@ def claim14(samples: int, seed: int) -> Evidence:
     the leader's; 1.0 is no laggard) and the gain that counts (0-0.02 share). The model's lag is a
     lasting compute gap, not a temporary delay: a temporary shock is not modelled."""
     n = _cast_samples(samples)
-    by_lag = {lag: _claim14_runs(n, seed, lag) for lag in LAG_SHARES}
+    lags = (LAG_USED,) if flip_run() else LAG_SHARES  # a structural flip reads only ``holds``
+    by_lag = {lag: _claim14_runs(n, seed, lag) for lag in lags}
     res, _, gain, pop = by_lag[LAG_USED]
     holds = judge14(gain)[pop]
     X, names = world_inputs(res, pop)
-    sweeps = (Sweep("the laggard's compute relative to the leader", "fraction", LAG_USED, LAG_SHARES,
-                    tuple(judge14(by_lag[x][2])[by_lag[x][3]] for x in LAG_SHARES),
+    sweeps = (Sweep("the laggard's compute relative to the leader", "fraction", LAG_USED, lags,
+                    tuple(judge14(by_lag[x][2])[by_lag[x][3]] for x in lags),
                     "'a delay in a next-generation data center deployment'"),
               Sweep("private gain that counts", "market share (mean over the run)", GAIN_MIN, GAIN_SWEEP,
                     tuple(judge14(gain, threshold=x)[pop] for x in GAIN_SWEEP),
                     "'aligns the market's velocity with its own operational constraints'"))
-    fig = {"data": [{"x": [round(-np.log10(x), 3) for x in LAG_SHARES],
-                     "y": [_med(by_lag[x][2][by_lag[x][3]]) for x in LAG_SHARES], "type": "scatter",
+    fig = {"data": [{"x": [round(-np.log10(x), 3) for x in lags],
+                     "y": [_med(by_lag[x][2][by_lag[x][3]]) for x in lags], "type": "scatter",
                      "mode": "lines+markers", "name": "median private gain of frontier-b", "line": {"color": _BLUE}}],
            "layout": _layout("14. The lagging firm's private gain from an industry-wide slowdown vs its lag",
                              "frontier-b's compute lag, OOM", "gain in mean market share")}
     return Evidence(holds, {
         "share_laggard_gains": _share(holds),
-        **{f"share_laggard_gains_at_compute_{x:g}": _share(judge14(by_lag[x][2])[by_lag[x][3]]) for x in LAG_SHARES},
-        **{f"median_gain_at_compute_{x:g}": _med(by_lag[x][2][by_lag[x][3]]) for x in LAG_SHARES},
+        **{f"share_laggard_gains_at_compute_{x:g}": _share(judge14(by_lag[x][2])[by_lag[x][3]]) for x in lags},
+        **{f"median_gain_at_compute_{x:g}": _med(by_lag[x][2][by_lag[x][3]]) for x in lags},
         "share_worlds_slowdown_took_effect": _share(pop[_ok(res)]),
     }, fig, population="two-firm worlds (frontier-b at 0.5 of frontier-a's compute) where the US-wide slowdown took effect",
         test="frontier-b's mean market share is higher under the slowdown than without it", X=X, names=names, sweeps=sweeps)
@@ -968,7 +976,8 @@ def claim15(samples: int, seed: int) -> Evidence:
     sc = _baseline()
     none = run_cached(sc, load_policy("none"), samples, seed, years=YEARS)
     at = run_cached(sc, _stop_policy(SELF_ITERATION), samples, seed, years=YEARS)
-    early = {x: run_cached(sc, _stop_policy(x), samples, seed, years=YEARS) for x in EARLY_SWEEP}
+    trig = (EARLY_TRIGGER,) if flip_run() else EARLY_SWEEP  # a structural flip reads only ``holds``
+    early = {x: run_cached(sc, _stop_policy(x), samples, seed, years=YEARS) for x in trig}
     ok = _ok(none) & _ok(at)
     for r in early.values():
         ok &= _ok(r)
@@ -979,22 +988,22 @@ def claim15(samples: int, seed: int) -> Evidence:
     pop = ok & np.isfinite(none.outcomes["t_no_control"])
     holds = judge15(in_time[EARLY_TRIGGER], in_time_at)[pop]
     X, names = world_inputs(none, pop)
-    sweep = Sweep("code automation of the earlier stop", "fraction", EARLY_TRIGGER, EARLY_SWEEP,
-                  tuple(judge15(in_time[x], in_time_at)[pop] for x in EARLY_SWEEP), "'the moment a system achieves ...'")
-    labels = [f"stop at {x:g}" for x in EARLY_SWEEP] + [f"stop at {SELF_ITERATION:g} (the moment)"]
+    sweep = Sweep("code automation of the earlier stop", "fraction", EARLY_TRIGGER, trig,
+                  tuple(judge15(in_time[x], in_time_at)[pop] for x in trig), "'the moment a system achieves ...'")
+    labels = [f"stop at {x:g}" for x in trig] + [f"stop at {SELF_ITERATION:g} (the moment)"]
     fig = {"data": [
-        {"x": labels, "y": [_share(in_time[x][pop]) for x in EARLY_SWEEP] + [_share(in_time_at[pop])], "type": "bar",
+        {"x": labels, "y": [_share(in_time[x][pop]) for x in trig] + [_share(in_time_at[pop])], "type": "bar",
          "marker": {"color": _GREEN}, "name": "stop took effect in time"},
-        {"x": labels, "y": [_share(kept[x][pop]) for x in EARLY_SWEEP] + [_share(kept_at[pop])], "type": "bar",
+        {"x": labels, "y": [_share(kept[x][pop]) for x in trig] + [_share(kept_at[pop])], "type": "bar",
          "marker": {"color": _GREY}, "name": "control kept to the horizon"}],
         "layout": _layout("15. Hardware stop by trigger (worlds that lose control with no halt)",
                           "trigger (code-vector automation)", "share of worlds", barmode="group", yaxis={"range": [0, 1]})}
     return Evidence(holds, {
         "share_window_closes_at_self_iteration": _share(holds),
         "share_in_time_stop_at_moment": _share(in_time_at[pop]),
-        **{f"share_in_time_stop_at_{x:g}": _share(in_time[x][pop]) for x in EARLY_SWEEP},
+        **{f"share_in_time_stop_at_{x:g}": _share(in_time[x][pop]) for x in trig},
         "share_kept_control_stop_at_moment": _share(kept_at[pop]),
-        **{f"share_kept_control_stop_at_{x:g}": _share(kept[x][pop]) for x in EARLY_SWEEP},
+        **{f"share_kept_control_stop_at_{x:g}": _share(kept[x][pop]) for x in trig},
     }, fig, population="baseline worlds that lose control with no halt",
         test="a stop tripped at code automation 0.9 takes effect before the point of no control; one tripped at 0.95 "
              "(the moment of self-iteration) does not", X=X, names=names, sweeps=(sweep,))
@@ -1077,61 +1086,81 @@ JUDGES = {1: judge1, 2: judge2, 3: judge3, 4: judge4, 5: judge5, 6: judge6, 7: j
 
 
 # ---------------------------------------------------------------- the registry
+#: where the world-level catastrophe aggregation rule (how one world's P(catastrophe) combines its
+#: actors' hazards) enters claim 7's structural flips once it is a declared choice; until then it is
+#: pending (recloop.claims.core.PENDING_CHOICES) and the page says it was not varied
+CATASTROPHE_AGGREGATION = "risk.catastrophe_aggregation"
+
 CLAIMS: tuple[Claim, ...] = (
     Claim(1, "capability exponential, verification linear",
           "the velocity of capability scaling moves exponentially, while the velocity of alignment and control verification moves linearly",
-          "baseline, no halt: verification gap at the horizon vs the start (log10 effective FLOP vs verified)", claim1),
+          "baseline, no halt: verification gap at the horizon vs the start (log10 effective FLOP vs verified)", claim1,
+          choices=("verification.automation_boost=0,1.5", "verification.required_exponent=0.5,2", "generations.step_oom")),
     Claim(2, "each generation shortens the next cycle",
           "If Model $N$ possesses the capability to engineer Model $N+1$, and Model $N+1$ is fundamentally superior in its cognitive and engineering capacities, the velocity of the development cycle for Model $N+2$ decreases exponentially.",
-          "baseline, no halt, weekly grid: release-to-release cycle times in the loop (takeoff start to vastly superhuman) vs before it", claim2),
+          "baseline, no halt, weekly grid: release-to-release cycle times in the loop (takeoff start to vastly superhuman) vs before it", claim2,
+          choices=("generations.step_oom", "compute.power_share")),
     Claim(3, "drift diverges by N+3",
           "By Model $N+3$, the operational reality of the system can diverge completely from the original human intent, creating a state of unaligned capability.",
-          "baseline, no halt: fidelity of the third generation after takeoff start vs the unaligned threshold", claim3),
+          "baseline, no halt: fidelity of the third generation after takeoff start vs the unaligned threshold", claim3,
+          choices=("generations.step_oom", "drift.autonomy_exponent", "drift.verification_protection")),
     Claim(4, "surplus compute: weeks or days",
           "If the threshold for autonomous engineering capability is crossed in an environment with surplus compute, the transition from human-level engineering to vastly superior systemic capabilities could occur over a compressed timeline—weeks or days, rather than years.",
-          "baseline with power and chip supply never binding, no halt: takeoff_days", claim4),
+          "baseline with power and chip supply never binding, no halt: takeoff_days", claim4,
+          choices=("generations.step_oom", "generations.latency_exponent")),
     Claim(5, "a lone pause means obsolescence",
           "If Firm A pauses development to implement rigorous safety verification protocols, while Firm B maintains maximum acceleration to capture market share and achieve technical supremacy, Firm A risks obsolescence.",
-          "essay-cast, voluntary-pause vs none: frontier-a's horizon market share and exit", claim5),
+          "essay-cast, voluntary-pause vs none: frontier-a's horizon market share and exit", claim5,
+          choices=("market.exit_share=0,0.05", "market.share_sensitivity"), scenario="essay-cast"),
     Claim(6, "a halt needs monitoring, thresholds and reciprocity together",
           "To establish a viable framework for a development halt, three structural conditions must be met:",
           "essay-cast, treaty-monitoring with all states vs three one-condition ablations: does the halt hold", claim6,
-          more=("Compute Monitored Enforcement", "Standardized Capability Thresholds", "International Reciprocity Frameworks")),
+          more=("Compute Monitored Enforcement", "Standardized Capability Thresholds", "International Reciprocity Frameworks"),
+          choices=("market.review_years", "market.exit_share=0,0.05"), scenario="essay-cast"),
     Claim(7, "a domestic slowdown moves the risk abroad",
           "A domestic regulatory slowdown that does not account for international state-sponsored actors merely shifts the locus of technological risk to jurisdictions with fewer oversight mechanisms.",
-          "essay-cast, US-only treaty-monitoring vs none: hazard share of non-US actors", claim7),
+          "essay-cast, US-only treaty-monitoring vs none: hazard share of non-US actors", claim7,
+          choices=("risk.capability_elasticity", "risk.max_multiplier", CATASTROPHE_AGGREGATION), scenario="essay-cast"),
     Claim(8, "without real data the loop can degrade",
           "Without a continuous injection of high-entropy, real-world data, the recursive loop can degrade into a feedback loop of compounding misinformation and diminished cognitive diversity.",
-          "engine data mechanism over baseline worlds, no halt: data-quality deficit where most data is synthetic, vs the same worlds with real data that never runs out (collapse lab as calibration evidence)", claim8),
+          "engine data mechanism over baseline worlds, no halt: data-quality deficit where most data is synthetic, vs the same worlds with real data that never runs out (collapse lab as calibration evidence)", claim8,
+          choices=("generations.step_oom", "compute.power_share")),
     Claim(9, "lead times set a hard speed limit",
           "The lead times required to construct nuclear or natural gas power generation facilities, optimize power grids, and manufacture advanced lithography equipment impose a hard physical speed limit on how quickly a successor model can actually be brought online.",
-          "baseline, no halt, lead times 0.25 yr vs default vs 15 yr, latency wall on/off: peak OOM/yr", claim9),
+          "baseline, no halt, lead times 0.25 yr vs default vs 15 yr, latency wall on/off: peak OOM/yr", claim9,
+          choices=("generations.step_oom", "compute.power_share")),
     Claim(10, "verification compute must outgrow training compute",
           "As models grow in complexity, the compute budget dedicated to verification must scale non-linearly compared to the compute budget dedicated to training.",
           "baseline, no halt, verification.compute_share fixed at 5-40%: does the gap still widen (a fixed share cannot keep up)", claim10,
-          more=("every petaflop allocated to safety testing is a petaflop diverted from expanding the capability frontier.",)),
+          more=("every petaflop allocated to safety testing is a petaflop diverted from expanding the capability frontier.",),
+          choices=("verification.automation_boost=0,1.5", "verification.required_exponent=0.5,2")),
     Claim(11, "safety mandates build a capital moat",
           "Broad safety mandates and mandatory verification pauses place an immense compliance burden on fast-following competitors and open-source developers who lack the capital to maintain extensive regulatory and alignment teams.",
-          "essay-cast, full-stack vs none: revenue kept by followers vs frontier firms, compliance costs", claim11),
+          "essay-cast, full-stack vs none: revenue kept by followers vs frontier firms, compliance costs", claim11,
+          choices=("market.exit_share=0,0.05", "market.revenue_elasticity"), scenario="essay-cast"),
     Claim(12, "preventing unmonitored succession requires the air gap",
           "Preventing unmonitored succession requires the enforcement of strict air-gapping between a model’s inference environment and its training infrastructure.",
           "baseline, containment levers alone and together, and the full stack without the air gap: is the air gap necessary", claim12,
           more=("that code must be routed through an isolated, deterministic execution environment that simulates the outcomes before any changes are compiled into the production framework.",
                 "developers must deploy automated adversarial networks whose sole objective is to detect hidden optimization targets within the successor model's weights.",
-                "the entire training lineage must be deprecated.")),
+                "the entire training lineage must be deprecated."),
+          choices=("generations.air_gap_prep_cost=0,2.75", "drift.hidden_objective_drift")),
     Claim(13, "formalising the risks hedges liability onto states",
           "By formalizing the risks of autonomous succession in public discourse, developers shift a portion of the liability and mitigation responsibility onto state actors and international governing bodies.",
           "not testable: the model has no liability or public-discourse mechanism", claim13),
     Claim(14, "a lagging firm gains from an industry-wide slowdown",
           "If a firm identifies a temporary internal bottleneck—such as a delay in a next-generation data center deployment—advocating for an industry-wide slowdown aligns the market’s velocity with its own operational constraints.",
-          "two-firm, US-wide treaty slowdown vs none, the laggard's compute at 1.0-0.2 of the leader's: its private gain in market share", claim14),
+          "two-firm, US-wide treaty slowdown vs none, the laggard's compute at 1.0-0.2 of the leader's: its private gain in market share", claim14,
+          choices=("market.exit_share=0,0.05", "market.share_sensitivity"), scenario="two-firm"),
     Claim(15, "a hardware stop must trip before the system iterates on its own code",
           "The moment a system achieves the capability to independently iterate on its own code base without human intervention, the window for theoretical alignment closes.",
           "baseline, hardware stop tripped at code automation 0.8-0.9 vs at 0.95 (the engine's point of self-iteration): does it take effect in time", claim15,
-          more=("The immediate mandate for the artificial intelligence sector is not the formulation of vague ethical guidelines, but the codification of hard hardware-level stop protocols.",)),
+          more=("The immediate mandate for the artificial intelligence sector is not the formulation of vague ethical guidelines, but the codification of hard hardware-level stop protocols.",),
+          choices=("generations.step_oom", "drift.autonomy_exponent")),
     Claim(16, "capital must pivot from scale to verification",
           "Capital allocation must pivot from maximizing raw parameter scale to building the deterministic containment and verification architectures necessary to manage the first generation of self-authoring software.",
-          "baseline, no halt, verification share 5% vs 10-40%: does a pivot verify the takeoff within a delay budget", claim16),
+          "baseline, no halt, verification share 5% vs 10-40%: does a pivot verify the takeoff within a delay budget", claim16,
+          choices=("verification.automation_boost=0,1.5", "verification.required_exponent=0.5,2")),
 )
 
 
