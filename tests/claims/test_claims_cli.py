@@ -35,10 +35,19 @@ def test_bad_samples_exits_2_with_one_line():
             assert lines == [f"error: --samples: must be an integer in [20, 100,000], got {bad}"]
 
 
+def test_bad_flip_samples_exits_2_with_one_line():
+    r = _cli("--samples", "40", "--flip-samples", "5")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == ["error: --flip-samples: must be 0 (not run) or an integer in [20, 100,000], got 5"]
+
+
 def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     monkeypatch.setenv("RECLOOP_HOME", str(tmp_path / "home"))
     _register_all()
-    res = CliRunner().invoke(app, ["claims", "--samples", "40", "--seed", "3", "--out", str(tmp_path / "o"), "--json"])
+    # the structural flips of every claim are too slow for a unit test (tests/claims/test_claims_structural.py
+    # tests them on constructed and on single claims)
+    res = CliRunner().invoke(app, ["claims", "--samples", "40", "--seed", "3", "--flip-samples", "0", "--out",
+                                   str(tmp_path / "o"), "--json"])
     assert res.exit_code == 0, res.output
     printed = json.loads(res.output)
     written = json.loads((tmp_path / "o" / "claims.json").read_text(encoding="utf-8"))
