@@ -404,7 +404,8 @@ def _flip_text(v0: dict, row: dict, ch: structural.Choice, samples: int) -> str:
         return "n/a" if d["holds_share"] is None else f"{d['holds_share']:.0%} [{lo:.0%}, {hi:.0%}] of {d['worlds']}"
 
     return (f"{vt(v0)} -> {vt(row)} when {ch.path} = {row['setting']:g} ({ch.kind}; declared {_declared(ch)}): "
-            f"holds in {it(row)} worlds, vs {it(v0)} as declared (same worlds; {samples:,} requested per setting)")
+            f"holds in {it(row)} worlds, vs {it(v0)} as declared (the same sampled worlds; {samples:,} requested per "
+            "setting)")
 
 
 def _declared(ch: structural.Choice) -> str:
@@ -415,7 +416,9 @@ def structural_flips(claim: Claim, samples: int, seed: int) -> dict[str, Any]:
     """The claim's experiment rerun under each other setting of each of its choices (module
     docstring), on ``samples`` worlds: every setting's verdict and interval, and in ``texts`` the
     settings whose verdict differs from the verdict as declared on the same worlds (or a line
-    saying that none does). Runs it adds to the cache are dropped after."""
+    saying that none does). ``flipped_by`` names the choices with a flip between two decided
+    verdicts, ``flipped_by_undecided`` those whose flips all have an undecided side (an interval
+    that straddles a line). Runs it adds to the cache are dropped after."""
     choices, pending = claim_choices(claim)
     if not choices:
         return {"samples": samples, "choices": [], "pending": pending, "texts": []} if pending else {}
@@ -440,8 +443,10 @@ def structural_flips(claim: Claim, samples: int, seed: int) -> dict[str, Any]:
         texts = [f"no structural flip: the verdict ({base['verdict']}, {samples:,} worlds requested) is the same "
                  "under every setting tried of " + ", ".join(c.path for c in choices)]
     texts += [f"not varied yet: {p}" for p in pending]
+    # a flip between two decided verdicts, or one where an interval only reached a line (undecided)
+    firm = {f["path"] for f in res["flips"] if f["evidence"]["decided"] and base["decided"]}
     return {"samples": samples, "seed": seed, "base": base, "choices": rows, "pending": pending, "texts": texts,
-            "flipped_by": sorted({f["path"] for f in res["flips"]})}
+            "flipped_by": sorted(firm), "flipped_by_undecided": sorted({f["path"] for f in res["flips"]} - firm)}
 
 
 def evaluate(claim: Claim, samples: int, seed: int, *, max_samples: int | None = None,

@@ -58,7 +58,9 @@ def _flipped_by(c: dict[str, Any]) -> str:
     st = c.get("structural_flips")
     if not st or not st.get("choices"):
         return "-"
-    return ", ".join(st["flipped_by"]) or "none of " + str(len(st["choices"]))
+    firm, loose = st.get("flipped_by", []), st.get("flipped_by_undecided", [])
+    text = ", ".join(firm) or f"none ({len(st['choices'])} tried)"
+    return text + (f"; with an undecided side: {', '.join(loose)}" if loose else "")
 
 
 def _setting_text(p: dict[str, Any]) -> str:
