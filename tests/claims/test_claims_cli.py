@@ -55,6 +55,7 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     assert len(written["claims"]) == 16 and written["seed"] == 3
     for c in written["claims"]:  # every claim carries its interval and the worlds it counted
         assert "interval" in c and "worlds" in c and "samples_run" in c
+        assert c["structural_flips"] is None  # --flip-samples 0: not run, and the JSON says so
         if c["verdict"] != "untestable":
             lo, hi = c["interval"]
             assert lo <= c["holds_share"] <= hi

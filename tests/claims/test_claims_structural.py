@@ -125,3 +125,22 @@ def test_pages_show_every_setting_and_the_choices_that_flip():
     assert "holds -> fails when generations.step_oom = 0.55" in md
     html = render_html(audit, {98: {"data": [], "layout": {}}})
     assert "Structural choices and fixed assumptions" in html and "0.55: 0% [0%, 4%] fails" in html
+
+
+def test_claim1_flips_move_the_way_the_mechanism_says():
+    """Direction, on a real claim (40 worlds): verification sped up by AI (automation_boost 1.5)
+    lets the gap widen in fewer worlds than none (0), and a requirement that grows faster with
+    capability (required_exponent 2) in more worlds than a slow one (0.5); the declared
+    (sampled) setting lies between."""
+    import dataclasses
+
+    c = dataclasses.replace(R.claim(1), choices=("verification.automation_boost=0,1.5",
+                                                 "verification.required_exponent=0.5,2"))
+    try:
+        sf = evaluate(c, 40, 0, flip_samples=40).structural
+    finally:
+        clear_cache()
+    share = {(ch["path"], p["setting"]): p["holds_share"] for ch in sf["choices"] for p in ch["settings"]}
+    b, e = "verification.automation_boost", "verification.required_exponent"
+    assert share[(b, 0.0)] >= share[(b, "sampled")] >= share[(b, 1.5)] and share[(b, 0.0)] > share[(b, 1.5)]
+    assert share[(e, 2.0)] >= share[(e, "sampled")] >= share[(e, 0.5)] and share[(e, 2.0)] > share[(e, 0.5)]
