@@ -55,7 +55,7 @@ from recloop.scenario import Scenario, bundled_scenarios, parse_scenario, read_t
 
 __all__ = ["HOLDS_AT", "FAILS_AT", "CONFIDENCE", "CAN_AT", "Claim", "Evidence", "Sweep", "ClaimResult", "verdict", "interval",
            "decided", "evaluate", "world_inputs", "run_cached", "clear_cache", "scenario_variant", "policy_variant", "fmt",
-           "claim_choices", "structural_flips", "flip_run", "PENDING_CHOICES"]
+           "claim_choices", "structural_flips", "flip_run", "firm_flip", "PENDING_CHOICES"]
 
 HOLDS_AT = 0.8
 FAILS_AT = 0.2
@@ -416,9 +416,9 @@ def structural_flips(claim: Claim, samples: int, seed: int) -> dict[str, Any]:
     """The claim's experiment rerun under each other setting of each of its choices (module
     docstring), on ``samples`` worlds: every setting's verdict and interval, and in ``texts`` the
     settings whose verdict differs from the verdict as declared on the same worlds (or a line
-    saying that none does). ``flipped_by`` names the choices with a flip between two decided
-    verdicts, ``flipped_by_undecided`` those whose flips all have an undecided side (an interval
-    that straddles a line). Runs it adds to the cache are dropped after."""
+    saying that none does). ``flipped_by`` names the choices with a flip the worlds decide
+    (:func:`firm_flip`), ``flipped_by_undecided`` those whose flips all stay within an undecided
+    interval. Runs it adds to the cache are dropped after."""
     choices, pending = claim_choices(claim)
     if not choices:
         return {"samples": samples, "choices": [], "pending": pending, "texts": []} if pending else {}
@@ -443,10 +443,21 @@ def structural_flips(claim: Claim, samples: int, seed: int) -> dict[str, Any]:
         texts = [f"no structural flip: the verdict ({base['verdict']}, {samples:,} worlds requested) is the same "
                  "under every setting tried of " + ", ".join(c.path for c in choices)]
     texts += [f"not varied yet: {p}" for p in pending]
-    # a flip between two decided verdicts, or one where an interval only reached a line (undecided)
-    firm = {f["path"] for f in res["flips"] if f["evidence"]["decided"] and base["decided"]}
+    firm = {f["path"] for f in res["flips"] if firm_flip(base, f["evidence"])}
     return {"samples": samples, "seed": seed, "base": base, "choices": rows, "pending": pending, "texts": texts,
             "flipped_by": sorted(firm), "flipped_by_undecided": sorted({f["path"] for f in res["flips"]} - firm)}
+
+
+def firm_flip(base: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether a changed verdict is a flip the worlds decide: the other setting's interval decides
+    its verdict, and so does the declared one's, or the two intervals do not overlap (a declared
+    verdict on a line, the other setting far past it). Otherwise an interval only reached a line."""
+    if base["verdict"] == other["verdict"] or not other["decided"]:
+        return False
+    if base["decided"]:
+        return True
+    (a, b), (c, d) = base["interval"], other["interval"]
+    return None not in (a, b, c, d) and (d < a or c > b)
 
 
 def evaluate(claim: Claim, samples: int, seed: int, *, max_samples: int | None = None,
