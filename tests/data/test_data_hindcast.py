@@ -145,10 +145,75 @@ def test_initial_state_is_the_largest_notable_run_before_the_start():
     m = D.load("epoch_models")
     for start in (2019.0, 2023.0):
         s = hc.initial_state(start)
-        before = m["notable"] & (m.years < start)
+        before = hc.new_runs(m) & (m.years < start)
         assert s["initial_training_flop"] == m["training_compute_flop"][before].max()
         assert s["start_year"] == start
     assert hc.initial_state(2023.5)["initial_training_flop"] == pytest.approx(2.1e25)  # GPT-4
+    # a fine-tune is not a new run: Minerva (PaLM plus 0.2e24 FLOP, mid-2022) is not the 2023 state
+    assert hc.initial_state(2023.0)["initial_training_flop"] == pytest.approx(2.578e24)  # GPT-3.5
+
+
+def test_fine_tunes_are_not_new_runs():
+    m = D.load("epoch_models")
+    runs = hc.new_runs(m)
+    names = {str(x): bool(r) for x, r in zip(m["model"], runs)}
+    assert names["PaLM (540B)"] and not names["Minerva (540B)"] and not names["FLAN 137B"]
+    assert not np.any(runs & ~m["notable"])
+    labels = {lab for s in hc.default_series(2019.0) if s.name.startswith("training_") for lab in s.labels}
+    assert "Minerva (540B)" not in labels and "FLAN 137B" not in labels
+
+
+def test_the_predictive_band_adds_the_observation_error_closed_form():
+    # a model that is certain (every sample equal) and an observation error sd e: the predictive
+    # band is the normal's, value +- 1.645 e (90%) and +- 0.674 e (50%)
+    e = 0.5
+    dates = 2019 + np.array([1.0, 3.0])
+    s = hc.Series("s", "u", dates, np.array([20.0, 20.0]), ("a", "b"), errors=np.array([e, e]))
+    grid = np.full((40_000, TIMES.size), 20.0)
+    r = hc.compare(s, grid, TIMES, 2019.0)
+    for p in r.points:
+        assert p["p95"] - 20.0 == pytest.approx(1.6449 * e, abs=0.02)
+        assert 20.0 - p["p5"] == pytest.approx(1.6449 * e, abs=0.02)
+        assert p["p75"] - p["p25"] == pytest.approx(2 * 0.6745 * e, abs=0.02)
+        assert p["model_p5"] == p["model_p95"] == 20.0
+    assert r.median_width_90_model == 0.0 and r.median_width_90 == pytest.approx(2 * 1.6449 * e, abs=0.03)
+    # a point 2 sd off lies outside the predictive band; 1 sd off inside
+    s2 = hc.Series("s", "u", dates, np.array([20.0 + 2 * e, 20.0 + e]), ("a", "b"), errors=np.array([e, e]))
+    r2 = hc.compare(s2, grid, TIMES, 2019.0)
+    assert [p["in_90"] for p in r2.points] == [False, True]
+    assert r2.coverage_90_model == 0.0
+
+
+def test_without_an_observation_error_the_predictive_band_is_the_models_own():
+    grid = np.random.default_rng(3).standard_normal((5_000, TIMES.size))
+    dates = 2019 + np.array([1.0, 2.0])
+    r = hc.compare(_series(dates, [0.0, 1.0]), grid, TIMES, 2019.0)
+    for p in r.points:
+        assert p["p5"] == p["model_p5"] and p["p95"] == p["model_p95"]
+    assert r.coverage_90 == r.coverage_90_model and r.median_width_90 == r.median_width_90_model
+
+
+def test_observation_errors_come_from_their_sources():
+    series = {s.name: s for s in hc.default_series(2019.0)}
+    scatter = hc.frontier_scatter_oom(2019.0)
+    assert scatter == pytest.approx(0.32, abs=0.01)  # regression pin: 40 frontier models, 2019-2025
+    tc = series["training_compute"]
+    grade = dict(zip(tc.labels, tc.errors))
+    # GPT-4 is graded Speculative (30x), PaLM Confident (3x)
+    assert grade["GPT-4"] == pytest.approx(np.hypot(np.log10(30) / 1.6448536269514722, scatter))
+    assert grade["PaLM (540B)"] == pytest.approx(np.hypot(np.log10(3) / 1.6448536269514722, scatter))
+    metr = series["metr_p50"]
+    h = D.load("metr_horizons_1_1")
+    sota = h["is_sota"] & (h.years >= 2019.0)
+    want = (np.log2(h["p50_ci_high_minutes"][sota]) - np.log2(h["p50_ci_low_minutes"][sota])) / 3.92
+    assert metr.errors == pytest.approx(want)
+    assert series["gpu_price_performance"].errors is None
+
+
+def test_estimate_grades_read_as_90_percent_factors():
+    sd = D.estimate_sd_oom(["Confident", "Likely", "Speculative", "Unknown", ""])
+    assert sd[:3] == pytest.approx(np.log10([3.0, 10.0, 30.0]) / 1.6448536269514722)
+    assert sd[3] == sd[4] == sd[1]  # ungraded: read as Likely
 
 
 def test_bad_start_is_one_line():
