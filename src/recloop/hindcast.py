@@ -152,13 +152,14 @@ def compare(series: Series, grid: np.ndarray, times: np.ndarray, start: float, *
     dates, values, errors = series.dates[keep], series.values[keep], series.error_at(keep)
     labels = [l for l, k in zip(series.labels or [""] * keep.size, keep) if k]
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 17]))
-    noise = rng.standard_normal(grid.shape[0])  # one standard draw per sample, scaled per point
+    noise = np.asarray(rng.standard_normal(grid.shape[0]))  # one standard draw per sample, scaled per point
     points: list[dict[str, Any]] = []
     in50 = in90 = in90_model = 0
     widths: list[float] = []
     widths_model: list[float] = []
     for d, v, e, lab in zip(dates, values, errors, labels):
-        col = grid[:, _grid_index(times, np.array([d]), start)[0]]
+        e = float(e)
+        col = np.asarray(grid[:, _grid_index(times, np.array([d]), start)[0]], dtype=np.float64)
         ok = np.isfinite(col)
         pt: dict[str, Any] = {"date": round(float(d), 4), "observed": float(v), "label": lab, "error_sd": float(e)}
         if not ok.any():  # no sample has a value then: the point is reported, not counted
