@@ -66,12 +66,9 @@ class Compute(Block):
         doc="Share of the developer's compute given to the frontier training run (rest: inference, experiments).",
         source="Epoch AI 2024/2025 estimates of lab compute split (roughly half training, half inference)")
     investment_growth: Uncertain = param(
-        3.3, unit="x/yr", bounds=(1.0, 5.0),
+        2.4, unit="x/yr", bounds=(1.0, 5.0),
         doc="Planned growth of the developer's spending on hardware (bounded by economy.max_spend_share).",
-        source="Epoch AI data on AI models (snapshot of Cottier et al. 2024, shipped as recloop.data epoch_models): "
-               "amortised cost of frontier runs (top 5 at release, trained from scratch) grew 3.35x/yr in 2019-2025 "
-               "(90% CI 2.6-4.3); with 1.4x/yr price-performance this reproduces Epoch's 4-5x/yr training compute "
-               "(Sevilla & Roldan 2024; the same data: 4.5x/yr, 4.1-5.0). Cottier et al.'s 2.4x/yr is over 2016-2023")
+        source="Cottier et al. 2024, 'The rising costs of training frontier AI models' (2.4x/yr)")
     price_performance_growth: Uncertain = param(
         1.4, unit="x/yr", bounds=(1.0, 2.5),
         doc="Growth of FLOP/s per dollar of ML hardware.",
