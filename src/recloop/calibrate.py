@@ -31,6 +31,7 @@ import numpy as np
 from scipy import stats
 
 from recloop.hindcast import (
+    STATE_PARAMS,
     TODAY,
     Series,
     _grid_index,
@@ -158,6 +159,12 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     else:
         for row in table.values():
             row["refitted"] = row["constrained"]
+    # the hindcast's start state (e.g. the 2019 training compute, sampled between the current
+    # generation and the record) describes the start date, not the scenario's own start: reported,
+    # never refitted into the calibrated scenario
+    for path in set(STATE_PARAMS.values()) & set(table):
+        table[path]["start_state"] = True
+        table[path]["refitted"] = False
     cal.scenario = posterior_scenario(base, cal)
     return cal
 

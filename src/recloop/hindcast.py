@@ -189,6 +189,21 @@ def compare(series: Series, grid: np.ndarray, times: np.ndarray, start: float, *
 # --------------------------------------------------------------------------- data -> series
 
 
+def _records_above(years: np.ndarray, values: np.ndarray, seed: float, start: float, end: float) -> np.ndarray:
+    """Indices of the points in [start, end] that set a new maximum over ``seed`` (the start's
+    value) and every earlier point in that window; of several on one date, the largest."""
+    out: list[int] = []
+    best = seed
+    for i in np.argsort(years, kind="stable"):
+        if not (start <= years[i] <= end) or not np.isfinite(values[i]) or values[i] <= best:
+            continue
+        best = values[i]
+        if out and years[out[-1]] == years[i]:
+            out.pop()
+        out.append(int(i))
+    return np.array(out, dtype=int)
+
+
 def _records(years: np.ndarray, values: np.ndarray, since: float, end: float) -> np.ndarray:
     """Indices (into ``years``) of the running records set in [since, end] (:func:`recloop.data.frontier_series`)."""
     from recloop.data import frontier_series
@@ -238,7 +253,7 @@ def datacentre_accelerators(g) -> np.ndarray:
     return np.isfinite(g["tensor_16bit_flops"]) & ~np.char.startswith(names, "NVIDIA GeForce")
 
 
-def default_series(start: float, end: float = TODAY) -> list[Series]:
+def default_series(start: float, end: float = TODAY, *, since: float | None = None) -> list[Series]:
     """The observed series the hindcast compares with, from the shipped snapshots, each point with
     its observation error (sd in the series' unit):
 
@@ -247,19 +262,27 @@ def default_series(start: float, end: float = TODAY) -> list[Series]:
       the same hardware count and training time, so they carry the same grade), combined with
       the frontier's run-size scatter (:func:`frontier_scatter_oom`);
     * METR horizons: the point's own 95% bootstrap CI, (log2 high - log2 low) / 3.92;
-    * GPU price-performance: none (spec-sheet throughput over the list price at launch)."""
+    * GPU price-performance: none (spec-sheet throughput over the list price at launch).
+
+    A run-side record is a run released after ``start`` that beats the start's run
+    (:func:`start_run`: its compute, and the cost and power the data give a run of that compute
+    then) and every run since; a GPU record is over every launch (a chip stays on sale)."""
     from recloop.data import estimate_sd_oom, load
+
+    since = state_since(start) if since is None else float(since)
 
     out = []
     m = load("epoch_models")
-    notable = np.flatnonzero(new_runs(m))
+    runs = np.flatnonzero(new_runs(m))
     grade = m["confidence"]
     scatter = frontier_scatter_oom(start, end)
+    seeds = start_run(m, start, since)
     for name, col, what in (("training_compute", "training_compute_flop", "training compute"),
                             ("training_cost", "training_cost_2023usd", "amortised hardware and energy cost"),
                             ("training_power", "training_power_w", "power drawn by the training cluster")):
-        ok = notable[np.isfinite(m[col][notable])]
-        idx = ok[_records(m.years[ok], np.log10(m[col][ok]), start, end)]
+        ok = runs[np.isfinite(m[col][runs])]
+        seed = math.log10(seeds[col]) if math.isfinite(seeds[col]) else -math.inf
+        idx = ok[_records_above(m.years[ok], np.log10(m[col][ok]), seed, start, end)]
         out.append(Series(name, SERIES_UNITS[name], m.years[idx], np.log10(m[col][idx]),
                           tuple(str(x) for x in m["model"][idx]), sd=0.3,
                           source=f"epoch_models: records of the {what} among notable models trained from scratch "
@@ -280,7 +303,7 @@ def default_series(start: float, end: float = TODAY) -> list[Series]:
                           source=f"metr_horizons_1_1: frontier agents, p{q} horizon (METR); error: the point's 95% CI",
                           errors=err))
     g = load("epoch_gpu_prices")
-    dc = np.flatnonzero(datacentre_accelerators(g))
+    dc = np.flatnonzero(datacentre_accelerators(g))  # a chip stays on sale: all launches count
     pp = np.log10(g["tensor_16bit_flops"][dc] / g["release_price_usd"][dc])
     idx = _records(g.years[dc], pp, start, end)
     out.append(Series("gpu_price_performance", SERIES_UNITS["gpu_price_performance"], g.years[dc][idx], pp[idx],
@@ -290,16 +313,65 @@ def default_series(start: float, end: float = TODAY) -> list[Series]:
     return [s for s in out if s.dates.size]
 
 
-def _record_before(m, col: str, start: float) -> float:
-    """The largest value of ``col`` among Epoch's notable models released before ``start`` (NaN if none)."""
-    ok = new_runs(m) & np.isfinite(m[col]) & (m.years < start)
-    return float(np.max(m[col][ok])) if ok.any() else math.nan
+def _declared_run_years() -> float:
+    """The engine's run length on the declared trend: 1/g (g the log growth of effective compute,
+    software plus spending x price-performance), at most ``compute.max_run_years``."""
+    from recloop.scenario import Compute, Software
+
+    c, sw = Compute(), Software()  # the block declarations' defaults (point values)
+    trend = float(sw.initial_rate_oom_per_year) + math.log10(  # type: ignore[arg-type]
+        float(c.investment_growth) * float(c.price_performance_growth))  # type: ignore[arg-type]
+    return min(1.0 / (math.log(10.0) * trend), float(c.max_run_years))  # type: ignore[arg-type]
 
 
-def initial_state(start: float) -> dict[str, Any]:
-    """The state of the world at ``start`` from the data.
+def generation_years() -> float:
+    """How long a deployed generation stays current: the declared ``generations.prep_years`` plus
+    the engine's run length on the declared trend (:func:`_declared_run_years`; 0.79 yr for the
+    defaults). The state of the world at a date is read from the runs released within this long
+    before it (:func:`state_since`)."""
+    from recloop.scenario import Generations
 
-    * ``initial_training_flop``: the largest training run among Epoch's notable models before it;
+    return float(Generations().prep_years) + _declared_run_years()  # type: ignore[arg-type]
+
+
+def state_since(start: float) -> float:
+    """The earliest release that counts toward the state at ``start``: one generation earlier.
+
+    The engine's developer at ``start`` deploys the generation it trained last; a record set more
+    than a generation before is not that generation (the 2019 case: AlphaGo Zero, October 2017,
+    3.4e23 FLOP, a game-playing run 1.6 OOM above the 4.5x/yr line the frontier followed from 2019;
+    the record then stood for four years). The hindcast's initial conditions and the records it
+    compares with (records above that state) both read from this date on."""
+    return float(start) - generation_years()
+
+
+def start_run(m, start: float, since: float | None = None) -> dict[str, float]:
+    """The developer's run at ``start`` from Epoch's notable new runs released in [since, start)
+    (default :func:`state_since`): its training compute ``F0``, the largest in the window, and the
+    amortised cost and power the data give a run of that compute then: ``F0`` times the cost per
+    FLOP (power per FLOP) of the largest run in the window that has a cost (power) estimate, the
+    run's own where it has one (most runs lack them; cost and power per FLOP fall with run size
+    and length, so the nearest in size stands in). NaN where the window has none."""
+    since = state_since(start) if since is None else float(since)
+    win = new_runs(m) & (m.years < start) & (m.years >= since)
+    flops = m["training_compute_flop"]
+    flop = float(np.max(flops[win])) if win.any() else math.nan
+    out = {"training_compute_flop": flop}
+    for col in ("training_cost_2023usd", "training_power_w"):
+        ok = np.flatnonzero(win & np.isfinite(m[col]))
+        if ok.size == 0:
+            out[col] = math.nan
+            continue
+        i = ok[np.argmax(flops[ok])]
+        out[col] = float(flop * m[col][i] / flops[i])
+    return out
+
+
+def initial_state(start: float, *, since: float | None = None) -> dict[str, Any]:
+    """The state of the world at ``start`` from the data released in [``since``, ``start``)
+    (default :func:`state_since`: the generation current at the start; ``-inf``: all history).
+
+    * ``initial_training_flop``: the largest training run among Epoch's notable new runs;
     * ``log10_price_performance``: the best dense 16-bit tensor FLOP/s per launch dollar of a
       data-centre accelerator before it (GPU series, :func:`datacentre_accelerators`);
     * ``watts_per_pflops``: set so that the starting developer's training run draws the record
@@ -321,33 +393,35 @@ def initial_state(start: float) -> dict[str, Any]:
     do not bind a developer of 2019-2025 size, so the hindcast tests growth rates, not ceilings."""
     from recloop.data import load
     from recloop.mechanisms.physical import SECONDS_PER_YEAR
-    from recloop.scenario import Compute, Software, scenario_specs
+    from recloop.scenario import Compute, scenario_specs
 
     m = load("epoch_models")
-    before = new_runs(m) & (m.years < start)
-    if not before.any():
-        raise RecloopInputError([f"--from: no notable model with a training-compute estimate before {start:g} "
+    since = state_since(start) if since is None else float(since)
+    run = start_run(m, start, since)
+    if not math.isfinite(run["training_compute_flop"]):
+        raise RecloopInputError([f"--from: no notable model with a training-compute estimate in [{since:g}, {start:g}) "
                                  f"(Epoch AI data starts {m.meta['first_date']})"])
-    flop = float(np.max(m["training_compute_flop"][before]))
+    flop = run["training_compute_flop"]
+    ever = new_runs(m) & (m.years < start)
+    record = float(np.max(m["training_compute_flop"][ever]))
     g = load("epoch_gpu_prices")
-    pb = datacentre_accelerators(g) & (g.years < start)
+    pb = datacentre_accelerators(g) & (g.years < start)  # the best chip on sale, whenever launched
     pp = float(np.max(np.log10(g["tensor_16bit_flops"][pb] / g["release_price_usd"][pb]))) if pb.any() else math.nan
-    out: dict[str, Any] = {"start_year": float(start), "initial_training_flop": flop, "log10_price_performance": pp}
-    c, sw = Compute(), Software()  # the block declarations' defaults (point values)
+    out: dict[str, Any] = {"start_year": float(start), "since": since, "initial_training_flop": flop,
+                           "log10_price_performance": pp}
+    if record > flop:  # an older record above the current generation: the start is uncertain between them
+        out["initial_training_flop"] = math.sqrt(flop * record)
+        out["initial_training_flop_range"] = [flop, record]
+    c = Compute()  # the block declarations' defaults (point values)
     util, duration, dep = float(c.utilization), float(c.training_duration_years), float(c.depreciation)  # type: ignore[arg-type]
     run_seconds = util * duration * SECONDS_PER_YEAR  # FLOP per (FLOP/s of cluster)
     derived: dict[str, float] = {}
-    watts = _record_before(m, "training_power_w", start)
+    watts = run["training_power_w"]
     if math.isfinite(watts):
         derived["watts_per_pflops"] = watts * run_seconds * 1e15 / flop
-    cost = _record_before(m, "training_cost_2023usd", start)
+    cost = run["training_cost_2023usd"]
     if math.isfinite(cost):
-        # the engine's run length on the declared trend: 1/g (g the log growth of effective compute,
-        # software plus spending x price-performance), at most max_run_years
-        trend = float(sw.initial_rate_oom_per_year) + math.log10(  # type: ignore[arg-type]
-            float(c.investment_growth) * float(c.price_performance_growth))  # type: ignore[arg-type]
-        run_years = min(1.0 / (math.log(10.0) * trend), float(c.max_run_years))  # type: ignore[arg-type]
-        derived["flops_per_dollar"] = flop * dep * run_years / (run_seconds * cost)
+        derived["flops_per_dollar"] = flop * dep * _declared_run_years() / (run_seconds * cost)
     bounds = {sp.path: sp.bounds for sp in scenario_specs()}
     for key, value in derived.items():
         lo, hi = bounds[STATE_PARAMS[key]] or (-math.inf, math.inf)
@@ -372,7 +446,9 @@ STATE_PARAMS = {"initial_training_flop": "compute.initial_training_flop",
 
 
 def _with_start(scenario, state):
-    """``scenario`` started at ``state["start_year"]`` with the data's initial conditions (point values)."""
+    """``scenario`` started at ``state["start_year"]`` with the data's initial conditions (point
+    values, but the start's training compute lognormal over ``initial_training_flop_range`` where
+    :func:`initial_state` gives one)."""
     from recloop.scenario import parse_scenario
 
     d = scenario.model_dump(mode="json")
@@ -382,6 +458,10 @@ def _with_start(scenario, state):
         if key in state:
             block, name = path.split(".")
             d[block][name] = float(state[key])
+    if "initial_training_flop_range" in state:  # sampled between the current generation and the record
+        lo, hi = state["initial_training_flop_range"]
+        d["compute"]["initial_training_flop"] = {"dist": "lognormal", "p5": float(lo), "p95": float(hi)}
+        fixed.discard("compute.initial_training_flop")
     # a correlation naming a parameter turned into a point value would be rejected: drop those
     d["correlations"] = [c for c in d.get("correlations", []) if not fixed.intersection(c["params"])]
     return parse_scenario(d, where="hindcast scenario")

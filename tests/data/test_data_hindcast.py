@@ -90,27 +90,62 @@ def test_lagged_reads_each_row_its_own_lag_earlier():
     assert out.tolist() == [[0, 1, 2, 3, 4], [0, 0, 1, 2, 3], [0, 0, 0, 1, 2]]  # 0.6 yr: 2 steps
 
 
+def _start_flop(res, scenario):
+    from recloop.sampling import draw_parameters
+
+    return np.log10(draw_parameters(scenario, res.outcomes["sample"], res.seed)["compute.initial_training_flop"])
+
+
 def test_the_start_state_reproduces_the_data_records_at_the_start():
     """Closed form: watts_per_pflops and flops_per_dollar are set so that the starting run draws the
-    record power and costs the record amortised cost (up to the engine's chosen run length)."""
+    power, and costs the amortised cost, that the data give a run of its compute at the start (the
+    power and cost per FLOP of the largest run in the window that has them: ResNeXt-101 32x48d for
+    2019), up to the engine's chosen run length for the cost."""
     from recloop.engine import simulate
     from recloop.scenario import Compute, load_scenario
 
     state = hc.initial_state(2019.0)
     m = D.load("epoch_models")
-    ok = m["notable"] & (m.years < 2019.0)
+    run = hc.start_run(m, 2019.0)
     assert state["watts_per_pflops"] > 0 and state["flops_per_dollar"] > 0
-    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=200, seed=0,
-                   years=hc.TODAY - 2019.0, report_every=1 / 12)
+    sc = hc._with_start(load_scenario("baseline"), state)
+    res = simulate(sc, samples=200, seed=0, years=hc.TODAY - 2019.0, report_every=1 / 12)
     g = hc.model_grids(res, state)
-    record_w = np.log10(np.nanmax(np.where(ok, m["training_power_w"], np.nan)))
-    assert g["training_power"][:, 0] == pytest.approx(record_w, abs=1e-5)
-    # the amortised cost scales with the run length the engine chooses over the one on the declared trend
-    record_c = np.log10(np.nanmax(np.where(ok, m["training_cost_2023usd"], np.nan)))
+    f0 = _start_flop(res, sc)
+    per_flop_w = np.log10(run["training_power_w"] / run["training_compute_flop"])
+    assert g["training_power"][:, 0] - f0 == pytest.approx(np.full(f0.size, per_flop_w), abs=1e-5)
+    per_flop_c = np.log10(run["training_cost_2023usd"] / run["training_compute_flop"])
     d = Compute()
-    assert np.all(np.abs(g["training_cost"][:, 0] - record_c) <= np.log10(d.max_run_years / d.training_duration_years) + 1e-6)
+    assert np.all(np.abs(g["training_cost"][:, 0] - f0 - per_flop_c)
+                  <= np.log10(d.max_run_years / d.training_duration_years) + 1e-6)
     # nothing released before one build time has passed: the run-side series hold their start
     assert np.all(np.diff(g["training_power"], axis=1)[:, :3] == 0.0)
+
+
+def test_the_start_compute_is_sampled_between_the_current_generation_and_the_record():
+    m = D.load("epoch_models")
+    s = hc.initial_state(2019.0)
+    lo, hi = s["initial_training_flop_range"]
+    since = hc.state_since(2019.0)
+    assert since == pytest.approx(2019.0 - hc.generation_years())
+    win = hc.new_runs(m) & (m.years < 2019.0) & (m.years >= since)
+    assert lo == m["training_compute_flop"][win].max() == pytest.approx(8.74e21, rel=1e-3)  # ResNeXt-101 32x48d
+    assert hi == pytest.approx(3.41e23)  # AlphaGo Zero, October 2017
+    sc = hc._with_start(__import__("recloop.scenario", fromlist=["x"]).load_scenario("baseline"), s)
+    v = sc.value("compute.initial_training_flop")
+    assert v.p5 == lo and v.p95 == hi
+    # where the record is the current generation the start is a point
+    s23 = hc.initial_state(2023.5)
+    assert "initial_training_flop_range" not in s23 and s23["initial_training_flop"] == pytest.approx(2.1e25)
+
+
+def test_records_are_runs_above_the_start_run():
+    series = {s.name: s for s in hc.default_series(2019.0)}
+    run = hc.start_run(D.load("epoch_models"), 2019.0)
+    for name, col in (("training_compute", "training_compute_flop"), ("training_power", "training_power_w")):
+        v = series[name].values
+        assert v[0] > np.log10(run[col]) and np.all(np.diff(v) > 0) and np.all(series[name].dates >= 2019.0)
+    assert series["training_compute"].labels[:2] == ("Megatron-BERT", "T5-11B")
 
 
 def test_build_lag_closed_form():
@@ -130,23 +165,24 @@ def test_deployed_generation_series_read_the_engine_trajectories():
     from recloop.scenario import load_scenario
 
     state = hc.initial_state(2019.0)
-    res = simulate(hc._with_start(load_scenario("baseline"), state), samples=100, seed=0,
-                   years=hc.TODAY - 2019.0, report_every=1 / 12)
+    sc = hc._with_start(load_scenario("baseline"), state)
+    res = simulate(sc, samples=100, seed=0, years=hc.TODAY - 2019.0, report_every=1 / 12)
     g = hc.model_grids(res, state)
     assert np.array_equal(g["metr_p50"], np.log2(res.trajectories["horizon_p50_hours"].astype(np.float64)))
     assert np.array_equal(g["metr_p80"], np.log2(res.trajectories["horizon_p80_hours"].astype(np.float64)))
     # physical FLOP of the deployed generation: its absolute effective compute less the software of
     # its run's start; at the start it is the data's frontier run plus what the first step gained
-    assert np.all(g["training_compute"][:, 0] >= np.log10(state["initial_training_flop"]) - 1e-6)
+    assert np.all(g["training_compute"][:, 0] >= _start_flop(res, sc) - 1e-6)
     assert np.all(np.diff(g["training_compute"], axis=1) >= -1e-4)  # never shrinks
 
 
-def test_initial_state_is_the_largest_notable_run_before_the_start():
+def test_initial_state_is_the_largest_new_run_of_the_current_generation():
     m = D.load("epoch_models")
     for start in (2019.0, 2023.0):
         s = hc.initial_state(start)
-        before = hc.new_runs(m) & (m.years < start)
-        assert s["initial_training_flop"] == m["training_compute_flop"][before].max()
+        win = hc.new_runs(m) & (m.years < start) & (m.years >= hc.state_since(start))
+        lo = s.get("initial_training_flop_range", [s["initial_training_flop"]])[0]
+        assert lo == m["training_compute_flop"][win].max()
         assert s["start_year"] == start
     assert hc.initial_state(2023.5)["initial_training_flop"] == pytest.approx(2.1e25)  # GPT-4
     # a fine-tune is not a new run: Minerva (PaLM plus 0.2e24 FLOP, mid-2022) is not the 2023 state
@@ -299,12 +335,12 @@ def test_hindcast_command_prints_every_point_and_writes_the_figure(tmp_path):
 
 
 def test_a_start_value_outside_its_declared_bounds_keeps_the_declared_value_and_says_so():
-    # before 2021 the power record (GPT-3, 5.1 MW) and the compute record (AlphaGo Zero) are
-    # different runs: the implied watts per PFLOP/s leaves [1, 10000] and is not used
-    s = hc.initial_state(2021.0)
+    # for 2018 the window's largest run with a power estimate is AmoebaNet-A (K40 GPUs, a week):
+    # the implied watts per PFLOP/s, 1.4e5, leaves [1, 1e5] and is not used
+    s = hc.initial_state(2018.0)
     assert "watts_per_pflops" not in s
     assert any(n.startswith("compute.watts_per_pflops:") and "declared value kept" in n for n in s["kept_declared"])
-    r = hc.hindcast(start=2021.0, samples=20)
+    r = hc.hindcast(start=2018.0, samples=20)
     assert "training_power" in r.series
 
 

@@ -105,6 +105,8 @@ def register(app: typer.Typer) -> None:
             pr = " / ".join(f"{x:.3g}" for x in v["prior"])
             po = " / ".join(f"{x:.3g}" for x in v["posterior"])
             told = ("yes, refitted" if v["refitted"] else "yes, prior kept") if v["constrained"] else "no"
+            if v.get("start_state"):
+                told += " (hindcast start state)"
             typer.echo(f"{k:42s} {pr:>32s} {po:>32s}  {v['width_ratio']:.2f}   {told}")
         typer.echo(f"\n{'forecast':24s} {'prior p10 / p50 / p90':>30s} {'posterior p10 / p50 / p90':>30s}")
         for r in rows:
