@@ -355,3 +355,32 @@ def test_a_past_start_runs_at_the_human_only_software_trend():
     res = simulate(hc._with_start(load_scenario("baseline"), hc.initial_state(2019.0)), samples=200, seed=0,
                    years=1.0, report_every=1 / 12)
     assert 0.5 <= float(np.median(res.trajectories["progress_multiplier"][:, 0])) <= 2.0
+
+
+_TARGET_MISSED = {
+    "metr_p50": "the model's horizon grows 1.2 doublings/yr in 2019-2025 (effective compute ~0.8 OOM/yr through "
+                "the fitted map) against METR's 1.9; o1, Claude 3.7 Sonnet, o3, GPT-5 and Claude Opus 4.5 "
+                "(2024.9-2025.9) lie above the band: post-training gains a map from pretraining compute cannot see",
+    "metr_p80": "as metr_p50",
+    "gpu_price_performance": "the data-centre 16-bit record at list prices grew 1.16x/yr (V100 2017 to L20 2023, "
+                             "3 records) against the prior's 1.25-1.57x/yr, and it moves in launch steps",
+}
+
+
+@pytest.fixture(scope="module")
+def calibrated_hindcast():
+    return hc.hindcast("baseline-calibrated", start=2019.0, samples=400, seed=0)
+
+
+@pytest.mark.parametrize("name", [
+    "training_compute", "training_cost", "training_power",
+    *(pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=why)) for n, why in _TARGET_MISSED.items()),
+])
+def test_the_calibrated_baseline_covers_80_percent_of_each_series_in_its_90_percent_band(calibrated_hindcast, name):
+    """Issue 17's target, per series, on the bundled calibrated baseline from 2019 (400 worlds; the
+    shares at 2,000 are the same): at least 80% of the points inside the posterior-predictive 90%
+    band. The series that miss it are expected failures with the reason (docs/data.md 3.2)."""
+    s = calibrated_hindcast.series[name]
+    assert s.median_width_90 is not None and s.median_width_90_model is not None
+    assert s.median_width_90_model <= s.median_width_90 + 1e-9  # the observation error only widens
+    assert s.coverage_90 >= 0.8, f"{name}: {s.coverage_90:.0%} inside the 90% band"
