@@ -563,7 +563,9 @@ def hindcast(scenario=None, *, start: float = 2019.0, end: float = TODAY, sample
 
 
 def figure(result: HindcastResult, path) -> None:
-    """Overlay each series' observed points on the model's fan (p5-p95, p25-p75, median); PNG or SVG."""
+    """Overlay each series' observed points, with their own 90% error bars, on the model's fan
+    (p5-p95, p25-p75, median of the parameter spread); a point counts as inside when it lies in the
+    predictive band (the fan widened by its error, :func:`compare`). PNG or SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -579,17 +581,20 @@ def figure(result: HindcastResult, path) -> None:
         f, s = result.fan[name], result.series[name]
         t = np.array(f["t"])
         q = {k: np.array([np.nan if x is None else x for x in f[k]], dtype=float) for k in ("p5", "p25", "p50", "p75", "p95")}
-        ax.fill_between(t, q["p5"], q["p95"], color="#9ecae1", alpha=0.5, label="model 90%")
-        ax.fill_between(t, q["p25"], q["p75"], color="#4292c6", alpha=0.5, label="model 50%")
+        ax.fill_between(t, q["p5"], q["p95"], color="#9ecae1", alpha=0.5, label="model 90% (parameters)")
+        ax.fill_between(t, q["p25"], q["p75"], color="#4292c6", alpha=0.5, label="model 50% (parameters)")
         ax.plot(t, q["p50"], color="#08519c", lw=1.2, label="model median")
         inside = [p for p in s.points if p.get("in_90")]
         outside = [p for p in s.points if not p.get("in_90")]
-        for group, colour, lab in ((inside, "black", "observed (in 90%)"), (outside, "#d62728", "observed (outside)")):
+        for group, colour, lab in ((inside, "black", "observed (in predictive 90%)"),
+                                   (outside, "#d62728", "observed (outside)")):
             if group:
-                ax.scatter([p["date"] for p in group], [p["observed"] for p in group], s=14, color=colour,
-                           zorder=3, label=lab)
+                # the bar is the observation's own 90% error: the predictive band is the fan widened by it
+                ax.errorbar([p["date"] for p in group], [p["observed"] for p in group],
+                            yerr=[1.6449 * p.get("error_sd", 0.0) for p in group], fmt="o", ms=3.5, color=colour,
+                            elinewidth=0.8, capsize=1.5, zorder=3, label=lab)
         cov = "n/a" if s.coverage_90 is None else f"{s.coverage_90:.0%}"
-        ax.set_title(f"{name}: {len(s.points)} points, {cov} inside 90%", fontsize=9)
+        ax.set_title(f"{name}: {len(s.points)} points, {cov} inside the predictive 90%", fontsize=9)
         ax.set_ylabel(s.unit, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=6, loc="upper left")
