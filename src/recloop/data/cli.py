@@ -56,10 +56,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(r.to_dict(), indent=2))
             return
         span = r.initial.get("initial_training_flop_range")
-        start = (f"{span[0]:.3g} .. {span[1]:.3g} FLOP (sampled: the current generation .. the record)" if span
+        at_start = (f"{span[0]:.3g} .. {span[1]:.3g} FLOP (sampled: the current generation .. the record)" if span
                  else f"{r.initial['initial_training_flop']:.3g} FLOP")
         typer.echo(f"hindcast {r.scenario} from {r.start:g} to {r.end:g}: {r.samples} worlds, seed {r.seed}; "
-                   f"initial training compute {start}; bands are posterior predictive (model plus each "
+                   f"initial training compute {at_start}; bands are posterior predictive (model plus each "
                    "point's own error)")
         for s in r.series.values():
             typer.echo(f"\n{s.name} ({s.unit}): {len(s.points)} points, inside 50% band {_fmt(s.coverage_50 and 100 * s.coverage_50, 0)}%, "
