@@ -111,6 +111,14 @@ def epoch_models(mirror: str) -> None:
              unit="USD (2023)", doc="Amortised hardware and energy cost of the final training run.", required=False),
         dict(name="training_power_w", source_column="Training power draw (W)", type="float", unit="W",
              doc="Power drawn by the training cluster.", required=False),
+        dict(name="confidence", source_column="Confidence", type="str", unit="",
+             doc="Epoch AI's grade of the compute estimate: Confident, Likely, Speculative or Unknown "
+                 "(recloop.data.ESTIMATE_FACTOR reads it as an error factor).", required=False),
+        dict(name="base_model", source_column="Base model", type="str", unit="",
+             doc="The pretrained model this one fine-tunes (blank: a model trained from scratch); its training "
+                 "compute includes the base model's.", required=False),
+        dict(name="training_time_hours", source_column="Training time (hours)", type="float", unit="h",
+             doc="Wall-clock length of the training run.", required=False),
     ]
     rows = []
     for r in reader:
@@ -122,7 +130,10 @@ def epoch_models(mirror: str) -> None:
                      "true" if (r["Notability criteria"] or "").strip() else "false",
                      None if rank is None else f"{rank:g}",
                      None if num(r["Training compute cost (2023 USD)"]) is None else f"{num(r['Training compute cost (2023 USD)']):.6g}",
-                     None if num(r["Training power draw (W)"]) is None else f"{num(r['Training power draw (W)']):.6g}"])
+                     None if num(r["Training power draw (W)"]) is None else f"{num(r['Training power draw (W)']):.6g}",
+                     (r["Confidence"] or "").strip() or None, (r["Base model"] or "").strip() or None,
+                     *(None if num(r[c]) is None else f"{num(r[c]):.6g}"
+                       for c in ("Training time (hours)",))])
     rows.sort(key=lambda x: (x[2], x[0]))
     write("epoch_models", dict(
         title="Epoch AI: AI models with a training-compute estimate (notable and frontier models)",

@@ -5,11 +5,12 @@ Method: approximate Bayesian computation by rejection (Pritchard et al. 1999; Be
 the scenario's prior and run from the data's state at ``start`` (as :func:`recloop.hindcast.hindcast`
 does). Each world's distance to the record is
 
-    d = sqrt( mean over series of ( mean over points of ((model - observed) / sd_series)^2 ) ),
+    d = sqrt( mean over series of ( mean over points of ((model - observed) / sd)^2 ) ),
 
-with ``sd_series`` the series' measurement error (0.3 OOM for training compute; METR's median
-CI half-width in log2 hours, 95% -> 1 sd; 0.15 OOM for GPU price-performance), so every series
-weighs the same whatever its number of points. The tolerance is the ``accept`` quantile of the
+with ``sd`` each point's own observation error (:func:`recloop.hindcast.default_series`: Epoch's
+confidence grade of the estimate for training compute, cost and power; the point's 95% CI for
+METR), or the series' scale where a point states none (0.15 OOM for GPU price-performance), so
+every series weighs the same whatever its number of points. The tolerance is the ``accept`` quantile of the
 distances; the accepted worlds (equal weights) are the posterior, and its effective sample size
 is their number. A parameter counts as constrained by the record when its accepted draws differ
 from its prior draws by a two-sample Kolmogorov-Smirnov test at level ``alpha`` divided by the
@@ -30,6 +31,7 @@ import numpy as np
 from scipy import stats
 
 from recloop.hindcast import (
+    STATE_PARAMS,
     TODAY,
     Series,
     _grid_index,
@@ -81,7 +83,9 @@ def distances(grids: dict[str, np.ndarray], series: list[Series], times: np.ndar
         if not keep.any():
             continue
         k = _grid_index(times, s.dates[keep], start)
-        r = (grids[s.name][:, k] - s.values[keep][None, :]) / s.sd
+        e = s.error_at(keep)
+        scale = np.where(e > 0, e, s.sd)  # the point's own error where stated, else the series' scale
+        r = (grids[s.name][:, k] - s.values[keep][None, :]) / scale[None, :]
         ms = np.mean(r * r, axis=1)
         per.append(np.where(np.isfinite(ms), ms, np.inf))
     if not per:
@@ -155,6 +159,12 @@ def calibrate(scenario=None, *, start: float = 2019.0, end: float = TODAY, sampl
     else:
         for row in table.values():
             row["refitted"] = row["constrained"]
+    # the hindcast's start state (e.g. the 2019 training compute, sampled between the current
+    # generation and the record) describes the start date, not the scenario's own start: reported,
+    # never refitted into the calibrated scenario
+    for path in set(STATE_PARAMS.values()) & set(table):
+        table[path]["start_state"] = True
+        table[path]["refitted"] = False
     cal.scenario = posterior_scenario(base, cal)
     return cal
 

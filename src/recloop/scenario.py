@@ -132,9 +132,10 @@ class Compute(Block):
         doc="Most the world could generate within the horizon however fast it builds (a hard ceiling).",
         source="assumption; ~9x today's average generation; global primary energy is ~19 TW (IEA 2025)")
     watts_per_pflops: Uncertain = param(
-        1700.0, unit="W per PFLOP/s", bounds=(1.0, 10000.0), log=True,
+        1700.0, unit="W per PFLOP/s", bounds=(1.0, 1e5), log=True,
         doc="Power drawn per PFLOP/s of installed compute at the start, including cooling and networking.",
-        source="Epoch AI 2024: H100 ~1,700 W per GPU all-in (~1 PFLOP/s dense BF16)")
+        source="Epoch AI 2024: H100 ~1,700 W per GPU all-in (~1 PFLOP/s dense BF16); the upper bound admits a "
+               "2019 start (recloop hindcast reads 9.1e4 from Epoch's 2018 runs, weeks long on V100-era chips)")
     efficiency_growth: Uncertain = param(
         1.3, unit="x/yr", bounds=(1.0, 2.0),
         doc="Growth of FLOP/s per watt (until its physical limit).",

@@ -150,7 +150,7 @@ def test_planted_values_across_the_prior_are_recovered(param, truth, prior, seri
 def test_posterior_correlations_are_carried_and_positive_definite():
     cal = cb.calibrate(samples=4000, accept=0.05, seed=0)
     sc = cal.scenario
-    refit = [k for k, v in cal.params.items() if v["constrained"]]
+    refit = [k for k, v in cal.params.items() if v["refitted"]]
     names = sorted({p for c in sc.correlations for p in c.params})
     m = np.eye(len(names))
     for c in sc.correlations:
@@ -178,3 +178,12 @@ def test_bundled_calibrated_baseline_narrows_only_what_the_record_tells():
     assert cal.software == base.software and cal.horizon == base.horizon and cal.verification == base.verification
     refitted = {"investment_growth", "price_performance_growth"}
     assert cal.compute.model_copy(update={k: getattr(base.compute, k) for k in refitted}) == base.compute
+
+
+def test_the_hindcast_start_state_is_reported_but_never_refitted():
+    # the 2019 training compute is sampled between the current generation and the record; the
+    # record narrows it, but it describes 2019, not the calibrated scenario's own start
+    cal = cb.calibrate(samples=600, accept=0.1, seed=0, use=["training_compute"])
+    row = cal.params["compute.initial_training_flop"]
+    assert row["start_state"] and not row["refitted"]
+    assert cal.scenario.value("compute.initial_training_flop") == load_scenario("baseline").value("compute.initial_training_flop")

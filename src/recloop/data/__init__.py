@@ -24,13 +24,33 @@ import numpy as np
 
 from recloop.params import RecloopInputError
 
-__all__ = ["DATA_DIR", "Dataset", "catalog", "decimal_year", "frontier_series", "load", "names"]
+__all__ = ["DATA_DIR", "ESTIMATE_FACTOR", "UNGRADED_AS", "Dataset", "catalog", "decimal_year", "estimate_sd_oom",
+           "frontier_series", "load", "names"]
 
 DATA_DIR = Path(str(resources.files("recloop") / "data"))
 _TYPES = ("str", "float", "date", "bool")
 _REQUIRED_META = ("name", "title", "source", "licence", "retrieved", "snapshot_date", "date_column", "rows",
                   "first_date", "last_date")
 _REQUIRED_COLUMN = ("name", "source_column", "type", "unit", "doc")
+
+#: Epoch AI grades each compute estimate in its models database (column ``Confidence``) by how far
+#: it may be off: "Confident" within about a factor of 3, "Likely" within about 10x, "Speculative"
+#: within about 30x (Epoch AI, "Data on AI Models" documentation, estimation: estimate confidence).
+#: recloop reads each factor as the half-width of a 90% interval of a lognormal error, so the
+#: error's sd is log10(factor) / 1.645 OOM (0.29 / 0.61 / 0.90). Cost and power estimates are built
+#: from the same hardware count and training time, so they carry the grade of their model's
+#: compute estimate.
+ESTIMATE_FACTOR = {"Confident": 3.0, "Likely": 10.0, "Speculative": 30.0}
+#: An estimate Epoch grades "Unknown" (or leaves blank) is read as "Likely" (assumption: the
+#: middle grade; 2 of the 2019-2025 records, GPT-4 Turbo among them).
+UNGRADED_AS = "Likely"
+_Z90 = 1.6448536269514722  # standard-normal 95th percentile: a 90% interval is +-1.645 sd
+
+
+def estimate_sd_oom(grades) -> np.ndarray:
+    """The sd (OOM, log10) of the error of Epoch estimates with the given confidence grades."""
+    return np.array([math.log10(ESTIMATE_FACTOR.get(str(g), ESTIMATE_FACTOR[UNGRADED_AS])) / _Z90 for g in grades],
+                    dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,17 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(r.to_dict(), indent=2))
             return
+        span = r.initial.get("initial_training_flop_range")
+        at_start = (f"{span[0]:.3g} .. {span[1]:.3g} FLOP (sampled: the current generation .. the record)" if span
+                 else f"{r.initial['initial_training_flop']:.3g} FLOP")
         typer.echo(f"hindcast {r.scenario} from {r.start:g} to {r.end:g}: {r.samples} worlds, seed {r.seed}; "
-                   f"initial training compute {r.initial['initial_training_flop']:.3g} FLOP")
+                   f"initial training compute {at_start}; bands are posterior predictive (model plus each "
+                   "point's own error)")
         for s in r.series.values():
             typer.echo(f"\n{s.name} ({s.unit}): {len(s.points)} points, inside 50% band {_fmt(s.coverage_50 and 100 * s.coverage_50, 0)}%, "
-                       f"inside 90% band {_fmt(s.coverage_90 and 100 * s.coverage_90, 0)}%, median 90% width {_fmt(s.median_width_90)}")
+                       f"inside 90% band {_fmt(s.coverage_90 and 100 * s.coverage_90, 0)}%, median 90% width {_fmt(s.median_width_90)} "
+                       f"(the model's own band: {_fmt(s.coverage_90_model and 100 * s.coverage_90_model, 0)}%, "
+                       f"width {_fmt(s.median_width_90_model)})")
             for p in s.points:
                 mark = "in" if p.get("in_90") else "OUT"
                 typer.echo(f"  {p['date']:9.2f} {p['label'][:34]:34s} observed {p['observed']:7.2f}   "
@@ -105,6 +111,8 @@ def register(app: typer.Typer) -> None:
             pr = " / ".join(f"{x:.3g}" for x in v["prior"])
             po = " / ".join(f"{x:.3g}" for x in v["posterior"])
             told = ("yes, refitted" if v["refitted"] else "yes, prior kept") if v["constrained"] else "no"
+            if v.get("start_state"):
+                told += " (hindcast start state)"
             typer.echo(f"{k:42s} {pr:>32s} {po:>32s}  {v['width_ratio']:.2f}   {told}")
         typer.echo(f"\n{'forecast':24s} {'prior p10 / p50 / p90':>30s} {'posterior p10 / p50 / p90':>30s}")
         for r in rows:
