@@ -37,7 +37,6 @@ import errno
 import fcntl
 import functools
 import inspect
-import io
 import itertools
 import json
 import math
@@ -708,6 +707,21 @@ PART_OPTIONS: dict[str, Any] = {"compression": "none", "write_statistics": False
 FINAL_OPTIONS: dict[str, Any] = {"compression": "snappy"}
 
 
+def _atomic_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` straight into a temporary file beside ``path``, fsync, rename (no copy of the
+    arrays in memory first: the fan's are about 100 MB)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _string_columns(schema: pa.Schema) -> list[str]:
     return [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
 
@@ -838,24 +852,37 @@ def _mark(plan: RunPlan, status: str, reason: str | None = None, **fields) -> No
 @dataclass
 class WriteStats:
     """What writing the results cost (filled in by :func:`execute_run` and :func:`finish_run` when
-    given one): seconds per phase (``parts``, the journal; ``outcomes`` and ``trajectories``, the
-    finished files), rows written to each finished file, and the Arrow bytes handed to the writers
-    and the file bytes they made. Lets a benchmark tell writing apart from simulating."""
+    given one): wall seconds and CPU seconds of the writing thread per phase (``parts``, the
+    journal; ``outcomes`` and ``trajectories``, the finished files; on a shared machine the CPU
+    seconds are the steadier measure), rows written to each finished file, and the Arrow bytes
+    handed to the writers and the file bytes they made. Lets a benchmark tell writing apart from
+    simulating."""
 
     seconds: dict[str, float] = field(default_factory=lambda: {"parts": 0.0, "outcomes": 0.0, "trajectories": 0.0})
+    cpu_seconds: dict[str, float] = field(default_factory=lambda: {"parts": 0.0, "outcomes": 0.0, "trajectories": 0.0})
     rows: dict[str, int] = field(default_factory=lambda: {"outcomes": 0, "trajectories": 0})
     arrow_bytes: dict[str, int] = field(default_factory=lambda: {"parts": 0, "outcomes": 0, "trajectories": 0})
     file_bytes: dict[str, int] = field(default_factory=lambda: {"parts": 0, "outcomes": 0, "trajectories": 0})
 
-    def add(self, phase: str, seconds: float, arrow_bytes: int = 0, rows: int = 0) -> None:
-        self.seconds[phase] += seconds
+    def add(self, phase: str, since: tuple[float, float], arrow_bytes: int = 0, rows: int = 0) -> None:
+        """Count the time from ``since`` (:meth:`clock`) to now, and what was written, to ``phase``."""
+        self.seconds[phase] += time.perf_counter() - since[0]
+        self.cpu_seconds[phase] += time.thread_time() - since[1]
         self.arrow_bytes[phase] += arrow_bytes
         if phase in self.rows:
             self.rows[phase] += rows
 
+    @staticmethod
+    def clock() -> tuple[float, float]:
+        return time.perf_counter(), time.thread_time()
+
     @property
     def total_seconds(self) -> float:
         return sum(self.seconds.values())
+
+    @property
+    def total_cpu_seconds(self) -> float:
+        return sum(self.cpu_seconds.values())
 
 
 class _ResultsWriter:
@@ -908,19 +935,19 @@ class _ResultsWriter:
         return ChunkResult(c, table, traj)
 
     def _write(self, name: str, table: pa.Table, **options) -> None:
-        t0 = time.perf_counter()
+        t0 = self.stats.clock()
         w = self.writers.get(name)
         if w is None:
             schema = table.schema.with_metadata(self.meta)
             w = self.writers[name] = pq.ParquetWriter(self.tmp[name], schema, **{**FINAL_OPTIONS, **options})
         w.write_table(table)
-        self.stats.add(name, time.perf_counter() - t0, table.nbytes, table.num_rows)
+        self.stats.add(name, t0, table.nbytes, table.num_rows)
 
     def _append(self, res: ChunkResult) -> None:
         assert res.chunk == self.next, (res.chunk, self.next)  # noqa: S101 - the order is this class's invariant
         self._write("outcomes", res.table, use_dictionary=_string_columns(res.table.schema))
         if res.trajectories:
-            t0 = time.perf_counter()
+            t0 = self.stats.clock()
             a = self.plan.chunk_range(res.chunk)[0]
             n = next(iter(res.trajectories.values())).shape[0]
             cols = {"sample": pa.array(np.repeat(np.arange(a, a + n, dtype=np.int64), self.times.size)),
@@ -928,7 +955,7 @@ class _ResultsWriter:
             for v, g in res.trajectories.items():
                 # the engine's grids are float32: stored as they are (no widening, nothing lost)
                 cols[v] = pa.array(np.ascontiguousarray(g, dtype=np.float32).reshape(-1))
-            self.stats.add("trajectories", time.perf_counter() - t0)
+            self.stats.add("trajectories", t0)
             self._write("trajectories", pa.table(cols), use_dictionary=False)
         self.next += 1
 
@@ -936,7 +963,7 @@ class _ResultsWriter:
         """Close both files (after the last chunk) and make them durable as ``parts/NAME.parquet``."""
         if self.next != self.plan.n_chunks:
             raise RuntimeError(f"results writer closed at chunk {self.next} of {self.plan.n_chunks}")  # a bug
-        t0 = time.perf_counter()
+        t0 = self.stats.clock()
         if "trajectories" not in self.writers:  # no sample keeps its trajectory (fan_samples = 0): an empty table
             self.writers["trajectories"] = pq.ParquetWriter(
                 self.tmp["trajectories"], pa.schema([("sample", pa.int64()), ("year", pa.float64())], metadata=self.meta))
@@ -946,7 +973,7 @@ class _ResultsWriter:
             self.writers.pop(name).close()
             self.stats.file_bytes[name] += self.tmp[name].stat().st_size
             _durable_replace(self.tmp[name], self.parts / f"{name}.parquet")
-        self.stats.seconds["outcomes"] += time.perf_counter() - t0
+        self.stats.add("outcomes", t0)
 
     def abort(self) -> None:
         """Drop the unfinished files (the parts keep every saved chunk)."""
@@ -1013,15 +1040,13 @@ def execute_run(plan: RunPlan, executor: Executor | None = None, *,
             for res in executor.imap_unordered(run_chunk, tasks):
                 c, rows = res.chunk, res.table.num_rows
                 with _saving(plan, saved, _chunk_path(out, c)):
-                    t0 = time.perf_counter()
+                    t0 = stats.clock()
                     if res.trajectories:  # written first: a complete chunk always has its fan data
-                        buf = io.BytesIO()
-                        np.savez(buf, **res.trajectories)
-                        _atomic_write(_traj_path(out, c), buf.getvalue())
-                        stats.file_bytes["parts"] += buf.tell()
+                        _atomic_npz(_traj_path(out, c), res.trajectories)
+                        stats.file_bytes["parts"] += _traj_path(out, c).stat().st_size
                     target = _chunk_path(out, c)
                     _atomic_parquet(target, _with_metadata(res.table, {_CHUNK_KEY: fp, _PROVENANCE_KEY: plan.provenance}))
-                    stats.add("parts", time.perf_counter() - t0, res.table.nbytes)
+                    stats.add("parts", t0, res.table.nbytes)
                     stats.file_bytes["parts"] += target.stat().st_size
                 saved.add(c)
                 ran += 1
@@ -1062,15 +1087,16 @@ def _light_result(plan: RunPlan):
         elif pa.types.is_integer(col.type):
             O[name] = col.to_numpy()
         else:
-            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64)
+            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
     del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
-    if k and not _traj_path(out, 0).exists() and (out / "trajectories.parquet").exists():
-        # a finished run: parts/ is compacted; its trajectories are in trajectories.parquet
+    if k and (out / "trajectories.parquet").exists():
+        # a finished run, or one being finished (finish_run put the file in place): read as stored
+        # (float32; older runs stored float64), without the npz parts' unzip and concatenation
         tt = pq.read_table(out / "trajectories.parquet")
         n = tt.num_rows // max(1, times.size)
-        traj = {v: tt.column(v).to_numpy().astype(np.float32).reshape(n, times.size)
+        traj = {v: tt.column(v).to_numpy().astype(np.float32, copy=False).reshape(n, times.size)
                 for v in tt.column_names if v not in ("sample", "year")}
         return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
                          meta={"report_every": plan.report_every, "method": plan.method,
