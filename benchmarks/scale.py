@@ -1,8 +1,10 @@
 """Scale benchmark: a million sampled worlds of the baseline through the chunked, crash-safe store.
 
 Measures, on this machine:
-1. wall time and peak memory of ``recloop run baseline --samples 1000000`` (outcomes.parquet,
-   trajectories, summary and report included) on the chosen backend;
+1. wall time, CPU time and peak memory of ``recloop run baseline --samples 1000000``
+   (outcomes.parquet, trajectories, summary and report included) on the chosen backend, with the
+   driver's writing (:class:`recloop.execute.WriteStats`: seconds, MiB and rows/s per file) and the
+   finishing step (summary and report) timed apart;
 2. the speed-up from 1 to 2 workers on the Dask backend (``--speedup-samples`` worlds each,
    cluster start-up excluded, chunk execution and writing included).
 
@@ -72,23 +74,69 @@ def big_run(samples: int, backend: str, workers: int, chunk: int, home: Path) ->
     from recloop import commands, execute
 
     os.environ["RECLOOP_HOME"] = str(home)
-    with PeakRSS() as mem:
-        t0 = time.perf_counter()
-        ex = execute.make_executor(backend, workers=workers)
-        t_start = time.perf_counter() - t0
+    # the driver's writing (parts, outcomes.parquet, trajectories.parquet) and the finishing step
+    # (summary, report) timed apart: the run goes through `recloop run`'s own path unchanged
+    stats = execute.WriteStats()
+    timed = {"finish_s": 0.0, "chunks_s": 0.0}
+    real_execute, real_finish = execute.execute_run, execute.finish_run
+
+    def execute_run(plan, executor=None, **kw):
+        t = time.perf_counter()
         try:
-            _, summary, out = commands.run_and_write("baseline", None, samples=samples, seed=0, years=30.0,
-                                                     chunk_size=chunk, out=home / "big", progress=False, executor=ex)
+            return real_execute(plan, executor, stats=stats, **kw)
         finally:
-            ex.close()
-        wall = time.perf_counter() - t0
+            timed["chunks_s"] += time.perf_counter() - t
+
+    def finish_run(plan, **kw):
+        t = time.perf_counter()
+        try:
+            return real_finish(plan, stats=stats, **kw)
+        finally:
+            timed["finish_s"] += time.perf_counter() - t
+
+    execute.execute_run, execute.finish_run = execute_run, finish_run
+    try:
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            c0 = _cpu()
+            ex = execute.make_executor(backend, workers=workers)
+            t_start = time.perf_counter() - t0
+            try:
+                _, summary, out = commands.run_and_write("baseline", None, samples=samples, seed=0, years=30.0,
+                                                         chunk_size=chunk, out=home / "big", progress=False,
+                                                         executor=ex)
+                cpu = _cpu() - c0  # before the workers are closed: their CPU is counted while they live
+            finally:
+                ex.close()
+            wall = time.perf_counter() - t0
+    finally:
+        execute.execute_run, execute.finish_run = real_execute, real_finish
     size = sum(f.stat().st_size for f in (home / "big").rglob("*") if f.is_file())
+    w = stats.total_seconds
     return {"samples": samples, "backend": backend, "workers": workers, "chunk_size": chunk,
-            "wall_s": round(wall, 1), "executor_start_s": round(t_start, 1),
+            "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "executor_start_s": round(t_start, 1),
+            "chunk_loop_s": round(timed["chunks_s"], 1), "finish_s": round(timed["finish_s"], 1),
+            "writing_s": round(w, 2), "writing_share_of_wall": round(w / wall, 3),
+            "writing_cpu_s": round(stats.total_cpu_seconds, 2), "writing_share_of_cpu": round(stats.total_cpu_seconds / cpu, 3),
+            "writing_s_by_file": {k: round(v, 2) for k, v in stats.seconds.items()},
+            "writing_mib_out": {k: round(v / 2**20, 1) for k, v in stats.file_bytes.items()},
+            "outcome_rows_per_cpu_s": round(stats.rows["outcomes"] / max(stats.cpu_seconds["outcomes"], 1e-9)),
             "samples_per_s": round(samples / wall), "peak_rss_gib": round(mem.peak / 2**30, 3),
             "peak_rss_driver_gib": round(mem.peak_self / 2**30, 3), "output_mib": round(size / 2**20, 1),
             "p_unverified_takeoff": summary["alignment"]["p_unverified_takeoff"],
             "fan_samples": summary["fan_samples"]}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its live children (Dask scheduler, nannies, workers)."""
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for c in me.children(recursive=True):
+        try:
+            total += sum(c.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return total
 
 
 def dask_speedup(samples: int, chunk: int, home: Path) -> dict:

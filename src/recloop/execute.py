@@ -4,10 +4,13 @@ A run is cut into *chunks* of consecutive global sample indices. A chunk is the 
 (one call of :func:`recloop.engine.simulate_chunk`) and the unit of crash safety: as each chunk
 completes, its rows are written to ``DIR/parts/chunk-XXXXX.parquet`` atomically (temporary file,
 fsync, rename), with the run's fingerprint (run id, seed, scenario, policy and code hashes) in
-the file's metadata. Killing a run, even with ``kill -9``, loses at most the chunks in flight;
-``recloop resume RUN`` checks that code, inputs and every saved chunk match the run, runs only
-the chunks that are missing and assembles ``outcomes.parquet``; once a run is done, ``parts/``
-is removed. Because sample i depends only on (seed, i), a resumed run is row for row the run
+the file's metadata; these parts are the run's journal. In the same loop the chunk is appended,
+in sample order, to ``outcomes.parquet`` and ``trajectories.parquet`` (one compressed Parquet
+writer per file, one row group per chunk: :class:`_ResultsWriter`), so finishing a run rewrites
+nothing. Killing a run, even with ``kill -9``, loses at most the chunks in flight (the writers'
+unclosed files are debris, removed on resume); ``recloop resume RUN`` checks that code, inputs
+and every saved chunk match the run, feeds the saved chunks to new writers from their parts and
+runs only the chunks that are missing; once a run is done, ``parts/`` is removed. Because sample i depends only on (seed, i), a resumed run is row for row the run
 that was never interrupted, on any backend.
 
 A run owns its folder: ``DIR/.lock`` is held (``flock``) while any process works in it, a fresh
@@ -34,7 +37,6 @@ import errno
 import fcntl
 import functools
 import inspect
-import io
 import itertools
 import json
 import math
@@ -71,6 +73,7 @@ __all__ = [
     "plan_run",
     "execute_run",
     "finish_run",
+    "WriteStats",
     "resume_run",
     "load_plan",
     "done_chunks",
@@ -691,11 +694,42 @@ def load_plan(out_dir: str | Path) -> RunPlan:
 
 _atomic_write = atomic_write
 
+#: Parquet options of the chunk parts, the run's journal: each lives from the moment its chunk
+#: completes until the run is finished, and is read back only by a resume. Uncompressed, without
+#: statistics: the cheapest Parquet pyarrow writes (about 60 ms for a 16,384-sample chunk of the
+#: baseline against 120 ms with the defaults; ``python benchmarks/writing.py``).
+PART_OPTIONS: dict[str, Any] = {"compression": "none", "write_statistics": False}
+#: Parquet options of ``outcomes.parquet`` and ``trajectories.parquet``: snappy pages, and
+#: dictionary encoding only for the string columns (ids, labels, status, binding limit), whose few
+#: values repeat. The writer's default tries a dictionary on every column first: on the baseline's
+#: 136 float columns that took a quarter of the outcome write, and four fifths of the trajectory
+#: write, for files no smaller (benchmarks/writing.py).
+FINAL_OPTIONS: dict[str, Any] = {"compression": "snappy"}
+
+
+def _atomic_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` straight into a temporary file beside ``path``, fsync, rename (no copy of the
+    arrays in memory first: the fan's are about 100 MB)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _string_columns(schema: pa.Schema) -> list[str]:
+    return [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+
 
 def _atomic_parquet(path: Path, table: pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        pq.write_table(table, tmp)
+        pq.write_table(table, tmp, use_dictionary=_string_columns(table.schema), **PART_OPTIONS)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -815,109 +849,218 @@ def _mark(plan: RunPlan, status: str, reason: str | None = None, **fields) -> No
         pass
 
 
+@dataclass
+class WriteStats:
+    """What writing the results cost (filled in by :func:`execute_run` and :func:`finish_run` when
+    given one): wall seconds and CPU seconds of the writing thread per phase (``parts``, the
+    journal; ``outcomes`` and ``trajectories``, the finished files; on a shared machine the CPU
+    seconds are the steadier measure), rows written to each finished file, and the Arrow bytes
+    handed to the writers and the file bytes they made. Lets a benchmark tell writing apart from
+    simulating."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: {"parts": 0.0, "outcomes": 0.0, "trajectories": 0.0})
+    cpu_seconds: dict[str, float] = field(default_factory=lambda: {"parts": 0.0, "outcomes": 0.0, "trajectories": 0.0})
+    rows: dict[str, int] = field(default_factory=lambda: {"outcomes": 0, "trajectories": 0})
+    arrow_bytes: dict[str, int] = field(default_factory=lambda: {"parts": 0, "outcomes": 0, "trajectories": 0})
+    file_bytes: dict[str, int] = field(default_factory=lambda: {"parts": 0, "outcomes": 0, "trajectories": 0})
+
+    def add(self, phase: str, since: tuple[float, float], arrow_bytes: int = 0, rows: int = 0) -> None:
+        """Count the time from ``since`` (:meth:`clock`) to now, and what was written, to ``phase``."""
+        self.seconds[phase] += time.perf_counter() - since[0]
+        self.cpu_seconds[phase] += time.thread_time() - since[1]
+        self.arrow_bytes[phase] += arrow_bytes
+        if phase in self.rows:
+            self.rows[phase] += rows
+
+    @staticmethod
+    def clock() -> tuple[float, float]:
+        return time.perf_counter(), time.thread_time()
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+    @property
+    def total_cpu_seconds(self) -> float:
+        return sum(self.cpu_seconds.values())
+
+
+class _ResultsWriter:
+    """``outcomes.parquet`` and ``trajectories.parquet`` written while the chunks run: one
+    ``ParquetWriter`` per file, one row group per chunk, appended in sample order as the chunks
+    complete, so that nothing is gathered and rewritten at the end.
+
+    A chunk that completes ahead of its turn (other backends finish out of order) is held in
+    memory, at most ``hold`` of them; beyond that, and for chunks saved by an earlier process (a
+    resume), its rows are read back from its part when its turn comes. The parts stay the run's
+    journal: a writer's file has no footer until it is closed, so a crash leaves only debris
+    (``parts/.*.tmp-*``, removed by :func:`done_chunks`), never a chunk lost. Closed after the last
+    chunk, the two files are made durable under ``parts/`` (:func:`_durable_replace`), where
+    :func:`finish_run` takes them."""
+
+    def __init__(self, plan: RunPlan, start_year: float, saved: set[int], *, hold: int = 4,
+                 stats: WriteStats | None = None):
+        self.plan, self.saved, self.hold = plan, saved, max(0, hold)
+        self.parts = Path(plan.out_dir) / "parts"
+        self.times = _times(plan.years, plan.report_every)
+        self.years = start_year + self.times
+        self.fan = min(plan.samples, plan.fan_samples)
+        self.meta = {_PROVENANCE_KEY: json.dumps(plan.provenance, default=str).encode()}
+        self.stats = stats if stats is not None else WriteStats()
+        self.next = 0
+        self.held: dict[int, ChunkResult] = {}
+        self.tmp = {name: self.parts / f".{name}.parquet.tmp-{os.getpid()}" for name in ("outcomes", "trajectories")}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def add(self, res: ChunkResult) -> None:
+        """Take a chunk whose part is saved; append it and every saved chunk after it whose turn it is."""
+        if res.chunk == self.next:
+            self._append(res)
+        elif len(self.held) < self.hold:
+            self.held[res.chunk] = res
+        self.drain()
+
+    def drain(self) -> None:
+        while self.next < self.plan.n_chunks and self.next in self.saved:
+            res = self.held.pop(self.next) if self.next in self.held else self._from_parts(self.next)
+            self._append(res)
+
+    def _from_parts(self, c: int) -> ChunkResult:
+        out = Path(self.plan.out_dir)
+        table = pq.read_table(_chunk_path(out, c))
+        traj: dict[str, np.ndarray] = {}
+        if self.plan.chunk_range(c)[0] < self.fan:
+            with np.load(_traj_path(out, c)) as z:
+                traj = {v: z[v] for v in z.files}
+        return ChunkResult(c, table, traj)
+
+    def _write(self, name: str, table: pa.Table, **options) -> None:
+        t0 = self.stats.clock()
+        w = self.writers.get(name)
+        if w is None:
+            schema = table.schema.with_metadata(self.meta)
+            w = self.writers[name] = pq.ParquetWriter(self.tmp[name], schema, **{**FINAL_OPTIONS, **options})
+        w.write_table(table)
+        self.stats.add(name, t0, table.nbytes, table.num_rows)
+
+    def _append(self, res: ChunkResult) -> None:
+        assert res.chunk == self.next, (res.chunk, self.next)  # noqa: S101 - the order is this class's invariant
+        self._write("outcomes", res.table, use_dictionary=_string_columns(res.table.schema))
+        if res.trajectories:
+            t0 = self.stats.clock()
+            a = self.plan.chunk_range(res.chunk)[0]
+            n = next(iter(res.trajectories.values())).shape[0]
+            cols = {"sample": pa.array(np.repeat(np.arange(a, a + n, dtype=np.int64), self.times.size)),
+                    "year": pa.array(np.tile(self.years, n))}
+            for v, g in res.trajectories.items():
+                # the engine's grids are float32: stored as they are (no widening, nothing lost)
+                cols[v] = pa.array(np.ascontiguousarray(g, dtype=np.float32).reshape(-1))
+            self.stats.add("trajectories", t0)
+            self._write("trajectories", pa.table(cols), use_dictionary=False)
+        self.next += 1
+
+    def close(self) -> None:
+        """Close both files (after the last chunk) and make them durable as ``parts/NAME.parquet``."""
+        if self.next != self.plan.n_chunks:
+            raise RuntimeError(f"results writer closed at chunk {self.next} of {self.plan.n_chunks}")  # a bug
+        t0 = self.stats.clock()
+        if "trajectories" not in self.writers:  # no sample keeps its trajectory (fan_samples = 0): an empty table
+            self.writers["trajectories"] = pq.ParquetWriter(
+                self.tmp["trajectories"], pa.schema([("sample", pa.int64()), ("year", pa.float64())], metadata=self.meta))
+        if "outcomes" not in self.writers:
+            raise RuntimeError("results writer closed before any chunk")  # a bug: every run has a chunk
+        for name in ("outcomes", "trajectories"):
+            self.writers.pop(name).close()
+            self.stats.file_bytes[name] += self.tmp[name].stat().st_size
+            _durable_replace(self.tmp[name], self.parts / f"{name}.parquet")
+        self.stats.add("outcomes", t0)
+
+    def abort(self) -> None:
+        """Drop the unfinished files (the parts keep every saved chunk)."""
+        for name, w in list(self.writers.items()):
+            try:
+                w.close()
+            except Exception:  # noqa: BLE001 - already failing; the file is removed either way
+                pass
+            self.writers.pop(name, None)
+        for tmp in self.tmp.values():
+            tmp.unlink(missing_ok=True)
+
+
+def _written_results(plan: RunPlan) -> bool:
+    """Whether ``parts/`` holds this run's finished outcome and trajectory files (closed by a
+    :class:`_ResultsWriter`: complete, every sample, this run's provenance)."""
+    parts = Path(plan.out_dir) / "parts"
+    try:
+        f = pq.ParquetFile(parts / "outcomes.parquet")
+        meta = json.loads((f.schema_arrow.metadata or {}).get(_PROVENANCE_KEY, b"null"))
+        pq.ParquetFile(parts / "trajectories.parquet")
+    except Exception:  # noqa: BLE001 - missing or damaged: written again from the parts
+        return False
+    return f.metadata.num_rows == plan.samples and meta == json.loads(json.dumps(plan.provenance, default=str))
+
+
+@contextmanager
+def _saving(plan: RunPlan, saved: set[int], path: Path):
+    """A file-system failure while saving becomes one line naming the file and what is saved."""
+    try:
+        yield
+    except OSError as err:
+        raise RunFailed([_os_problem("run", path, err) + f"; {len(saved)} of {plan.n_chunks} chunks are saved: "
+                         f"free space, then `recloop resume {plan.out_dir}`"]) from None
+
+
 def execute_run(plan: RunPlan, executor: Executor | None = None, *,
-                progress: Callable[[int], None] | None = None) -> int:
+                progress: Callable[[int], None] | None = None, stats: WriteStats | None = None) -> int:
     """Run every chunk of ``plan`` that is not yet done, holding the folder's lock; returns how
-    many chunks ran. A file-system failure (a full disk) raises :class:`RunFailed` with one line;
-    the chunks written before it stay, and nothing half-written is left."""
+    many chunks ran. Each completed chunk is saved as its part (the journal) and appended to the
+    run's outcome and trajectory files (see :class:`_ResultsWriter`). A file-system failure (a
+    full disk) raises :class:`RunFailed` with one line; the chunks saved before it stay, and
+    nothing half-written is left. ``stats`` receives the time and bytes of the writing."""
     executor = executor or LocalExecutor()
     scenario, policy = plan.models()
     out = Path(plan.out_dir)
     budget = plan.max_steps_per_sample if _engine_takes_step_budget() else None
     fp = plan.fingerprint()
+    stats = stats if stats is not None else WriteStats()
     with run_lock(out):
         check_chunks(plan)
         done = done_chunks(plan)
+        saved = set(done)
         if progress is not None:
             progress(sum(b - a for a, b in map(plan.chunk_range, done)))
         todo = [c for c in range(plan.n_chunks) if c not in done]
         tasks = (ChunkTask(scenario, policy, c, *plan.chunk_range(c), plan.seed, plan.years, plan.report_every,
                            plan.method, plan.run_id, plan.fan_samples, budget) for c in todo)
+        writer = _ResultsWriter(plan, scenario.start_year, saved, hold=2 * executor.workers, stats=stats)
         ran = 0
-        for res in executor.imap_unordered(run_chunk, tasks):
-            c = res.chunk
-            target = _chunk_path(out, c)
-            try:
-                if res.trajectories:  # written first: a complete chunk always has its fan data
-                    buf = io.BytesIO()
-                    np.savez(buf, **res.trajectories)
-                    _atomic_write(_traj_path(out, c), buf.getvalue())
-                _atomic_parquet(target, _with_metadata(res.table, {_CHUNK_KEY: fp, _PROVENANCE_KEY: plan.provenance}))
-            except OSError as err:
-                n = len(done) + ran
-                raise RunFailed([_os_problem("run", target, err) + f"; {n} of {plan.n_chunks} chunks are saved: "
-                                 f"free space, then `recloop resume {out}`"]) from None
-            ran += 1
-            if progress is not None:
-                progress(res.table.num_rows)
+        try:
+            with _saving(plan, saved, out / "parts"):
+                writer.drain()  # chunks saved by an earlier process go first
+            for res in executor.imap_unordered(run_chunk, tasks):
+                c, rows = res.chunk, res.table.num_rows
+                with _saving(plan, saved, _chunk_path(out, c)):
+                    t0 = stats.clock()
+                    if res.trajectories:  # written first: a complete chunk always has its fan data
+                        _atomic_npz(_traj_path(out, c), res.trajectories)
+                        stats.file_bytes["parts"] += _traj_path(out, c).stat().st_size
+                    target = _chunk_path(out, c)
+                    _atomic_parquet(target, _with_metadata(res.table, {_CHUNK_KEY: fp, _PROVENANCE_KEY: plan.provenance}))
+                    stats.add("parts", t0, res.table.nbytes)
+                    stats.file_bytes["parts"] += target.stat().st_size
+                saved.add(c)
+                ran += 1
+                with _saving(plan, saved, out / "parts"):
+                    writer.add(res)
+                del res
+                if progress is not None:
+                    progress(rows)
+            with _saving(plan, saved, out / "parts"):
+                writer.close()
+        except BaseException:
+            writer.abort()
+            raise
     return ran
-
-
-def _assemble_outcomes(plan: RunPlan) -> Path:
-    """Stream the parts, in sample order, into ``outcomes.parquet`` (one part in memory at a time),
-    with the run's provenance in the file's metadata."""
-    out = Path(plan.out_dir)
-    target = out / "outcomes.parquet"
-    tmp = out / f".outcomes.parquet.tmp-{os.getpid()}"
-    writer = None
-    try:
-        for c in range(plan.n_chunks):
-            t = pq.read_table(_chunk_path(out, c))
-            t = t.replace_schema_metadata({_PROVENANCE_KEY: json.dumps(plan.provenance, default=str).encode()})
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, t.schema)
-            writer.write_table(t)
-        if writer is not None:
-            writer.close()
-        writer = None
-        _durable_replace(tmp, target)
-    except BaseException:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _write_trajectories(plan: RunPlan, start_year: float) -> int:
-    """``trajectories.parquet``: one row per (sample, report date) for the first ``fan_samples``
-    samples (default 10,000: every sample of a smaller run), streamed chunk by chunk from the
-    parts; provenance in the metadata. Returns the number of samples written."""
-    out = Path(plan.out_dir)
-    target = out / "trajectories.parquet"
-    tmp = out / f".trajectories.parquet.tmp-{os.getpid()}"
-    times = _times(plan.years, plan.report_every)
-    k = min(plan.samples, plan.fan_samples)
-    meta = {_PROVENANCE_KEY: json.dumps(plan.provenance, default=str).encode()}
-    writer, written = None, 0
-    try:
-        for c in range(plan.n_chunks):
-            a, _ = plan.chunk_range(c)
-            if a >= k:
-                break
-            with np.load(_traj_path(out, c)) as z:
-                grids = {v: z[v] for v in z.files}
-            n = next(iter(grids.values())).shape[0] if grids else 0
-            cols = {"sample": pa.array(np.repeat(np.arange(a, a + n, dtype=np.int64), times.size)),
-                    "year": pa.array(np.tile(start_year + times, n))}
-            for v, g in grids.items():
-                cols[v] = pa.array(g.reshape(-1).astype(np.float64))
-            t = pa.table(cols).replace_schema_metadata(meta)
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, t.schema)
-            writer.write_table(t)
-            written += n
-        if writer is None:  # no sample keeps its trajectory (fan_samples = 0): an empty table
-            writer = pq.ParquetWriter(tmp, pa.schema([("sample", pa.int64()), ("year", pa.float64())], metadata=meta))
-        writer.close()
-        writer = None
-        _durable_replace(tmp, target)
-    except BaseException:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def _light_result(plan: RunPlan):
@@ -944,15 +1087,16 @@ def _light_result(plan: RunPlan):
         elif pa.types.is_integer(col.type):
             O[name] = col.to_numpy()
         else:
-            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64)
+            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
     del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
-    if k and not _traj_path(out, 0).exists() and (out / "trajectories.parquet").exists():
-        # a finished run: parts/ is compacted; its trajectories are in trajectories.parquet
+    if k and (out / "trajectories.parquet").exists():
+        # a finished run, or one being finished (finish_run put the file in place): read as stored
+        # (float32; older runs stored float64), without the npz parts' unzip and concatenation
         tt = pq.read_table(out / "trajectories.parquet")
         n = tt.num_rows // max(1, times.size)
-        traj = {v: tt.column(v).to_numpy().astype(np.float32).reshape(n, times.size)
+        traj = {v: tt.column(v).to_numpy().astype(np.float32, copy=False).reshape(n, times.size)
                 for v in tt.column_names if v not in ("sample", "year")}
         return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
                          meta={"report_every": plan.report_every, "method": plan.method,
@@ -985,15 +1129,20 @@ def _codes(col: pa.ChunkedArray, names) -> np.ndarray:
 
 
 def _status_counts(out: Path) -> dict[str, int]:
+    import pyarrow.compute as pc
+
     col = pq.read_table(out / "outcomes.parquet", columns=["status"]).column("status")
-    vals, counts = np.unique(np.asarray(col.to_pylist(), dtype=object).astype(str), return_counts=True)
-    return {str(v): int(n) for v, n in zip(vals, counts)}
+    counts = pc.value_counts(col)  # in C, not one Python string per sample
+    return {str(v): int(n) for v, n in sorted(zip(counts.field("values").to_pylist(),
+                                                  counts.field("counts").to_pylist()))}
 
 
-def finish_run(plan: RunPlan, *, compact: bool = True):
-    """Assemble ``outcomes.parquet``, write trajectories, summary, scenario and report, mark the run
-    ``done`` in the catalog and (``compact``) remove ``parts/``: the finished files hold everything
-    the parts did. Returns (light SimResult, summary)."""
+def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None = None):
+    """Put ``outcomes.parquet`` and ``trajectories.parquet`` in place (written while the chunks ran,
+    see :func:`execute_run`; written here from the parts when that process did not close them),
+    write summary, scenario and report, mark the run ``done`` in the catalog and (``compact``)
+    remove ``parts/``: the finished files hold everything the parts did. Returns (light
+    SimResult, summary)."""
     from recloop import store
     from recloop.outcomes import summarize
     from recloop.report.charts import view
@@ -1006,9 +1155,19 @@ def finish_run(plan: RunPlan, *, compact: bool = True):
             raise RecloopInputError([f"run {plan.run_id}: chunks {missing[:10]} are missing; "
                                      f"run `recloop resume {plan.run_id}`"])
         try:
-            _assemble_outcomes(plan)
+            if not _written_results(plan):
+                writer = _ResultsWriter(plan, plan.models()[0].start_year, set(range(plan.n_chunks)), hold=0,
+                                        stats=stats)
+                try:
+                    writer.drain()
+                    writer.close()
+                except BaseException:
+                    writer.abort()
+                    raise
+            for name in ("outcomes", "trajectories"):
+                os.replace(out / "parts" / f"{name}.parquet", out / f"{name}.parquet")
             result = _light_result(plan)
-            written = _write_trajectories(plan, result.scenario.start_year)
+            written = min(plan.samples, plan.fan_samples)  # each chunk keeps its samples below fan_samples
             summary = summarize(result)
             summary["run_id"] = plan.run_id
             summary["out_dir"] = str(out)
