@@ -173,6 +173,7 @@ class MultiActor(ActorHook):
         mk = scenario.market
         self.sens, self.elast, self.exit_share = mk.share_sensitivity, mk.revenue_elasticity, mk.exit_share
         self.review_years = mk.review_years
+        self.hazard_rule = mk.catastrophe_aggregation  # how actors' hazards make the world's (recloop.outcomes)
         share0 = costs.market_shares(np.log10(share), sensitivity=self.sens)
 
         def rows(v):
@@ -601,13 +602,16 @@ class MultiActor(ActorHook):
 
     # ------------------------------------------------------------------ results
     def _world_catastrophe(self, G):
-        """One catastrophe process per world, fed by every actor's exposure: the actors' hazards add
-        (independent sources of the same event, the union of Poisson processes), and the world's event
-        comes when their summed integral passes one Exp(1) draw per world. Dated on the report grid,
-        interpolated linearly between report dates."""
+        """One catastrophe process per world, fed by every actor's exposure: the actors' integrated
+        hazards combine by ``market.catastrophe_aggregation`` (:func:`recloop.outcomes.world_hazard`;
+        by default they add: independent sources of the same event, the union of Poisson processes),
+        and the world's event comes when the world's integral passes one Exp(1) draw per world. Dated
+        on the report grid, interpolated linearly between report dates."""
+        from recloop.outcomes import world_hazard
+
         ns, A = self.ns, self.A
         pc = G["p_catastrophe"].astype(np.float64).reshape(ns, A, -1)
-        cum = -np.log1p(-np.clip(np.nan_to_num(pc, nan=0.0), 0.0, 1.0 - 1e-16)).sum(axis=1)
+        cum = world_hazard(self.hazard_rule, -np.log1p(-np.clip(np.nan_to_num(pc, nan=0.0), 0.0, 1.0 - 1e-16)))
         cum = np.maximum.accumulate(cum, axis=1)
         draw = -np.log(uniform(self.seed, self.sample_index, stream_id("catastrophe:world")))
         hit = cum >= draw[:, None]
@@ -621,7 +625,11 @@ class MultiActor(ActorHook):
         return np.where(any_hit, t, np.nan), any_hit
 
     def aggregate(self, O, G):
-        """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns."""
+        """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns; each
+        outcome combines across actors by its declaration (:data:`recloop.outcomes.OUTCOMES`)."""
+        from recloop.outcomes import aggregate as combine
+        from recloop.outcomes import outcome, world_hazard
+
         A, ns = self.A, self.ns
         idx = np.arange(ns)
         # an exit is held as a pause that never ends (the actor stops developing): not a pause
@@ -639,24 +647,13 @@ class MultiActor(ActorHook):
         haz = -np.log1p(-np.clip(pc, 0.0, 1.0 - 1e-16))
         member = grid(self.initial.member)
         out = {}
+        # each column by its declared rule (recloop.outcomes); the world-level ones are computed below
         for k, v in O.items():
             if k.startswith("a:") or k.startswith("in:"):
                 continue
-            g = grid(v)
-            if k == "sample":
-                out[k] = self.sample_index.copy()
-            elif k == "status":
-                out[k] = g.max(axis=1)
-            elif k in ("unverified_takeoff", "unaligned_capability", "catastrophe"):
-                out[k] = g.any(axis=1)
-            elif k in ("halts", "failed_halts", "years_paused", "years_gated", "deprecations", "false_alarms"):
-                out[k] = g.sum(axis=1)
-            elif k == "p_catastrophe":
-                out[k] = -np.expm1(-haz.sum(axis=1))
-            elif k.startswith("t_"):
-                out[k] = np.where(np.isnan(g).all(axis=1), np.nan, np.nanmin(np.where(np.isnan(g), np.inf, g), axis=1))
-            else:
-                out[k] = g[idx, front]
+            rule = outcome(k).aggregate
+            out[k] = self.sample_index.copy() if k == "sample" else None if rule == "world" else combine(k, grid(v), frontier=front)
+        out["p_catastrophe"] = -np.expm1(-world_hazard(self.hazard_rule, haz))
         out["safety_window_years"] = out["t_no_control"] - out["t_first_tripwire"]
         out["t_catastrophe"], out["catastrophe"] = self._world_catastrophe(G)
         for k, v in self.P_world.items():
@@ -669,11 +666,11 @@ class MultiActor(ActorHook):
             if self.treaty is not None else np.full(ns, np.nan)
         share = grid(O["a:share"])
         out["share_nonmembers"] = (share * nonmember).sum(axis=1) if self.treaty is not None else np.full(ns, np.nan)
-        out["output_lost"] = grid(O["a:output_lost"]).sum(axis=1)
-        out["defections"] = grid(O["a:defected"]).sum(axis=1).astype(float)
-        out["covert_detected"] = grid(O["a:detected"]).sum(axis=1).astype(float)
-        out["breaches"] = grid(O["a:breached"]).sum(axis=1).astype(float)
-        out["breaches_found"] = grid(O["a:breach_found"]).sum(axis=1).astype(float)
+        out["output_lost"] = combine("output_lost", grid(O["a:output_lost"]))
+        out["defections"] = combine("defections", grid(O["a:defected"])).astype(float)
+        out["covert_detected"] = combine("covert_detected", grid(O["a:detected"])).astype(float)
+        out["breaches"] = combine("breaches", grid(O["a:breached"])).astype(float)
+        out["breaches_found"] = combine("breaches_found", grid(O["a:breach_found"])).astype(float)
         out["frontier_actor"] = front.astype(np.int8)
         horizon = max(self.horizon, 1e-12)
         cols = {"share": share, "mean_share": grid(O["a:share_years"]) / horizon, "capability": fin, "years_paused": grid(O["years_paused"]),
@@ -692,7 +689,7 @@ class MultiActor(ActorHook):
         for k, g in G.items():
             g3 = g.reshape(ns, A, -1)
             if k == "p_catastrophe":
-                h = -np.log1p(-np.clip(g3.astype(np.float64), 0.0, 1.0 - 1e-16)).sum(axis=1)
+                h = world_hazard(self.hazard_rule, -np.log1p(-np.clip(g3.astype(np.float64), 0.0, 1.0 - 1e-16)))
                 Gs[k] = (-np.expm1(-h)).astype(np.float32)
             else:
                 Gs[k] = g3[idx, front]
