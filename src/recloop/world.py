@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -143,7 +144,7 @@ class World:
 
     def take(self, keep: np.ndarray) -> World:
         """The rows where ``keep`` is true (retiring finished rows): every field, in one place."""
-        out = {}
+        out: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
             out[f.name] = {k: a[keep] for k, a in v.items()} if isinstance(v, dict) else v[keep]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, fields
+from typing import Any
 from types import SimpleNamespace
 
 import numpy as np
@@ -135,7 +136,7 @@ class ActorState:
 
     def take(self, keep: np.ndarray) -> ActorState:
         """The rows where ``keep`` is true (copies)."""
-        out = {}
+        out: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
             out[f.name] = None if v is None else {k: a[keep] for k, a in v.items()} if isinstance(v, dict) else v[keep]
