@@ -1,6 +1,7 @@
 """simulate(): the recursion loop over many sampled worlds at once.
 
-State is a set of arrays with a leading sample axis. Between releases the continuous state
+The state is a :class:`recloop.world.World`: named arrays with a leading sample axis, frozen;
+each phase of the loop returns the fields it changes. Between releases the continuous state
 (software efficiency, installed compute, power and fab capacity, verification capacity, hazard)
 moves with a step that adapts per sample: no step may move software by more than
 ``max_step_oom`` or last longer than ``max_step_years`` (or overshoot the date the next training

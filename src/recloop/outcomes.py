@@ -51,6 +51,7 @@ from recloop.engine import AUTOMATION_MILESTONES, CAPABILITY_MILESTONES, STATUS,
 from recloop.governance.actors import ACTOR_COLUMNS
 from recloop.mechanisms import horizon as _horizon
 from recloop.mechanisms.physical import LIMIT_NAMES
+from recloop.world import Status
 
 __all__ = ["Outcome", "OUTCOMES", "COLUMNS", "Censored", "outcome", "values", "aggregate", "HAZARD_AGGREGATIONS",
            "world_hazard", "wilson",
@@ -90,7 +91,8 @@ _DECLARED: list[Outcome] = [
     _o("seed", "-", "the run's seed", aggregate="id"),
     _o("scenario", "-", "scenario name", aggregate="id"),
     _o("policy", "-", "policy name", aggregate="id"),
-    _o("status", "-", "ok, or diverged (a finite-time singularity the step could not follow)", aggregate="max"),
+    _o("status", "-", "the sample's status, by code: " + "; ".join(f"{s.label}: {s.reason}" for s in Status)
+       + " (recloop.world.Status)", aggregate="max"),
     _o("t_diverged", _DATE, "years after start at which the sample diverged (null if it did not)", "horizon", "first"),
     *[_o(f"t_automation_{round(a * 100)}", _DATE, f"years until mean R&D automation reaches {a:.0%} (null: censored)",
          "horizon", "first") for a in AUTOMATION_MILESTONES],

@@ -14,7 +14,7 @@ tripwire calls for are :class:`recloop.mechanisms.halts.Response`.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -151,9 +151,19 @@ class World:
         return World(**out)
 
     def with_(self, **changes) -> World:
-        """This world with ``changes`` (field -> new array)."""
-        return replace(self, **changes)
+        """This world with ``changes`` (field -> new array): :func:`dataclasses.replace` without
+        its per-call validation (phases call it several times a step); an unknown field raises."""
+        new = object.__new__(World)
+        for name in _FIELDS:
+            _set(new, name, changes.pop(name) if name in changes else getattr(self, name))
+        if changes:
+            raise AttributeError(f"World has no field(s) {sorted(changes)}")
+        return new
 
     @property
     def size(self) -> int:
         return int(self.t.size)
+
+
+_FIELDS = tuple(f.name for f in fields(World))
+_set = object.__setattr__

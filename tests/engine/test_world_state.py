@@ -13,6 +13,7 @@ from recloop.engine import apply_decision, simulate
 from recloop.hooks import Decision, SingleDeveloper
 from recloop.mechanisms.halts import RESPONSES, Response
 from recloop.outcomes import HAZARD_AGGREGATIONS, OUTCOMES, world_hazard
+from recloop.params import RecloopInputError
 from recloop.policy import load_policy
 from recloop.scenario import load_scenario, market_specs, parse_scenario
 from recloop.world import STATUS, PauseKind, Status, World
@@ -136,6 +137,10 @@ def test_catastrophe_aggregation_is_a_declared_named_choice():
     assert parse_choices(["market.catastrophe_aggregation=max"], sc, po)[0].settings == ("max",)
     with pytest.raises(Exception, match="must be among"):
         parse_choices(["market.catastrophe_aggregation=mean"], sc, po)
+    d = sc.model_dump(mode="json")
+    d["market"]["catastrophe_aggregation"] = "mean"
+    with pytest.raises(RecloopInputError, match=r"scenario\.market\.catastrophe_aggregation: .*'independent' or 'max', got 'mean'"):
+        parse_scenario(d, where="scenario")
 
 
 def test_max_aggregation_never_raises_world_risk_and_touches_nothing_else():
