@@ -211,22 +211,29 @@ def releases(w, O, x_new, lev_c, lev_v, safety, detect_on, seed, recache):
         if lev_c.deprecate_lineage:
             rollback = flag & (w.cap_ver[i] < w.cap[i])
             O["deprecations"][rows[rollback]] += 1
-    new = {f: getattr(w, f).copy() for f in ("attempt", "cap", "fid", "deficit", "gen", "rel_anchor", "fid_ver",
-                                             "cap_ver", "deficit_ver")}
+    # the phase's own copies of what it writes (a lineage is rolled back, or a generation verified,
+    # only in some releases: those fields are copied only then)
+    rolled, ship = rollback.any(), ~rollback
+    new = {f: getattr(w, f).copy() for f in ("attempt", "gen", "rel_anchor")}
     new["attempt"][i] = attempt + 1
-    ship = ~rollback
-    # deprecated lineage: back to the last verified generation
-    cap = new["cap"][i] = np.where(rollback, w.cap_ver[i], w.cap[i])
-    fid = new["fid"][i] = np.where(rollback, fid_ver, fid)
-    deficit = new["deficit"][i] = np.where(rollback, w.deficit_ver[i], w.deficit[i])
+    cap = w.cap[i]
+    if rolled:  # deprecated lineage: back to the last verified generation
+        new.update({f: getattr(w, f).copy() for f in ("cap", "fid", "deficit")})
+        cap = new["cap"][i] = np.where(rollback, w.cap_ver[i], w.cap[i])
+        fid = new["fid"][i] = np.where(rollback, fid_ver, fid)
+        deficit = new["deficit"][i] = np.where(rollback, w.deficit_ver[i], w.deficit[i])
+    else:
+        deficit = w.deficit[i]
     new["gen"][i] = np.where(ship, w.gen[i] + 1, w.gen[i])
     new["rel_anchor"][i] = cap
     verified = ship & (cov >= 1.0)
-    new["fid_ver"][i] = np.where(verified, fid, fid_ver)
-    new["cap_ver"][i] = np.where(verified, cap, w.cap_ver[i])
-    new["deficit_ver"][i] = np.where(verified, deficit, w.deficit_ver[i])
+    if verified.any():
+        new.update({f: getattr(w, f).copy() for f in ("fid_ver", "cap_ver", "deficit_ver")})
+        new["fid_ver"][i] = np.where(verified, fid, fid_ver)
+        new["cap_ver"][i] = np.where(verified, cap, w.cap_ver[i])
+        new["deficit_ver"][i] = np.where(verified, deficit, w.deficit_ver[i])
     w = w.with_(**new)
-    return recache(w) if rollback.any() else w
+    return recache(w) if rolled else w
 
 
 def coverage_at(j, w, x_u, m, capability_oom, lev_v, safety, with_capacity=False):
