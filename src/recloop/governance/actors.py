@@ -635,7 +635,7 @@ class MultiActor(ActorHook):
         idx = np.arange(ns)
         # an exit is held as a pause that never ends (the actor stops developing): not a pause
         held = O["years_paused"] - np.nan_to_num(self.horizon - O["a:t_exit"], nan=0.0)
-        O["years_paused"] = np.where(held > 1e-9, held, 0.0)
+        O = {**O, "years_paused": np.where(held > 1e-9, held, 0.0)}  # the engine's columns stay as they are
 
         def grid(v):
             return np.asarray(v).reshape(ns, A)
