@@ -1,6 +1,7 @@
 """simulate(): the recursion loop over many sampled worlds at once.
 
-State is a set of arrays with a leading sample axis. Between releases the continuous state
+The state is a :class:`recloop.world.World`: named arrays with a leading sample axis, frozen;
+each phase of the loop returns the fields it changes. Between releases the continuous state
 (software efficiency, installed compute, power and fab capacity, verification capacity, hazard)
 moves with a step that adapts per sample: no step may move software by more than
 ``max_step_oom`` or last longer than ``max_step_years`` (or overshoot the date the next training
@@ -35,19 +36,18 @@ import numpy as np
 from recloop.mechanisms import automation as auto
 from recloop.mechanisms import data, drift, economy, generations, horizon, physical, risk, software, verification
 from recloop.hooks import SingleDeveloper, actor_layer
-from recloop.mechanisms.halts import Response, apply_halts, coverage_at, end_pauses, fire_tripwires, releases
+from recloop.mechanisms.halts import apply_halts, coverage_at, end_pauses, fire_tripwires, releases
 from recloop.rows import keys as _keys
 from recloop.rows import pick as _pick
 from recloop.params import RecloopInputError
 from recloop.policy import Policy, NoHalt
 from recloop.sampling import MAX_SAMPLES, draw_parameters, normalize_seed, stream_id, uniform
 from recloop.scenario import REFERENCE_YEAR, Scenario
+from recloop.world import STATUS, PauseKind, Status, World
 
-__all__ = ["simulate", "SimResult", "STATUS", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK", "DEFAULT_YEARS", "DEFAULT_REPORT_EVERY"]
+__all__ = ["simulate", "SimResult", "STATUS", "Status", "World", "TRAJECTORY_VARS", "simulate_chunk", "DEFAULT_CHUNK", "DEFAULT_YEARS", "DEFAULT_REPORT_EVERY"]
 
-#: a sample's status: ok; diverged (a state overflowed: the sample stops, the run goes on);
-#: step_budget (the sample used its step budget, ``max_steps_per_sample``, before the horizon)
-STATUS = ("ok", "diverged", "step_budget")
+# a sample's status (recloop.world.Status, with its reason): STATUS holds the labels by code
 #: steps one sample may take (a typical baseline sample takes a few hundred)
 DEFAULT_STEP_BUDGET = 200_000
 AUTOMATION_MILESTONES = (0.2, 0.5, 0.9, 0.999)
@@ -231,19 +231,21 @@ class StepRules:
     max_oom: float = 0.1
     min_years: float = 1e-12
 
-    def next_dt(self, st, t, horizon, rate, k_speed, times, trips):
+    def next_dt(self, w, horizon, rate, k_speed, times):
+        """Each row's step (years) from the world ``w`` and the rates at the step's start."""
+        t = w.t
         dt = np.minimum(self.max_years, horizon - t)
         dt = np.minimum(dt, self.max_oom / np.maximum(rate, 1e-12))
         dt = np.minimum(dt, self.max_oom / np.maximum(k_speed, 1e-12))
-        k_rep, n_rep = st["k_rep"], times.size
+        k_rep, n_rep = w.k_rep, times.size
         dt = np.where(k_rep < n_rep, np.minimum(dt, times[np.minimum(k_rep, n_rep - 1)] - t), dt)
-        for j in range(len(trips)):
-            dt = np.minimum(dt, st[f"trip_next{j}"] - t)
-        dt = np.minimum(dt, np.where(st["pending_t"] > t, st["pending_t"] - t, dt))
-        dt = np.minimum(dt, np.where(st["pending_soft_t"] > t, st["pending_soft_t"] - t, dt))
-        fixed = st["paused"] & (st["pause_kind"] == Response.FIXED_PAUSE)
-        dt = np.minimum(dt, np.where(fixed, st["pause_end"] - t, dt))
-        dt = np.minimum(dt, np.where(st["restrict_end"] > t, st["restrict_end"] - t, dt))
+        for j in range(w.trip_next.shape[1]):
+            dt = np.minimum(dt, w.trip_next[:, j] - t)
+        dt = np.minimum(dt, np.where(w.pending_t > t, w.pending_t - t, dt))
+        dt = np.minimum(dt, np.where(w.pending_soft_t > t, w.pending_soft_t - t, dt))
+        fixed = w.paused & (w.pause_kind == PauseKind.FIXED)
+        dt = np.minimum(dt, np.where(fixed, w.pause_end - t, dt))
+        dt = np.minimum(dt, np.where(w.restrict_end > t, w.restrict_end - t, dt))
         at_end = (t >= horizon - _EPS) & (k_rep >= n_rep)  # inert until retired
         return np.where(at_end, 0.0, np.maximum(dt, self.min_years))
 
@@ -283,10 +285,8 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
     latency_years = lev_s.latency_days / _DAYS
     sandbox_latency = lev_c.sandbox_latency_days / _DAYS
     O = _new_outcomes(n, index)
-    S = _initial_state(P, index, seed, trips, lev_v, scenario.start_year)
-    S = hook.init_state(S, S["x0"])
+    w = _initial_state(P, index, seed, trips, lev_v, scenario.start_year, hook)
     O.update(hook.new_outcomes(n))
-    _capability_cache(S, S)
 
     n_rep = times.size
     if grid_out is not None and single:  # the caller's (n, times) float32 grids, NaN-filled
@@ -295,70 +295,106 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc",
         G = {k: np.full((n, n_rep), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     horizon = float(years)
 
-    st = S
     whole = True  # every row still in place (row i of the state is row i of O): sums need no index
     it = 0
-    while st["t"].size:
+    while w.t.size:
         it += 1
-        p = _pview(st)
         if hook.per_actor_containment:  # scenario actors override containment levers
-            lev_c, diverted, sandbox_latency, detect_on = hook.containment_levers(st)
-        safety = hook.safety(st, lev_v.safety_effort)
-        t = st["t"]
-        now = _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hook)
-        dt = rules.next_dt(st, t, horizon, now.rate, now.k_speed, times, trips)
-        dt = hook.until_review(st, dt, t)  # each actor on its own clock, up to its world's next review
+            rc = hook.containment_levers(w)
+            lev_c, diverted, sandbox_latency, detect_on = rc.levers, rc.diverted, rc.sandbox_latency_years, rc.detection_on
+        safety = hook.safety(w, lev_v.safety_effort)
+        t = w.t
+        now = _rates(w, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hook)
+        w = w.with_(pot=now.pot, run_log10=now.run_log10, m=now.m, run_cost=now.run_cost)
+        dt = rules.next_dt(w, horizon, now.rate, now.k_speed, times)
+        dt = hook.until_review(w, dt)  # each actor on its own clock, up to its world's next review
 
-        # divergence: a state that overflowed (the sample stops; the run goes on)
-        bad = ~(np.isfinite(now.rate) & np.isfinite(st["x"]) & np.isfinite(st["s"]) & np.isfinite(st["cap"]))
-        if bad.any():
-            rows = st["row"][bad]
-            O["status"][rows] = STATUS.index("diverged")
-            O["t_diverged"][rows] = t[bad]
-        # bounded work: a sample that used its step budget stops with its status (the run goes on)
-        st["steps"] = st["steps"] + (dt > 0)
-        spent = st["steps"] > max_steps_per_sample
-        if spent.any():
-            O["status"][st["row"][spent & ~bad]] = STATUS.index("step_budget")
-            O["t_diverged"][st["row"][spent & ~bad]] = t[spent & ~bad]
-            bad = bad | spent
-
-        rows = st["row"]
+        w, bad = _failures(w, O, now, dt, max_steps_per_sample)
+        rows = w.row
         acc = slice(None) if whole else rows
-        old = _advance(st, O, acc, p, now, dt, rules, lev_c)
-        t = st["t"]
-        _capability_cache(st, p)  # automation, requirement and hazard level of the new capability
-        x_rep, _, _ = physical.usable_compute(st["x"], t, st["ln_pow"], st["ln_world"], p)
-        x_new = hook.covert_compute(st, x_rep)
-        st["power_w"] = x_rep / physical.flops_per_watt(t, p)  # what the usable compute draws
+        w, old = _advance(w, O, acc, now, dt, rules, lev_c)
+        t = w.t
+        w = _capability_cache(w)  # automation, requirement and hazard level of the new capability
+        x_rep, _, _ = physical.usable_compute(w.x, t, w.ln_pow, w.ln_world, w.p)
+        x_new = hook.covert_compute(w, x_rep)
+        w = w.with_(power_w=x_rep / physical.flops_per_watt(t, w.p))  # what the usable compute draws
 
         # ---------------- events at the new time, in the loop's order
-        cat = (st["cumhaz"] >= st["exp_draw"]) & np.isnan(O["t_catastrophe"][rows])
+        cat = (w.cumhaz >= w.exp_draw) & np.isnan(O["t_catastrophe"][rows])
         O["t_catastrophe"][rows[cat]] = t[cat]
-        _milestones(st, O, t, dt, old, x_new, p, lev_v, safety)
-        releases(st, O, t, x_new, p, lev_c, lev_v, safety, detect_on, seed, _capability_cache)
-        fire_tripwires(st, O, t, trips, now, p, lev_s, latency_years, seed, hook)
-        apply_halts(st, O, t)
-        end_pauses(st, t, x_new, p, lev_v, lev_s, safety)
-        hook.step(st, O, t, dt, x_new, seed, acc)  # output lost, monitoring
-        hook.review(st, O, t, horizon)  # at a review: market shares, exits, conditional pauses
-        _report(G, st, times, t, rows, x_rep, now.rate / p["software.initial_rate_oom_per_year"], p, lev_v, safety, hook)
+        w = _milestones(w, O, dt, old, x_new, lev_v, safety)
+        w = releases(w, O, x_new, lev_c, lev_v, safety, detect_on, seed, _capability_cache)
+        w = fire_tripwires(w, O, trips, now, lev_s, latency_years, seed, hook)
+        w = apply_halts(w, O)
+        w = end_pauses(w, x_new, lev_v, lev_s, safety)
+        w = apply_decision(w, O, hook.step(w, O, dt, x_new, seed, acc))  # output lost, monitoring
+        w = apply_decision(w, O, hook.review(w, O, horizon))  # at a review: market shares, exits, conditional pauses
+        w = _report(G, w, times, x_rep, now.rate / w.p["software.initial_rate_oom_per_year"], lev_v, safety, hook)
 
         # retire finished or diverged samples (compacting keeps later steps cheap)
-        finished = (t >= horizon - _EPS) & (st["k_rep"] >= n_rep) | bad
+        finished = (w.t >= horizon - _EPS) & (w.k_rep >= n_rep) | bad
         finished = hook.group_all(finished) | hook.group_any(bad)  # whole samples (groups of A rows)
         n_fin = int(finished.sum())
         # compaction copies every state array: do it when it pays (or a row is bad)
         if n_fin and (bad.any() or n_fin == finished.size or n_fin >= max(32, finished.size // 10)):
             keep = ~finished
-            st = {k: v[keep] for k, v in st.items()}
+            w = w.take(keep)
+            hook.compact(keep)
             whole = False
         if it > 2_000_000:  # pragma: no cover - guard against a logic error looping forever
             raise RuntimeError("engine did not terminate")
 
-    _finalize(O, G, times, S, P)
+    _finalize(O, G, times, not single, P)
     O, G = hook.aggregate(O, G)
     return O, G
+
+
+def _failures(w, O, now, dt, max_steps):
+    """Failures are values in a batch: a sample whose state overflowed is DIVERGED, one that used
+    its step budget STEP_BUDGET; both stop (retired at the step's end), the run goes on."""
+    t = w.t
+    bad = ~(np.isfinite(now.rate) & np.isfinite(w.x) & np.isfinite(w.s) & np.isfinite(w.cap))
+    if bad.any():
+        rows = w.row[bad]
+        O["status"][rows] = Status.DIVERGED
+        O["t_diverged"][rows] = t[bad]
+    w = w.with_(steps=w.steps + (dt > 0))
+    spent = w.steps > max_steps
+    if spent.any():
+        O["status"][w.row[spent & ~bad]] = Status.STEP_BUDGET
+        O["t_diverged"][w.row[spent & ~bad]] = t[spent & ~bad]
+        bad = bad | spent
+    return w, bad
+
+
+def apply_decision(w, O, d):
+    """Apply what the actor layer decided (a :class:`recloop.hooks.Decision`, or None): exits,
+    halts sent through the stop protocol, failed stops, withdrawn halts and pauses it ends."""
+    if d is None:
+        return w
+    ch = {}
+    paused = w.paused
+    if d.exit is not None:  # a pause that never ends (the actor stops developing)
+        paused = paused | d.exit
+        ch["pause_kind"] = np.where(d.exit, PauseKind.EXITED, w.pause_kind).astype(np.int8)
+        ch["pause_start"] = np.where(d.exit, np.inf, w.pause_start)
+    if d.failed is not None:
+        O["failed_halts"][w.row[d.failed]] += 1
+    pending_t = w.pending_t
+    if d.halt is not None:
+        pending_t = np.where(d.halt, d.halt_at, pending_t)
+        ch["pending_resp"] = np.where(d.halt, d.halt_kind, w.pending_resp).astype(w.pending_resp.dtype)
+        ch["pending_years"] = np.where(d.halt, d.halt_years, w.pending_years)
+    if d.cancel is not None:
+        pending_t = np.where(d.cancel, np.inf, pending_t)
+    if d.resume is not None:
+        paused = paused & ~d.resume
+        ch["pause_end"] = np.where(d.resume, np.inf, w.pause_end)
+    if paused is not w.paused:
+        ch["paused"] = paused
+    if pending_t is not w.pending_t:
+        ch["pending_t"] = pending_t
+    return w.with_(**ch) if ch else w
 
 
 def _new_outcomes(n, index):
@@ -396,40 +432,42 @@ def start_capability(P, start_year):
     return np.log10(P["compute.initial_training_flop"]) + P["software.initial_rate_oom_per_year"] * (start_year - REFERENCE_YEAR)
 
 
-def _initial_state(P, index, seed, trips, lev_v, start_year):
+def _initial_state(P, index, seed, trips, lev_v, start_year, hook):
+    """The world at the start; the actor layer gives each row's draw index and its compute scale
+    (log10 of its share of the frontier developer's compute; none for one developer)."""
     n = index.size
     x0 = physical.initial_compute(P)
-    S = {
-        "row": np.arange(n), "t": np.zeros(n), "s": np.zeros(n), "x": x0.copy(),
-        "ln_fab": np.zeros(n), "ln_edge": np.zeros(n), "ln_pow": np.zeros(n), "ln_world": np.zeros(n),
-        "ln_y": np.zeros(n), "z_fab": np.zeros(n), "z_pow": np.zeros(n), "z_econ": np.zeros(n),
-        "gen": np.zeros(n), "attempt": np.zeros(n), "cap": np.zeros(n), "pot": np.zeros(n), "rel_anchor": np.zeros(n),
-        "deficit": np.zeros(n), "real": np.ones(n),
-        "fid": np.ones(n), "fid_ver": np.ones(n), "cap_ver": np.zeros(n), "deficit_ver": np.zeros(n),
-        "run_log10": np.zeros(n), "cumhaz": np.zeros(n), "steps": np.zeros(n, np.int64), "run_cost": np.zeros(n), "m": np.ones(n), "power_w": np.zeros(n), "exp_draw": -np.log(uniform(seed, index, stream_id("catastrophe"))),
-        "paused": np.zeros(n, bool), "pause_kind": np.zeros(n, np.int8), "pause_end": np.full(n, np.inf),
-        "pause_start": np.zeros(n), "restrict_end": np.full(n, -np.inf), "gate": np.full(n, lev_v.release_requires_verification),
-        "pending_t": np.full(n, np.inf), "pending_resp": np.zeros(n, np.int8), "pending_years": np.zeros(n),
-        "pending_soft_t": np.full(n, np.inf), "pending_soft_resp": np.zeros(n, np.int8), "pending_soft_years": np.zeros(n),
-        "noc": np.zeros(n, bool), "takeoff": np.zeros(n, bool), "k_rep": np.zeros(n, np.int64),
-        "idx": index.copy(),
-    }
-    for j, tw in enumerate(trips):
-        S[f"trip_next{j}"] = np.full(n, tw.cadence_years)
-        S[f"trip_fired{j}"] = np.zeros(n, bool)
-        S[f"trip_count{j}"] = np.zeros(n)
-    for k, v in P.items():
-        S["p:" + k] = v
-    S["K0"] = start_capability(P, start_year)
-    S["x0"] = x0  # the developer's own start (its spending plan)
-    # FLOP/s: the unit AI labour, experiment and verification compute are counted in (the reference developer)
-    S["x_ref"] = np.full(n, physical.reference_compute(start_year))
-    S["phys"] = np.log10(P["compute.initial_training_flop"]).astype(float)
-    return S
-
-
-def _pview(st):
-    return {k[2:]: v for k, v in st.items() if k.startswith("p:")}
+    idx, offset = hook.start_rows(index)
+    zeros = np.zeros(n)
+    cap = zeros.copy() if offset is None else offset.copy()
+    J = len(trips)
+    w = World(
+        row=np.arange(n), idx=idx.copy(), t=zeros.copy(), steps=np.zeros(n, np.int64), k_rep=np.zeros(n, np.int64),
+        p=dict(P), K0=start_capability(P, start_year),
+        # x0 stays the frontier developer's with actors: AI labour and verification read x / x_ref
+        x0=x0,
+        # FLOP/s: the unit AI labour, experiment and verification compute are counted in (the reference developer)
+        x_ref=np.full(n, physical.reference_compute(start_year)),
+        exp_draw=-np.log(uniform(seed, idx, stream_id("catastrophe"))),
+        s=zeros.copy(), x=x0.copy() if offset is None else x0 * np.power(10.0, offset),
+        ln_fab=zeros.copy(), ln_edge=zeros.copy(), ln_pow=zeros.copy(), ln_world=zeros.copy(), ln_y=zeros.copy(),
+        z_fab=zeros.copy(), z_pow=zeros.copy(), z_econ=zeros.copy(),
+        cap=cap, pot=zeros.copy(), run_log10=zeros.copy(), run_cost=zeros.copy(),
+        phys=np.log10(P["compute.initial_training_flop"]).astype(float), m=np.ones(n), power_w=zeros.copy(),
+        fid=np.ones(n), deficit=zeros.copy(), real=np.ones(n), cumhaz=zeros.copy(),
+        gen=zeros.copy(), attempt=zeros.copy(), rel_anchor=zeros.copy(),
+        fid_ver=np.ones(n), cap_ver=cap.copy(), deficit_ver=zeros.copy(),
+        paused=np.zeros(n, bool), pause_kind=np.full(n, PauseKind.NONE, np.int8), pause_start=zeros.copy(),
+        pause_end=np.full(n, np.inf), restrict_end=np.full(n, -np.inf),
+        gate=np.full(n, lev_v.release_requires_verification),
+        pending_t=np.full(n, np.inf), pending_resp=np.zeros(n, np.int8), pending_years=zeros.copy(),
+        pending_soft_t=np.full(n, np.inf), pending_soft_resp=np.zeros(n, np.int8), pending_soft_years=zeros.copy(),
+        noc=np.zeros(n, bool), takeoff=np.zeros(n, bool),
+        trip_next=np.tile(np.array([tw.cadence_years for tw in trips], dtype=float), (n, 1)).reshape(n, J),
+        trip_fired=np.zeros((n, J), bool), trip_count=np.zeros((n, J)),
+        kept={}, f_mean=zeros.copy(),
+    )
+    return _capability_cache(w)
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,49 +500,53 @@ class Rates:
     k_speed: np.ndarray     # OOM/yr the deployed generation moves now
     real: np.ndarray        # real-data share of the run that would be started
     chip_share: np.ndarray  # share of world AI-chip output bought
+    pot: np.ndarray         # the best run the developer could start now, OOM above the start (state)
+    run_log10: np.ndarray   # log10 physical FLOP of that run (state)
+    run_cost: np.ndarray    # $ of the year's spending that run takes (state)
 
 
-def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hook):
-    """The loop's arrows at the step's start, each a call into a mechanism."""
+def _rates(w, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hook):
+    """The loop's arrows at the step's start, each a call into a mechanism (reads the world only)."""
+    p = w.p
     g_s, r = p["software.initial_rate_oom_per_year"], p["software.returns"]
-    x0 = st["x0"]
+    x0 = w.x0
     # -- physical compute and the economy: plan, fabs, spending ceiling, power
-    x0b = hook.budget_x0(st)
+    x0b = hook.budget_x0(w)
     plan = physical.planned_acquisition(t, x0b, p)
     pp = p["compute.flops_per_dollar"] * np.power(p["compute.price_performance_growth"], t)
-    cap_usd = economy.spend_cap(st["ln_y"], st["z_econ"], p) * (x0b / x0)
+    cap_usd = economy.spend_cap(w.ln_y, w.z_econ, p) * (x0b / x0)
     econ = cap_usd * pp
-    fab, fab_ceiling = physical.fab_output(st["ln_fab"], st["ln_edge"], p)
+    fab, fab_ceiling = physical.fab_output(w.ln_fab, w.ln_edge, p)
     fab = p["compute.fab_share"] * fab
-    supply = hook.supply(st)  # sanctions cut supply
+    supply = hook.supply(w)  # sanctions cut supply
     fab, plan, econ = fab * supply, plan * supply, econ * supply
-    g_fab, g_fab_plan, g_edge = physical.fab_growth(fab_ceiling, st["z_fab"], p)
+    g_fab, g_fab_plan, g_edge = physical.fab_growth(fab_ceiling, w.z_fab, p)
     acq = np.minimum(np.minimum(plan, econ), fab)
-    dz_econ = (st["f_mean"] - st["z_econ"]) / p["economy.adoption_lag_years"]
-    acq_growth = np.where(acq == fab, g_fab, np.where(acq == econ, economy.spend_cap_growth(st["z_econ"], dz_econ, p)
+    dz_econ = (w.f_mean - w.z_econ) / p["economy.adoption_lag_years"]
+    acq_growth = np.where(acq == fab, g_fab, np.where(acq == econ, economy.spend_cap_growth(w.z_econ, dz_econ, p)
                                                       + np.log(p["compute.price_performance_growth"]), physical.budget_growth(p)))
     limit = np.where(acq == fab, physical.FAB, np.where(acq == econ, physical.ECONOMY, physical.BUDGET))
-    x_u, power_binds, world_power = physical.usable_compute(st["x"], t, st["ln_pow"], st["ln_world"], p)
+    x_u, power_binds, world_power = physical.usable_compute(w.x, t, w.ln_pow, w.ln_world, p)
     # OOM/yr of what power can run: the developer's plan, or the world's ceiling where it binds
-    g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * st["z_pow"]
+    g_pow = np.log(p["compute.power_growth"]) + p["compute.buildout_boost"] * w.z_pow
     eff_g = np.where(np.power(p["compute.efficiency_growth"], t) < p["compute.max_efficiency_gain"],
                      np.log(p["compute.efficiency_growth"]), 0.0)
-    g_cap = np.where(world_power, physical_world_growth(st, p), g_pow) + eff_g
+    g_cap = np.where(world_power, physical_world_growth(w, p), g_pow) + eff_g
     # no developer buys chips its power cannot run: where power binds, it buys what keeps pace with power
     powered = np.where(power_binds, np.maximum(g_cap + p["compute.depreciation"], 0.0) * x_u, np.inf)
     limit = np.where(power_binds & (powered < acq), physical.POWER, limit).astype(np.int8)
     acq_growth = np.where(power_binds & (powered < acq), g_cap, acq_growth)
     acq = np.minimum(acq, powered)
-    x_u = hook.covert_compute(st, x_u)  # a hidden defector runs only its covert clusters
-    ratio = x_u / st["x_ref"]
+    x_u = hook.covert_compute(w, x_u)  # a hidden defector runs only its covert clusters
+    ratio = x_u / w.x_ref
     # OOM/yr of usable compute: the power limit's growth where it binds, else dX/dt / X
-    g_xu = np.where(power_binds, g_cap, acq / st["x"] - p["compute.depreciation"]) / _LN10
+    g_xu = np.where(power_binds, g_cap, acq / w.x - p["compute.depreciation"]) / _LN10
 
     # -- automation and research input from the deployed generation
-    ai_on = ~((st["paused"] & lev_s.halts_research) | (t < st["restrict_end"]))
-    log_q = np.log10(p["automation.ai_labour_at_start"]) + np.log10(ratio) + st["s"] - g_s * t / r
+    ai_on = ~((w.paused & lev_s.halts_research) | (t < w.restrict_end))
+    log_q = np.log10(p["automation.ai_labour_at_start"]) + np.log10(ratio) + w.s - g_s * t / r
     q = np.power(10.0, np.clip(log_q, -300, 300))
-    kept = {k[4:]: v for k, v in st.items() if k.startswith("cap:")}
+    kept = w.kept
     f_d, f_a, f_c, m_code, m_l, e_q = auto.research_multiplier(None, q, p, terms=kept)
     f_mean = (f_d + f_a + f_c) / 3.0
     m_l = np.where(ai_on, m_l, 1.0)
@@ -514,13 +556,13 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hoo
     m_c = ratio / np.exp(physical.budget_growth(p) * t)  # 1 for the default developer on its plan
     m, w_l = software.research_input(m_l, m_c, p["software.labour_share"], p["software.compute_substitution"])
     d_log_m = w_l * e_q * (g_xu + 0.0) + (1.0 - w_l) * (g_xu - physical.budget_growth(p) / _LN10)
-    rate = software.software_rate(st["s"], t, m, g_s, r, p["software.parallelization"], p["software.ceiling_oom"])
+    rate = software.software_rate(w.s, t, m, g_s, r, p["software.parallelization"], p["software.ceiling_oom"])
     d_log_m = d_log_m + w_l * e_q * (rate - g_s / r)
 
     # -- verification and hazard of the deployed generation
-    V = verification.capacity(t, ratio, st["s"], m, p, compute_share=lev_v.compute_share, safety_effort=safety)
+    V = verification.capacity(t, ratio, w.s, m, p, compute_share=lev_v.compute_share, safety_effort=safety)
     cov = V / kept["req"]
-    h = risk.hazard(None, st["fid"], cov, p, reduction=lev_c.hazard_reduction, level_now=kept["hazard"])
+    h = risk.hazard(None, w.fid, cov, p, reduction=lev_c.hazard_reduction, level_now=kept["hazard"])
 
     # -- the best run the developer could start now, and how the deployed generation follows it
     run_rate = generations.run_flop_per_year(x_u, diverted, p)
@@ -528,34 +570,33 @@ def _rates(st, p, t, lev_s, lev_c, lev_v, safety, diverted, sandbox_latency, hoo
     run_years = generations.chosen_run_years(growth, run_rate, p)
     run = run_rate * run_years
     real = data.real_fraction(run, t, p)
-    pot = (np.log10(run) - np.log10(p["compute.initial_training_flop"]) + st["s"]
-           - data.capability_penalty_oom(st["deficit"], p))
+    pot = (np.log10(run) - np.log10(p["compute.initial_training_flop"]) + w.s
+           - data.capability_penalty_oom(w.deficit, p))
     target = pot
-    cap_oom = hook.cap_oom(st)
+    cap_oom = hook.cap_oom(w)
     if cap_oom is not None:  # a compute cap on the generation's effective training compute
         target = np.minimum(target, cap_oom)
-    target = np.where(st["gate"], np.minimum(target, np.maximum(verification.verified_capability_oom(V, p), st["cap"])), target)
-    target = np.where(st["paused"], st["cap"], target)
+    target = np.where(w.gate, np.minimum(target, np.maximum(verification.verified_capability_oom(V, p), w.cap)), target)
+    target = np.where(w.paused, w.cap, target)
     lag = generations.build_lag_years(m_code, run_years, sandbox_latency, lev_c.air_gap, p)
-    k_speed = np.maximum(target - st["cap"], 0.0) / lag
-    st["pot"] = pot
-    st["run_log10"] = np.log10(run)  # physical FLOP of the best run the developer could start now
-    st["m"] = m  # research input, for verification read at events and reports (AI-assisted alignment)
-    st["run_cost"] = (acq / pp) * p["compute.training_share"] * run_years  # $ of the year's spending the run takes
+    k_speed = np.maximum(target - w.cap, 0.0) / lag
     return Rates(rate, m, m_code, d_log_m, f_d, f_a, f_c, f_mean, x_u, g_xu, acq, acq_growth, limit, world_power,
                  fab_ceiling, acq / pp, g_fab_plan, g_edge, V, cov, h, target, lag, k_speed, real,
-                 acq * p["compute.fab_share"] / np.maximum(fab, 1e-300))
+                 acq * p["compute.fab_share"] / np.maximum(fab, 1e-300), pot, np.log10(run),
+                 (acq / pp) * p["compute.training_share"] * run_years)
 
 
-def physical_world_growth(st, p):
+def physical_world_growth(w, p):
     """Log growth per year of the developer's power where the world's ceiling binds it."""
-    grows = physical.world_power_w(st["ln_world"], p) < p["compute.world_power_ceiling_tw"] * 1e12
-    return np.where(grows, np.log(p["compute.world_power_growth"]) + p["compute.buildout_boost"] * st["z_pow"], 0.0)
+    grows = physical.world_power_w(w.ln_world, p) < p["compute.world_power_ceiling_tw"] * 1e12
+    return np.where(grows, np.log(p["compute.world_power_growth"]) + p["compute.buildout_boost"] * w.z_pow, 0.0)
 
 
-def _advance(st, O, acc, p, now, dt, rules, lev_c):
-    """Move the continuous state over dt (mechanisms only); returns what the events compare against."""
-    old = {"cap": st["cap"].copy(), "f_mean": now.f_mean, "cov": now.cov, "t": st["t"].copy()}
+def _advance(w, O, acc, now, dt, rules, lev_c):
+    """Move the continuous state over dt (mechanisms only); returns the new world and what the
+    events compare against (capability, mean automation, coverage and time at the step's start)."""
+    p = w.p
+    old = {"cap": w.cap.copy(), "f_mean": now.f_mean, "cov": now.cov, "t": w.t.copy()}
     g_s, r = p["software.initial_rate_oom_per_year"], p["software.returns"]
     with np.errstate(invalid="ignore", over="ignore"):
         # software: midpoint (RK2) step; the research input at the midpoint follows from its log
@@ -563,89 +604,95 @@ def _advance(st, O, acc, p, now, dt, rules, lev_c):
         # with usable compute), so the step is exact on the trend and second order during takeoff.
         h_s = np.minimum(dt, rules.max_oom / np.maximum(now.rate, 1e-300))
         half = 0.5 * h_s
-        s_mid = st["s"] + now.rate * half
+        s_mid = w.s + now.rate * half
         m_mid = np.power(10.0, np.log10(np.maximum(now.m, 1e-300)) + now.d_log_m * half)
-        rate_mid = software.software_rate(s_mid, st["t"] + half, m_mid, g_s, r, p["software.parallelization"],
+        rate_mid = software.software_rate(s_mid, w.t + half, m_mid, g_s, r, p["software.parallelization"],
                                           p["software.ceiling_oom"])
-        ceiling_gap = np.maximum(p["software.ceiling_oom"] - st["s"], 0.0)
+        ceiling_gap = np.maximum(p["software.ceiling_oom"] - w.s, 0.0)
         ds = np.clip(np.where(s_mid >= p["software.ceiling_oom"], now.rate, rate_mid) * h_s, 0.0, ceiling_gap)
-        st["s"] = st["s"] + ds
+        s = w.s + ds
 
-        st["x"] = physical.advance_compute(st["x"], now.acq, now.acq_growth, p["compute.depreciation"], dt)
-        boost_pow = p["compute.buildout_boost"] * st["z_pow"]
-        st["ln_fab"] = st["ln_fab"] + now.g_fab_plan * dt
-        st["ln_edge"] = st["ln_edge"] + now.g_edge * dt
-        st["ln_pow"] = st["ln_pow"] + (np.log(p["compute.power_growth"]) + boost_pow) * dt
-        st["ln_world"] = np.minimum(st["ln_world"] + (np.log(p["compute.world_power_growth"]) + boost_pow) * dt,
-                                    np.log(p["compute.world_power_ceiling_tw"] / p["compute.world_power_tw"]))
-        st["ln_y"] = st["ln_y"] + economy.output_growth(st["z_econ"], p) * dt
-        st["z_fab"] = physical.advance_lag(st["z_fab"], now.f_mean, p["compute.fab_lead_time_years"], dt)
-        st["z_pow"] = physical.advance_lag(st["z_pow"], now.f_mean, p["compute.power_lead_time_years"], dt)
-        st["z_econ"] = physical.advance_lag(st["z_econ"], now.f_mean, p["economy.adoption_lag_years"], dt)
+        x = physical.advance_compute(w.x, now.acq, now.acq_growth, p["compute.depreciation"], dt)
+        boost_pow = p["compute.buildout_boost"] * w.z_pow
+        ln_fab = w.ln_fab + now.g_fab_plan * dt
+        ln_edge = w.ln_edge + now.g_edge * dt
+        ln_pow = w.ln_pow + (np.log(p["compute.power_growth"]) + boost_pow) * dt
+        ln_world = np.minimum(w.ln_world + (np.log(p["compute.world_power_growth"]) + boost_pow) * dt,
+                              np.log(p["compute.world_power_ceiling_tw"] / p["compute.world_power_tw"]))
+        ln_y = w.ln_y + economy.output_growth(w.z_econ, p) * dt
+        z_fab = physical.advance_lag(w.z_fab, now.f_mean, p["compute.fab_lead_time_years"], dt)
+        z_pow = physical.advance_lag(w.z_pow, now.f_mean, p["compute.power_lead_time_years"], dt)
+        z_econ = physical.advance_lag(w.z_econ, now.f_mean, p["economy.adoption_lag_years"], dt)
 
         # the deployed generation follows the best run, and alignment and data follow capability gained
-        cap = generations.follow(st["cap"], now.target, now.lag, dt)
+        cap = generations.follow(w.cap, now.target, now.lag, dt)
         # the deployed generation's physical training FLOP follows the run's through the same delay
-        st["phys"] = np.where(now.k_speed > 0, generations.follow(st["phys"], st["run_log10"], now.lag, dt), st["phys"])
-        gained = cap - st["cap"]
+        phys = np.where(now.k_speed > 0, generations.follow(w.phys, w.run_log10, now.lag, dt), w.phys)
+        gained = cap - w.cap
         delta = drift.drift_rate(now.f_mean, now.cov, p, sandbox_catch=lev_c.sandbox_catch_rate, air_gap=lev_c.air_gap)
-        st["fid"] = drift.advance_fidelity(st["fid"], delta, gained)
+        fid = drift.advance_fidelity(w.fid, delta, gained)
         curation = p["data.curation_efficiency"] * now.f_d
-        st["deficit"] = data.advance_deficit(st["deficit"], now.real, np.maximum(st["cap"], 0.0), gained, curation, p)
-        st["real"] = np.where(gained > 0, now.real, st["real"])
-        st["cap"] = cap
-        st["cumhaz"] = st["cumhaz"] + now.hazard * dt
-
-        O["bind_power_years"][acc] += np.where(now.limit == physical.POWER, dt, 0.0)
-        O["bind_fab_years"][acc] += np.where(now.limit == physical.FAB, dt, 0.0)
-        O["bind_economy_years"][acc] += np.where(now.limit == physical.ECONOMY, dt, 0.0)
-        O["bind_budget_years"][acc] += np.where(now.limit == physical.BUDGET, dt, 0.0)
-        # what binds is read on rows that took a step (a row waiting at the horizon decides nothing)
-        moved = dt > 0
-        O["reached_power_ceiling"][acc] |= moved & now.world_power & (now.limit == physical.POWER)
-        O["reached_fab_ceiling"][acc] |= moved & now.fab_ceiling & (now.limit == physical.FAB)
-        O["reached_spend_ceiling"][acc] |= moved & (now.limit == physical.ECONOMY)
-        O["reached_efficiency_limit"][acc] |= moved & (np.power(p["compute.efficiency_growth"], st["t"]) >= p["compute.max_efficiency_gain"])
-        O["peak_chip_share"][acc] = np.maximum(O["peak_chip_share"][acc], np.where(moved, now.chip_share, 0.0))
-        O["peak_spend_share"][acc] = np.maximum(O["peak_spend_share"][acc],
-                                                np.where(moved, now.spend / economy.world_output(st["ln_y"], p), 0.0))
-        O["peak_power_gw"][acc] = np.maximum(O["peak_power_gw"][acc], np.where(moved, now.x_u / physical.flops_per_watt(st["t"], p) / 1e9, 0.0))
-        O["years_paused"][acc] += np.where(st["paused"], dt, 0.0)
-        # the gate holds while verification keeps the deployed generation below the best run
-        O["years_gated"][acc] += np.where(st["gate"] & ~st["paused"] & (now.target < st["pot"] - 1e-6), dt, 0.0)
-        st["t"] = st["t"] + dt
-    return old
+        deficit = data.advance_deficit(w.deficit, now.real, np.maximum(w.cap, 0.0), gained, curation, p)
+        real = np.where(gained > 0, now.real, w.real)
+        cumhaz = w.cumhaz + now.hazard * dt
+        _account(O, acc, w, now, dt, ln_y)
+    new = w.with_(s=s, x=x, ln_fab=ln_fab, ln_edge=ln_edge, ln_pow=ln_pow, ln_world=ln_world, ln_y=ln_y,
+                  z_fab=z_fab, z_pow=z_pow, z_econ=z_econ, cap=cap, phys=phys, fid=fid, deficit=deficit,
+                  real=real, cumhaz=cumhaz, t=w.t + dt)
+    return new, old
 
 
-def _capability_cache(st, p):
-    """Keep what moves only with the deployed generation's capability (``cap:*`` in the state):
-    the automation shares and task weights, the verification requirement and the hazard level;
-    ``f_mean`` for the economy's adoption. ``p`` maps parameter paths (the state itself works)."""
-    if "automation.width_oom" not in p:
-        p = _pview(p)
-    absolute = st["K0"] + st["cap"]
+def _account(O, acc, w, now, dt, ln_y):
+    """What the step adds to the outcome columns: years each limit binds, ceilings reached, peaks,
+    years paused and gated (``w`` at the step's start; ``ln_y`` world output at its end)."""
+    p = w.p
+    O["bind_power_years"][acc] += np.where(now.limit == physical.POWER, dt, 0.0)
+    O["bind_fab_years"][acc] += np.where(now.limit == physical.FAB, dt, 0.0)
+    O["bind_economy_years"][acc] += np.where(now.limit == physical.ECONOMY, dt, 0.0)
+    O["bind_budget_years"][acc] += np.where(now.limit == physical.BUDGET, dt, 0.0)
+    # what binds is read on rows that took a step (a row waiting at the horizon decides nothing)
+    moved = dt > 0
+    O["reached_power_ceiling"][acc] |= moved & now.world_power & (now.limit == physical.POWER)
+    O["reached_fab_ceiling"][acc] |= moved & now.fab_ceiling & (now.limit == physical.FAB)
+    O["reached_spend_ceiling"][acc] |= moved & (now.limit == physical.ECONOMY)
+    O["reached_efficiency_limit"][acc] |= moved & (np.power(p["compute.efficiency_growth"], w.t) >= p["compute.max_efficiency_gain"])
+    O["peak_chip_share"][acc] = np.maximum(O["peak_chip_share"][acc], np.where(moved, now.chip_share, 0.0))
+    O["peak_spend_share"][acc] = np.maximum(O["peak_spend_share"][acc],
+                                            np.where(moved, now.spend / economy.world_output(ln_y, p), 0.0))
+    O["peak_power_gw"][acc] = np.maximum(O["peak_power_gw"][acc], np.where(moved, now.x_u / physical.flops_per_watt(w.t, p) / 1e9, 0.0))
+    O["years_paused"][acc] += np.where(w.paused, dt, 0.0)
+    # the gate holds while verification keeps the deployed generation below the best run
+    O["years_gated"][acc] += np.where(w.gate & ~w.paused & (now.target < w.pot - 1e-6), dt, 0.0)
+
+
+def _capability_cache(w):
+    """Keep what moves only with the deployed generation's capability (``World.kept``): the
+    automation shares and task weights, the verification requirement and the hazard level;
+    ``f_mean`` for the economy's adoption."""
+    p = w.p
+    absolute = w.K0 + w.cap
     kept = auto.capability_terms(absolute, p)
-    kept["req"] = verification.required(st["cap"], p)
+    kept["req"] = verification.required(w.cap, p)
     kept["hazard"] = risk.level(absolute, p)
-    for k, v in kept.items():
-        st["cap:" + k] = v
-    st["f_mean"] = (kept["f_data"] + kept["f_arch"] + kept["f_code"]) / 3.0
+    return w.with_(kept=kept, f_mean=(kept["f_data"] + kept["f_arch"] + kept["f_code"]) / 3.0)
 
 
-def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
+def _milestones(w, O, dt, old, x_new, lev_v, safety):
     """Milestones the deployed generation passed during the step, dated by linear interpolation
-    within the step in the milestone's own variable."""
-    moved = np.flatnonzero(st["cap"] > old["cap"])
+    within the step in the milestone's own variable; returns the world with takeoff and the point
+    of no control marked."""
+    t, p = w.t, w.p
+    moved = np.flatnonzero(w.cap > old["cap"])
     if not moved.size:
-        return
+        return w
     i = moved
-    rows, cap, tt, fid = st["row"][i], st["cap"][i], t[i], st["fid"][i]
+    rows, cap, tt, fid = w.row[i], w.cap[i], t[i], w.fid[i]
     t0, c0 = old["t"][i], old["cap"][i]
     pv = _pick(p, ("milestones.", "risk.", "drift.unaligned", "verification."), i)
-    f_c = st["cap:f_code"][i]
-    f_mean = st["f_mean"][i]
+    f_c = w.kept["f_code"][i]
+    f_mean = w.f_mean[i]
     f_old = old["f_mean"][i]
-    cov, V = coverage_at(i, st, t, x_new, st["m"], cap, p, lev_v, safety, with_capacity=True)
+    cov, V = coverage_at(i, w, x_new, w.m, cap, lev_v, safety, with_capacity=True)
     gap = cap - verification.verified_capability_oom(V, pv)
 
     def first(col, cond, v_old=None, v_new=None, thr=None):
@@ -668,30 +715,34 @@ def _milestones(st, O, t, dt, old, x_new, p, lev_v, safety):
         first(f"t_capability_{c}oom", cap >= c, c0, cap, c)
     thr = pv["milestones.takeoff_start_automation"]
     hit = first("t_takeoff_start", f_mean >= thr, f_old, f_mean, thr)
+    takeoff, noc = w.takeoff, w.noc
     if hit.any():
-        st["takeoff"][i[hit]] = True
+        takeoff = takeoff.copy()
+        takeoff[i[hit]] = True
         # the capability where mean automation crosses the threshold (a function of the parameters, not
         # of the step that crossed it), so that 'vastly superhuman' is one fixed level per world
         O["capability_at_takeoff_start"][rows[hit]] = _capability_at_automation(
-            c0[hit], cap[hit], thr[hit], st["K0"][i[hit]], _pick(p, ("automation.",), i[hit]))
+            c0[hit], cap[hit], thr[hit], w.K0[i[hit]], _pick(p, ("automation.",), i[hit]))
         O["fidelity_at_takeoff_start"][rows[hit]] = fid[hit]
         O["gap_at_takeoff_start"][rows[hit]] = gap[hit]
     sup_level = O["capability_at_takeoff_start"][rows] + pv["milestones.superhuman_oom"]
-    hit = first("t_superhuman", st["takeoff"][i] & (cap >= sup_level), c0, cap, sup_level)
+    hit = first("t_superhuman", takeoff[i] & (cap >= sup_level), c0, cap, sup_level)
     if hit.any():
         O["fidelity_at_superhuman"][rows[hit]] = fid[hit]
         O["gap_at_superhuman"][rows[hit]] = gap[hit]
         O["unverified_takeoff"][rows[hit]] = cov[hit] < 1.0
-    noc = (f_c >= pv["risk.no_control_automation"]) & (cov < 1.0) & ~st["noc"][i]
-    if noc.any():
-        st["noc"][i[noc]] = True
-        O["t_no_control"][rows[noc]] = tt[noc]
+    lost = (f_c >= pv["risk.no_control_automation"]) & (cov < 1.0) & ~noc[i]
+    if lost.any():
+        noc = noc.copy()
+        noc[i[lost]] = True
+        O["t_no_control"][rows[lost]] = tt[lost]
     ph = _pick(p, ("horizon.",), i)
     for name, need in horizon.milestone_capabilities(ph, 50).items():
-        level = need - st["K0"][i]
+        level = need - w.K0[i]
         first(f"t_horizon_{name}", cap >= level, c0, cap, level)
-    danger = np.log10(pv["risk.danger_flop"]) - st["K0"][i]
+    danger = np.log10(pv["risk.danger_flop"]) - w.K0[i]
     first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger))
+    return w.with_(takeoff=takeoff, noc=noc)
 
 
 def _capability_at_automation(lo, hi, level, k0, pa, iterations=40):
@@ -708,19 +759,23 @@ def _capability_at_automation(lo, hi, level, k0, pa, iterations=40):
     return 0.5 * (lo + hi)
 
 
-def _report(G, st, times, t, rows, x_rep, mult, p, lev_v, safety, hook):
-    k_rep, n_rep = st["k_rep"], times.size
+def _report(G, w, times, x_rep, mult, lev_v, safety, hook):
+    """Rows that reached their next report time (and whose world's review is settled) write it."""
+    t, k_rep, n_rep = w.t, w.k_rep, times.size
     land = (k_rep < n_rep) & (t >= times[np.minimum(k_rep, n_rep - 1)] - _EPS)
-    land = land & hook.reviewed(st, t)
+    land = land & hook.reviewed(w)
     if land.any():
-        _record(G, st, land, rows, k_rep, t, x_rep, mult, p, lev_v, safety)
-        st["k_rep"] = np.where(land, k_rep + 1, k_rep)
+        _record(G, w, land, x_rep, mult, lev_v, safety, hook.market_share(w))
+        w = w.with_(k_rep=np.where(land, k_rep + 1, k_rep))
+    return w
 
 
-def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
+def _record(G, w, land, x_u, mult, lev_v, safety, share=None):
     """Write the state of the rows in ``land`` into the report grid at their report index.
 
-    The state is the one at the new time; ``x_u`` is the developer's usable compute."""
+    The state is the one at the new time; ``x_u`` is the developer's usable compute; ``share``
+    each row's market share (None for one developer: filled once in :func:`_finalize`)."""
+    rows, k_rep, t, p = w.row, w.k_rep, w.t, w.p
     every = bool(land.all())  # a single developer's rows usually land on the same report time
     i = None if every else np.flatnonzero(land)
 
@@ -729,36 +784,36 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
 
     n_rep = next(iter(G.values())).shape[1]
     flat = sel(rows) * n_rep + sel(k_rep)  # one index computation for every variable
-    K0, cap = sel(st["K0"]), sel(st["cap"])
+    K0, cap = sel(w.K0), sel(w.cap)
     x_u = sel(x_u)
     pv = {k: p[k] for k in _keys(p, _RECORD_READS)} if every else _pick(p, _RECORD_READS, i)
     tt = sel(t)
-    V = verification.capacity(tt, x_u / sel(st["x_ref"]), sel(st["s"]), sel(st["m"]), pv, compute_share=lev_v.compute_share,
+    V = verification.capacity(tt, x_u / sel(w.x_ref), sel(w.s), sel(w.m), pv, compute_share=lev_v.compute_share,
                               safety_effort=sel(safety))
-    power = sel(st["power_w"]) / 1e9
+    power = sel(w.power_w) / 1e9
     values = {
         "effective_compute": K0 + cap,
         "verified_capability": K0 + verification.verified_capability_oom(V, pv),
-        "fidelity": sel(st["fid"]),
-        "automation": sel(st["f_mean"]),
+        "fidelity": sel(w.fid),
+        "automation": sel(w.f_mean),
         "progress_multiplier": sel(mult),
-        "software_oom": sel(st["s"]),
+        "software_oom": sel(w.s),
         "compute_flops": np.log10(x_u),
         "power_gw": power,
         "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50),
         "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80),
-        "training_flop": sel(st["phys"]),
-        "training_cost_usd": np.log10(np.maximum(sel(st["run_cost"]), 1e-300)),
+        "training_flop": sel(w.phys),
+        "training_cost_usd": np.log10(np.maximum(sel(w.run_cost), 1e-300)),
         "training_power_w": np.log10(power * 1e9 * pv["compute.training_share"]),
-        "world_output_usd": np.log10(economy.world_output(sel(st["ln_y"]), pv)),
-        "synthetic_share": 1.0 - sel(st["real"]),
-        "data_deficit": sel(st["deficit"]),
-        "paused": sel(st["paused"]),
-        "p_catastrophe": risk.probability(sel(st["cumhaz"])),
-        "generation": sel(st["gen"]),
+        "world_output_usd": np.log10(economy.world_output(sel(w.ln_y), pv)),
+        "synthetic_share": 1.0 - sel(w.real),
+        "data_deficit": sel(w.deficit),
+        "paused": sel(w.paused),
+        "p_catastrophe": risk.probability(sel(w.cumhaz)),
+        "generation": sel(w.gen),
     }
-    if "a:share" in st:  # a single developer's share is 1 everywhere: filled once in _finalize
-        values["market_share"] = sel(st["a:share"])
+    if share is not None:
+        values["market_share"] = sel(share)
     for name, v in values.items():
         G[name].reshape(-1)[flat] = v
 
@@ -766,9 +821,11 @@ def _record(G, st, land, rows, k_rep, t, x_u, mult, p, lev_v, safety):
 _RECORD_READS = ("verification.", "compute.training_share", "economy.world_output_usd", "horizon.")
 
 
-def _finalize(O, G, times, S, P):
-    """Outcomes computed from the report grid and the final state."""
-    if "a:share" not in S:  # one developer holds the whole market wherever the grid was written
+def _finalize(O, G, times, shares_recorded, P):
+    """Outcomes computed from the report grid and the final state. ``shares_recorded``: whether
+    the report grid holds each row's market share (the actor layer's); falsy for one developer
+    (the compiled core passes ``{}``)."""
+    if not shares_recorded:  # one developer holds the whole market wherever the grid was written
         G["market_share"][:] = np.where(np.isnan(G["effective_compute"]), np.nan, 1.0)
     cap = G["effective_compute"].astype(np.float64)
     dtr = times[1] - times[0] if times.size > 1 else 1.0

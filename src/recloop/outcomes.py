@@ -28,8 +28,10 @@ declaration, so what a missing value means is decided once, per outcome:
 Aggregation across actors (scenarios with ``[[actors]]``): ``first`` (the first actor to reach a
 date), ``any`` (a world-level event if any actor has it), ``sum`` (counts), ``frontier`` (the
 frontier actor's value: first to vastly superhuman, else the most capable at the horizon),
-``world`` (a world-level quantity computed from every actor, e.g. P(catastrophe) from the summed
-hazard), ``max``. :func:`aggregate` applies a rule; the engine's many-actor layer should read it.
+``world`` (a world-level quantity computed from every actor, e.g. P(catastrophe) from the actors'
+hazards combined by :data:`HAZARD_AGGREGATIONS`), ``max``. :func:`aggregate` applies a rule; the
+engine's many-actor layer (:meth:`recloop.governance.actors.MultiActor.aggregate`) reads each
+column's rule here and computes only the ``world`` ones itself.
 
 Monte Carlo errors: shares carry a Wilson score interval (:func:`wilson`), medians and other
 quantiles an order-statistic (distribution-free) interval (:func:`quantile_ci`), both at 95%.
@@ -49,8 +51,10 @@ from recloop.engine import AUTOMATION_MILESTONES, CAPABILITY_MILESTONES, STATUS,
 from recloop.governance.actors import ACTOR_COLUMNS
 from recloop.mechanisms import horizon as _horizon
 from recloop.mechanisms.physical import LIMIT_NAMES
+from recloop.world import Status
 
-__all__ = ["Outcome", "OUTCOMES", "COLUMNS", "Censored", "outcome", "values", "aggregate", "wilson",
+__all__ = ["Outcome", "OUTCOMES", "COLUMNS", "Censored", "outcome", "values", "aggregate", "HAZARD_AGGREGATIONS",
+           "world_hazard", "wilson",
            "quantile_ci", "share_stats", "quantile_stats", "to_table", "summarize", "trajectory_table", "fan",
            "CONFIDENCE"]
 
@@ -87,7 +91,8 @@ _DECLARED: list[Outcome] = [
     _o("seed", "-", "the run's seed", aggregate="id"),
     _o("scenario", "-", "scenario name", aggregate="id"),
     _o("policy", "-", "policy name", aggregate="id"),
-    _o("status", "-", "ok, or diverged (a finite-time singularity the step could not follow)", aggregate="max"),
+    _o("status", "-", "the sample's status, by code: " + "; ".join(f"{s.label}: {s.reason}" for s in Status)
+       + " (recloop.world.Status)", aggregate="max"),
     _o("t_diverged", _DATE, "years after start at which the sample diverged (null if it did not)", "horizon", "first"),
     *[_o(f"t_automation_{round(a * 100)}", _DATE, f"years until mean R&D automation reaches {a:.0%} (null: censored)",
          "horizon", "first") for a in AUTOMATION_MILESTONES],
@@ -124,9 +129,10 @@ _DECLARED: list[Outcome] = [
        "level)", "horizon", "first"),
     _o("unaligned_capability", "yes/no", "unaligned capability reached by the horizon", aggregate="any"),
     _o("p_catastrophe", "probability", "cumulative probability of catastrophe by the horizon (1 - exp(-integrated "
-       "hazard))", aggregate="world"),
-    _o("catastrophe", "yes/no", "a catastrophe happened in this sample's draw", aggregate="any"),
-    _o("t_catastrophe", _DATE, "years until that catastrophe", "horizon", "first"),
+       "hazard); with actors the actors' integrated hazards combine by market.catastrophe_aggregation)", aggregate="world"),
+    _o("catastrophe", "yes/no", "a catastrophe happened in this sample's draw (with actors: the world's one process, "
+       "market.catastrophe_aggregation)", aggregate="world"),
+    _o("t_catastrophe", _DATE, "years until that catastrophe", "horizon", "world"),
     _o("halts", "count", "halts that took effect", aggregate="sum"),
     _o("failed_halts", "count", "halts that failed: stop protocol unreliable, or arriving after the point of no control",
        aggregate="sum"),
@@ -318,6 +324,27 @@ def aggregate(name: str, per_actor: np.ndarray, *, frontier: np.ndarray | None =
             raise ValueError(f"{name}: the frontier rule needs the frontier actor of each sample")
         return g[np.arange(g.shape[0]), np.asarray(frontier, dtype=np.int64)]
     raise ValueError(f"{name}: aggregation rule '{rule}' is not a per-actor combination")
+
+
+#: How the actors' integrated hazards make the world's one catastrophe process, a declared structural
+#: choice (scenario ``market.catastrophe_aggregation``; analysis.structural varies it):
+HAZARD_AGGREGATIONS = {
+    # default: each actor's hazard comes from its own deployed systems, drawn per actor, so the
+    # actors are independent sources of the same event and the world's hazard is their sum
+    "independent": "independent sources of one event: the actors' hazards add (union of Poisson processes)",
+    # the other end: one common cause behind every actor's risk, so the world is exposed only as
+    # much as its most exposed actor
+    "max": "one common cause: the world's hazard is its most exposed actor's",
+}
+
+
+def world_hazard(rule: str, per_actor: np.ndarray, axis: int = 1) -> np.ndarray:
+    """The world's integrated hazard from each actor's (actors along ``axis``) under ``rule``."""
+    if rule == "independent":
+        return per_actor.sum(axis=axis)
+    if rule == "max":
+        return per_actor.max(axis=axis)
+    raise ValueError(f"market.catastrophe_aggregation: must be one of {sorted(HAZARD_AGGREGATIONS)}, got {rule!r}")
 
 
 # ---------------------------------------------------------------------------- Monte Carlo errors

@@ -540,6 +540,13 @@ class Market(Block):
             "relative capability, exits, and whether every partner of a conditional pause is pausing. "
             "Between reviews each actor steps on its own clock.",
         source="assumption; listed firms report and replan quarterly (SEC Form 10-Q cadence)")
+    catastrophe_aggregation: Literal["independent", "max"] = param(
+        "independent", unit="rule", choices=("independent", "max"),
+        doc="How the actors' hazards make the world's one catastrophe process (recloop.outcomes.HAZARD_AGGREGATIONS): "
+            "'independent' - each actor is its own source of the same event, so the hazards add (the union of "
+            "independent Poisson processes); 'max' - one common cause, so the world is as exposed as its most exposed actor.",
+        source="structural choice (issue 13 item 7); 'independent' by default because each actor's hazard comes from its "
+               "own deployed systems (its own fidelity, coverage and containment), which the model draws per actor")
 
 
 class Scenario(BaseModel):

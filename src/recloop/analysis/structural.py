@@ -7,7 +7,9 @@ sampled worlds can still rest on one of those fixed choices. This module varies 
 * :func:`structural_choices` lists the choices worth varying: scenario parameters fixed at a point
   value whose declared source is an assumption (``recloop.report.evidence.assumption_kind``), the
   named structural choices of the model (:data:`STRUCTURAL`: the generation step, the automation
-  boost of verification), the market rules when the scenario has actors, and the yes/no levers
+  boost of verification), the market rules when the scenario has actors (among them the named rule
+  ``market.catastrophe_aggregation``: how actors' hazards make the world's, tried at each of its
+  declared options, :data:`recloop.outcomes.HAZARD_AGGREGATIONS`), and the yes/no levers
   of the policy (switches). Each numeric choice is tried at its declared value and halfway (in log
   space for log parameters) to each declared bound; a switch at both values.
 * :func:`structural_sweep` runs each setting, one at a time, on the *same* worlds (sample i depends
@@ -26,9 +28,10 @@ sampled worlds can still rest on one of those fixed choices. This module varies 
   same combination), so that PRIM (``recloop discover --vary``) can box structural choices beside
   sampled parameters.
 
-Not varied here: rules that are code rather than declared parameters (how outcomes aggregate over
-actors, the order of the engine's phases). They are named in docs/uncertainty.md; making one a
-switch means declaring it first.
+Not varied here: rules that are code rather than declared parameters (how the other outcomes
+aggregate over actors, declared per outcome in :mod:`recloop.outcomes`; the order of the engine's
+phases). They are named in docs/uncertainty.md; making one a switch means declaring it first, as
+``market.catastrophe_aggregation`` is.
 """
 
 from __future__ import annotations
@@ -117,7 +120,11 @@ def structural_choices(scenario, policy, *, switches: bool = True, market: tuple
         for path, sp in mspecs.items():
             if market is not None and path not in market:
                 continue
-            v = float(getattr(scenario.market, path.split(".", 1)[1]))
+            v = getattr(scenario.market, path.split(".", 1)[1])
+            if sp.choices:  # a named rule (market.catastrophe_aggregation): every declared option
+                out.append(Choice(path, "market", v, tuple(sp.choices), "structural"))
+                continue
+            v = float(v)
             out.append(Choice(path, "market", v, _halfway(sp, v), "market rule"))
     if switches:
         for path in pspecs:
@@ -145,9 +152,18 @@ def parse_choices(texts: list[str], scenario, policy) -> list[Choice]:
             base = scenario.value(path)
             base = float(base) if isinstance(base, (int, float)) else float(base.median)
         elif where == "market":
-            base = float(getattr(scenario.market, path.split(".", 1)[1]))
+            base = getattr(scenario.market, path.split(".", 1)[1])
+            base = base if sp.choices else float(base)
         else:
             base = _lever_value(policy, path)
+        if sp.choices and isinstance(base, str):  # a named rule: its declared options
+            settings = tuple(v.strip() for v in vals.split(",") if v.strip()) if vals.strip() else tuple(sp.choices)
+            bad = [x for x in settings if x not in sp.choices]
+            if bad:
+                problems.append(f"--vary: {path}: settings must be among {', '.join(sp.choices)}, got '{bad[0]}'")
+                continue
+            out.append(Choice(path, where, base, settings, "given"))
+            continue
         if vals.strip():
             try:
                 settings = tuple((v.strip().lower() == "true") if isinstance(base, bool) else float(v)
@@ -497,7 +513,7 @@ def structural_worlds(scenario, policy, choices: list[Choice], *, samples: int, 
     drawn = draw_parameters(scenario, index, seed)
     for path in scenario.uncertain_paths():
         res["in:" + path] = drawn[path]
-    for ch in choices:
-        vals = np.asarray([float(x) for x in ch.settings], dtype=np.float64)
+    for ch in choices:  # a named rule's setting as its index among ch.settings
+        vals = np.asarray([float(k if isinstance(x, str) else x) for k, x in enumerate(ch.settings)], dtype=np.float64)
         res["as:" + ch.path] = vals[picks[ch.path]]
     return res

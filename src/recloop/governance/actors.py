@@ -27,24 +27,44 @@ of sample i is i + a * 2^40, so actor 0 sees the draws of the single-developer w
 
 from __future__ import annotations
 
-import numpy as np
-
+import enum
+from dataclasses import dataclass, fields
+from typing import Any
 from types import SimpleNamespace
 
+import numpy as np
+
 from recloop.governance import costs, covert, monitoring
-from recloop.hooks import ActorHook
+from recloop.hooks import ActorHook, ContainmentRows, Decision
 from recloop.mechanisms import verification
+from recloop.mechanisms.halts import Response
 from recloop.params import RecloopInputError
 from recloop.sampling import stream_id, uniform
 
-__all__ = ["MultiActor", "RACE", "UNILATERAL", "CONDITIONAL", "COMPLY", "COVERT", "ACTOR_COLUMNS"]
+__all__ = ["MultiActor", "ActorState", "Strategy", "RACE", "UNILATERAL", "CONDITIONAL", "COMPLY", "COVERT", "ACTOR_COLUMNS"]
 
-RACE, UNILATERAL, CONDITIONAL, COMPLY, COVERT = range(5)
+
+
+class Strategy(enum.IntEnum):
+    """What an actor does when a tripwire calls a halt (scenario ``strategy``, policy ``strategies``)."""
+
+    RACE = 0         # builds on (a treaty member doing so through a mandated pause is in open breach)
+    UNILATERAL = 1   # takes the halt whatever the others do
+    CONDITIONAL = 2  # pauses once every other active actor pauses or is conditional; resumes when one is not
+    COMPLY = 3       # takes the halt where the policy covers it (a treaty member weighs defecting)
+    COVERT = 4       # declares the pause and builds on in hidden clusters
+
+
+RACE, UNILATERAL, CONDITIONAL, COMPLY, COVERT = Strategy
 _CODES = {"race": RACE, "unilateral_pause": UNILATERAL, "conditional_pause": CONDITIONAL,
           "comply": COMPLY, "covert": COVERT}
 _ACTOR_OFFSET = np.uint64(1 << 40)
 _PAUSE_RESPONSES = ("pause_until_verified", "fixed_pause")
-_EXITED = 5  # pause kind of an actor that left the race (never ends)
+
+
+def _pause_response(tw):
+    """The pause a pausing tripwire calls for (the other responses count as a fixed pause here)."""
+    return Response.PAUSE_UNTIL_VERIFIED if tw.response == "pause_until_verified" else Response.FIXED_PAUSE
 _DAYS = 365.25
 #: per-actor milestone dates (``actor_<date>_<name>``); the headline date is the first actor's to reach it
 ACTOR_DATES = ("t_superhuman", "t_takeoff_start", "t_no_control")
@@ -71,6 +91,56 @@ ACTOR_COLUMNS = {
     "t_takeoff_start": "years until this actor does most of its own engineering (null: censored)",
     "t_no_control": "years until this actor passes the point of no control (null: censored)",
 }
+
+
+@dataclass(slots=True)
+class ActorState:
+    """The many-actor layer's own per-row state (rows are (sample, actor) pairs), beside the
+    engine's :class:`recloop.world.World`; the engine keeps it aligned through
+    :meth:`MultiActor.compact`. Shares are fractions of the world's market; times are years since
+    the start."""
+
+    actor: np.ndarray        # the actor's index in the scenario
+    strategy: np.ndarray     # Strategy code
+    covered: np.ndarray      # bound by the policy's halts (a treaty member, or no treaty)
+    member: np.ndarray       # a treaty member
+    lshare: np.ndarray       # log10 of its starting compute share of the frontier developer's
+    budget_rel: np.ndarray   # its budget relative to the frontier developer's
+    safety: np.ndarray       # its safety effort (multiplies the policy's)
+    covert: np.ndarray       # share of its chips a covert project diverts
+    cost: np.ndarray         # share of its budget spent on compliance
+    share0: np.ndarray       # market share at the start
+    share: np.ndarray        # market share, settled at reviews
+    supply: np.ndarray       # share of its chip supply it can buy (sanctions cut it)
+    declared: np.ndarray     # it declared a pause and builds covertly
+    detected: np.ndarray     # monitoring found its covert build-out or open breach
+    exited: np.ndarray       # it left the race
+    wants: np.ndarray        # a conditional actor whose halt was called
+    cond_on: np.ndarray      # its conditional pause is held
+    want_kind: np.ndarray    # the Response of the halt it wants (int8)
+    want_years: np.ndarray   # and its pause_years
+    mon_next: np.ndarray     # next monitoring check
+    mon_count: np.ndarray    # checks so far (the monitoring stream's counter)
+    mon_haz: np.ndarray      # detection hazard accrued since the last check (issue 16.5)
+    breach: np.ndarray       # a member racing openly through a mandated pause
+    decl_kind: np.ndarray    # the Response of the pause declared (covert) or mandated (breach) but not held
+    decl_start: np.ndarray   # when that window began
+    decl_x: np.ndarray       # FLOP/s the actor ran when it declared (the covert project's stock)
+    decl_w: np.ndarray       # W those chips drew
+    decl_end: np.ndarray     # when a fixed window ends (inf: none)
+    cond_pending: np.ndarray  # a conditional pause on its way through the stop protocol
+    want_t: np.ndarray       # when the halt it wants was called (plus the tripwire's lag)
+    want_trip: np.ndarray    # which tripwire called it (int16)
+    review: np.ndarray       # the next review of its world (shares, exits, conditional pauses)
+    containment: dict[str, np.ndarray] | None  # per-row containment levers (_CONTAINMENT_ROW), where actors override
+
+    def take(self, keep: np.ndarray) -> ActorState:
+        """The rows where ``keep`` is true (copies)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = None if v is None else {k: a[keep] for k, a in v.items()} if isinstance(v, dict) else v[keep]
+        return ActorState(**out)
 
 
 class MultiActor(ActorHook):
@@ -104,33 +174,26 @@ class MultiActor(ActorHook):
         mk = scenario.market
         self.sens, self.elast, self.exit_share = mk.share_sensitivity, mk.revenue_elasticity, mk.exit_share
         self.review_years = mk.review_years
+        self.hazard_rule = mk.catastrophe_aggregation  # how actors' hazards make the world's (recloop.outcomes)
         share0 = costs.market_shares(np.log10(share), sensitivity=self.sens)
 
         def rows(v):
             return np.tile(np.asarray(v), self.ns)
 
-        self.row = {
-            "a:actor": rows(np.arange(A)), "a:strategy": rows(code), "a:covered": rows(covered),
-            "a:member": rows(member), "a:lshare": rows(np.log10(share)), "a:budget_rel": rows(budget),
-            "a:safety": rows([a.safety_effort for a in self.actors]), "a:covert": rows([a.covert_share for a in self.actors]),
-            "a:cost": rows(cost), "a:share0": rows(share0), "a:share": rows(share0),
-            "a:supply": np.ones(self.ns * A), "a:declared": np.zeros(self.ns * A, bool),
-            "a:detected": np.zeros(self.ns * A, bool), "a:exited": np.zeros(self.ns * A, bool),
-            "a:wants": np.zeros(self.ns * A, bool), "a:cond_on": np.zeros(self.ns * A, bool),
-            "a:want_kind": np.ones(self.ns * A, np.int8), "a:want_years": np.zeros(self.ns * A),
-            "a:mon_next": np.full(self.ns * A, policy.monitoring.period_years),
-            "a:mon_count": np.zeros(self.ns * A),
-            # detection hazard accrued since the last check (evidence per unit time, issue 16.5)
-            "a:mon_haz": np.zeros(self.ns * A),
-            # the pause an actor declared (covert) or was mandated (open breach) but does not hold
-            "a:breach": np.zeros(self.ns * A, bool), "a:decl_kind": np.zeros(self.ns * A, np.int8),
-            "a:decl_start": np.zeros(self.ns * A), "a:decl_x": np.zeros(self.ns * A), "a:decl_w": np.ones(self.ns * A), "a:decl_end": np.full(self.ns * A, np.inf),
-            # a conditional pause on its way through the stop protocol
-            "a:cond_pending": np.zeros(self.ns * A, bool), "a:want_t": np.zeros(self.ns * A),
-            "a:want_trip": np.zeros(self.ns * A, np.int16),
-            # the next review of the actor's world (shares, exits, conditional pauses)
-            "a:review": np.full(self.ns * A, mk.review_years),
-        }
+        n = self.ns * A
+        #: the layer's rows at the start (every row of the chunk; aggregation reads its constants)
+        self.initial = ActorState(
+            actor=rows(np.arange(A)), strategy=rows(code), covered=rows(covered), member=rows(member),
+            lshare=rows(np.log10(share)), budget_rel=rows(budget), safety=rows([a.safety_effort for a in self.actors]),
+            covert=rows([a.covert_share for a in self.actors]), cost=rows(cost), share0=rows(share0), share=rows(share0),
+            supply=np.ones(n), declared=np.zeros(n, bool), detected=np.zeros(n, bool), exited=np.zeros(n, bool),
+            wants=np.zeros(n, bool), cond_on=np.zeros(n, bool),
+            want_kind=np.full(n, Response.PAUSE_UNTIL_VERIFIED, np.int8), want_years=np.zeros(n),
+            mon_next=np.full(n, policy.monitoring.period_years), mon_count=np.zeros(n), mon_haz=np.zeros(n),
+            breach=np.zeros(n, bool), decl_kind=np.zeros(n, np.int8), decl_start=np.zeros(n), decl_x=np.zeros(n),
+            decl_w=np.ones(n), decl_end=np.full(n, np.inf),
+            cond_pending=np.zeros(n, bool), want_t=np.zeros(n), want_trip=np.zeros(n, np.int16),
+            review=np.full(n, mk.review_years), containment=None)
         self.draw_index = (np.repeat(self.sample_index.astype(np.uint64), A)
                            + rows(np.arange(A)).astype(np.uint64) * _ACTOR_OFFSET)
         cap = policy.monitoring.compute_cap_flop
@@ -141,6 +204,7 @@ class MultiActor(ActorHook):
         self.horizon = 1.0  # set by the engine
         self.comply_pause_years = {t.name: t.pause_years for t in policy.tripwires}
         self._init_containment(policy)
+        self.state = self.initial.take(np.ones(n, bool))  # the layer's own state, compacted with the engine's rows
 
     def _init_containment(self, policy):
         """Per-actor containment: the policy's levers, overridden by a scenario actor's table."""
@@ -157,8 +221,8 @@ class MultiActor(ActorHook):
                                 f"sandbox_overhead must be < 1 for actor '{a.name}', got {policy.verification.compute_share + oh:g}")
         if problems:
             raise RecloopInputError(problems)
-        for k in _CONTAINMENT_ROW:
-            self.row["c:" + k] = np.tile(np.array([o.get(k, getattr(base, k)) for o in over], dtype=float), self.ns)
+        self.initial.containment = {k: np.tile(np.array([o.get(k, getattr(base, k)) for o in over], dtype=float), self.ns)
+                                    for k in _CONTAINMENT_ROW}
         self._base_containment = base
         self._compute_share = policy.verification.compute_share
 
@@ -166,34 +230,35 @@ class MultiActor(ActorHook):
     def start(self, horizon, times):
         self.horizon, self.times = float(horizon), times
 
-    def supply(self, st):
-        return st["a:supply"]
+    def supply(self, w):
+        return self.state.supply
 
     def expand(self, P):
         """Per-row parameters: the world's repeated per actor, the actor's scale applied."""
         out = {k: np.repeat(v, self.A) for k, v in P.items()}
-        share = np.power(10.0, self.row["a:lshare"])
+        share = np.power(10.0, self.initial.lshare)
         out["compute.fab_share"] = np.clip(out["compute.fab_share"] * share, 1e-12, 1.0)
         out["compute.power_gw"] = out["compute.power_gw"] * share
         out["compute.power_share"] = np.clip(out["compute.power_share"] * share, 1e-12, 1.0)
         return out
 
-    def init_state(self, S, x0):
-        """Scale the starting compute by the actor's share and add the actor arrays to the state."""
-        # x0 stays the frontier developer's: AI labour and verification read x / x0
-        S["x"] = x0 * np.power(10.0, self.row["a:lshare"])
-        S["exp_draw"] = -np.log(uniform(self.seed, self.draw_index, stream_id("catastrophe")))
-        S["cap"] = self.row["a:lshare"].copy()
-        S["cap_ver"] = S["cap"].copy()
-        S["idx"] = self.draw_index.copy()
-        S.update({k: v.copy() for k, v in self.row.items()})
-        return S
+    def start_rows(self, index):
+        """Each row's draw index (actor a of sample i draws i + a * 2^40) and its starting compute
+        scale: the actor's compute share (x0 stays the frontier developer's: AI labour and
+        verification read x / x_ref)."""
+        return self.draw_index, self.initial.lshare
 
     def new_outcomes(self, n):
-        return {"a:share": self.row["a:share0"].copy(), "a:output_lost": np.zeros(n), "a:share_years": np.zeros(n),
+        return {"a:share": self.initial.share0.copy(), "a:output_lost": np.zeros(n), "a:share_years": np.zeros(n),
                 "a:defected": np.zeros(n, bool), "a:detected": np.zeros(n, bool), "a:exited": np.zeros(n, bool),
                 "a:t_exit": np.full(n, np.nan), "a:breached": np.zeros(n, bool), "a:breach_found": np.zeros(n, bool),
                 "a:sanction_cost": np.zeros(n)}
+
+    def compact(self, keep):
+        self.state = self.state.take(keep)
+
+    def market_share(self, w):
+        return self.state.share
 
     # ------------------------------------------------------------------ per step
     def group_all(self, v):
@@ -202,129 +267,136 @@ class MultiActor(ActorHook):
     def group_any(self, v):
         return np.repeat(v.reshape(-1, self.A).any(axis=1), self.A)
 
-    def until_review(self, st, dt, t):
+    def until_review(self, w, dt):
         """Each actor's own step, cut at its world's next review; 0 for an actor waiting there."""
-        gap = st["a:review"] - t
+        s = self.state
+        t = w.t
+        gap = s.review - t
         return np.where(gap <= 1e-9, 0.0, np.minimum(dt, gap))
 
-    def budget_x0(self, st):
+    def budget_x0(self, w):
         """The budget path's scale (frontier x0 times the actor's budget), revenue from market
         share, compliance cost."""
-        rev = np.power(np.maximum(st["a:share"], 1e-12) / st["a:share0"], self.elast)
-        return st["x0"] * st["a:budget_rel"] * rev * (1.0 - st["a:cost"])
+        s = self.state
+        rev = np.power(np.maximum(s.share, 1e-12) / s.share0, self.elast)
+        return w.x0 * s.budget_rel * rev * (1.0 - s.cost)
 
-    def covert_compute(self, st, x_u):
+    def covert_compute(self, w, x_u):
         """A covert defector runs only its hidden project while the pause it declared is in force and
         it is not found; outside it it runs everything. The project is a physical stock
         (recloop.governance.covert): ``covert_share`` of the chips it had when it declared, in the
         same share of the power they drew, plus concealed data centres built after their lead time
         and a covert fab's output; never more than the actor's own usable compute."""
-        hidden = st["a:declared"] & ~st["a:detected"]
+        s = self.state
+        hidden = s.declared & ~s.detected
         if not hidden.any():
             return x_u
         i = np.flatnonzero(hidden)
-        stock = covert.covert_installed_flops(st["t"][i] - st["a:decl_start"][i], self._covert_project,
-                                              host_flops=st["a:decl_x"][i], divert_share=st["a:covert"][i],
-                                              host_watts=st["a:decl_w"][i])
+        stock = covert.covert_installed_flops(w.t[i] - s.decl_start[i], self._covert_project,
+                                              host_flops=s.decl_x[i], divert_share=s.covert[i],
+                                              host_watts=s.decl_w[i])
         out = x_u.copy()
         out[i] = np.minimum(x_u[i], stock)
         return out
 
-    def containment_levers(self, st):
-        """Per-row containment levers (scenario actors' overrides of the policy's); returns
-        (levers, diverted compute share, sandbox latency in years, detection on)."""
+    def containment_levers(self, w):
+        """Per-row containment levers (scenario actors' overrides of the policy's)."""
         b = self._base_containment
-        lev = SimpleNamespace(**{k: st["c:" + k] for k in _CONTAINMENT_ROW}, deprecate_lineage=b.deprecate_lineage)
-        return (lev, self._compute_share + lev.sandbox_overhead, lev.sandbox_latency_days / _DAYS,
-                bool(np.any(lev.detection_tpr > 0) or np.any(lev.detection_fpr > 0)))
+        lev = SimpleNamespace(**self.state.containment, deprecate_lineage=b.deprecate_lineage)
+        return ContainmentRows(lev, self._compute_share + lev.sandbox_overhead, lev.sandbox_latency_days / _DAYS,
+                               bool(np.any(lev.detection_tpr > 0) or np.any(lev.detection_fpr > 0)))
 
-    def cap_oom(self, st):
+    def cap_oom(self, w):
         """Compute cap on covered, visibly complying actors (OOM above the frontier start)."""
+        s = self.state
         if self.cap_flop is None:
             return None
-        bound = st["a:covered"] & (st["a:strategy"] != RACE) & ~st["a:declared"]
-        return np.where(bound, np.log10(self.cap_flop) - st["K0"], np.inf)
+        bound = s.covered & (s.strategy != RACE) & ~s.declared
+        return np.where(bound, np.log10(self.cap_flop) - w.K0, np.inf)
 
-    def safety(self, st, base):
-        return base * st["a:safety"]
+    def safety(self, w, base):
+        s = self.state
+        return base * s.safety
 
-    def on_fire(self, st, O, fire, t, tw, x_u, rate):
+    def on_fire(self, w, O, fire, tw, x_u, rate):
         """Strategies meet a fired tripwire; returns the rows that take the halt normally.
 
         Only the firing rows are read and written (in place)."""
+        s = self.state
+        t = w.t
         i = np.flatnonzero(fire)
-        s, covered = st["a:strategy"][i], st["a:covered"][i]
-        rows = st["row"][i]
+        strat, covered = s.strategy[i], s.covered[i]
+        rows = w.row[i]
         ti = t[i]
         pause = tw.response in _PAUSE_RESPONSES
-        take = (s == UNILATERAL) | ((s == COMPLY) & covered) | ((s == CONDITIONAL) & (not pause))
+        take = (strat == UNILATERAL) | ((strat == COMPLY) & covered) | ((strat == CONDITIONAL) & (not pause))
         want = np.zeros(i.size, bool)
         if pause:
-            want = (s == CONDITIONAL) & ~st["a:wants"][i]
-            w = i[want]
-            st["a:wants"][w] = True
-            st["a:want_kind"][w] = 1 if tw.response == "pause_until_verified" else 2
-            st["a:want_years"][w] = tw.pause_years
-        declare = (s == COVERT) & covered & pause
+            want = (strat == CONDITIONAL) & ~s.wants[i]
+            k_w = i[want]
+            s.wants[k_w] = True
+            s.want_kind[k_w] = _pause_response(tw)
+            s.want_years[k_w] = tw.pause_years
+        declare = (strat == COVERT) & covered & pause
         breach = np.zeros(i.size, bool)
-        detected = st["a:detected"][i]
+        detected = s.detected[i]
         if pause and self.treaty is not None:
             # a member that races through the pause the treaty mandates is in open breach
-            breach = (s == RACE) & st["a:member"][i] & ~detected
+            breach = (strat == RACE) & s.member[i] & ~detected
             # a member weighs the share-years kept by building on against the expected sanction
-            cand = take & (s == COMPLY)
+            cand = take & (strat == COMPLY)
             if cand.any():
                 # the expected length of the pause in force (until verified: until verification
                 # catches up, at most stop.max_pause_years), and detection over that long
                 growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
-                T = self._expected_pause(st, i, t, x_u, tw, growth)
-                p = monitoring.detection_probability(st["a:covert"][i] * x_u[i], T, **self.mon)
+                T = self._expected_pause(w, i, t, x_u, tw, growth)
+                p = monitoring.detection_probability(s.covert[i] * x_u[i], T, **self.mon)
                 expected = costs.expected_sanction(p, 1.0, self.treaty.sanction_cost)
-                gain = costs.defection_gain(st["a:share"][i], growth, T, sensitivity=self.sens)
+                gain = costs.defection_gain(s.share[i], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
                 declare = declare | defect
                 take = take & ~defect
         declare = declare & ~detected
-        st["a:declared"][i[declare]] = True
+        s.declared[i[declare]] = True
         O["a:defected"][rows[declare]] = True
-        st["a:breach"][i[breach]] = True
+        s.breach[i[breach]] = True
         O["a:breached"][rows[breach]] = True
         # the window of the pause not held: as long as the halt it stands for (fixed length, or
         # until verification catches up; never beyond stop.max_pause_years)
         win = declare | breach
         if win.any():
-            kind = 1 if tw.response == "pause_until_verified" else 2
+            kind = _pause_response(tw)
             k = i[win]
-            st["a:decl_kind"][k] = kind
-            st["a:decl_start"][k] = ti[win]
+            s.decl_kind[k] = kind
+            s.decl_start[k] = ti[win]
             # the covert project's stock is taken from what the actor runs when it declares
-            st["a:decl_x"][k] = x_u[k]
-            st["a:decl_w"][k] = st["power_w"][k]
-            st["a:decl_end"][k] = ti[win] + tw.lag_years + tw.pause_years if kind == 2 else np.inf
+            s.decl_x[k] = x_u[k]
+            s.decl_w[k] = w.power_w[k]
+            s.decl_end[k] = ti[win] + tw.lag_years + tw.pause_years if kind == Response.FIXED_PAUSE else np.inf
         if pause:
             tw_index = [x.name for x in self.policy.tripwires].index(tw.name)
-            st["a:want_t"][i[want]] = ti[want] + tw.lag_years
-            st["a:want_trip"][i[want]] = tw_index
+            s.want_t[i[want]] = ti[want] + tw.lag_years
+            s.want_trip[i[want]] = tw_index
         out = np.zeros(fire.size, bool)
         out[i[take]] = True
         return out
 
-    def _expected_pause(self, st, i, t, x_u, tw, growth):
+    def _expected_pause(self, w, i, t, x_u, tw, growth):
         """Expected length of the halt ``tw`` calls for the rows ``i`` (years): a fixed pause's
         length, or the time verification needs to cover what is being built (the engine's end
         test), its compute part growing at ``growth`` OOM/yr."""
-        kind = 1 if tw.response == "pause_until_verified" else 2
-        if kind == 2:
+        kind = _pause_response(tw)
+        if kind == Response.FIXED_PAUSE:
             return np.full(i.size, min(tw.pause_years, self.policy.stop.max_pause_years))
-        p = {k[2:]: v[i] for k, v in st.items() if k.startswith("p:")}
-        safety = self.safety(st, self.policy.verification.safety_effort)[i]
-        m = st["m"][i]
-        V = verification.capacity(t[i], x_u[i] / st["x_ref"][i], st["s"][i], m, p,
+        p = {k: v[i] for k, v in w.p.items()}
+        safety = self.safety(w, self.policy.verification.safety_effort)[i]
+        m = w.m[i]
+        V = verification.capacity(t[i], x_u[i] / w.x_ref[i], w.s[i], m, p,
                                   compute_share=self.policy.verification.compute_share, safety_effort=safety)
         # the human part, sped up by AI-assisted alignment as the engine's end test reads it
         human = (p["verification.human_coverage_at_start"] + p["verification.human_rate"] * safety * t[i]) \
             * np.power(np.maximum(m, 1.0), p["verification.automation_boost"])
-        target = np.maximum(st["pot"][i], st["cap"][i])
+        target = np.maximum(w.pot[i], w.cap[i])
         cov = verification.coverage(V, target, p)
         return monitoring.expected_pause_years(kind, tw.pause_years, coverage=cov, human_rate=p["verification.human_rate"],
                                                safety_effort=safety, human_coverage_now=human,
@@ -332,198 +404,215 @@ class MultiActor(ActorHook):
                                                machine_growth_oom_per_year=growth,
                                                max_pause_years=self.policy.stop.max_pause_years)
 
-    def _windows_end(self, st, t, x_u):
+    def _windows_end(self, w, t, x_u):
         """Close the declared (covert) and mandated (breach) pause windows whose halt is over."""
-        open_ = st["a:declared"] | st["a:breach"]
+        s = self.state
+        open_ = s.declared | s.breach
         if not open_.any():
             return
-        kind = st["a:decl_kind"]
-        end = open_ & (((kind == 2) & (t >= st["a:decl_end"] - 1e-9))
-                       | (t - st["a:decl_start"] >= self.policy.stop.max_pause_years - 1e-9))
-        until = open_ & (kind == 1) & ~end
+        kind = s.decl_kind
+        end = open_ & (((kind == Response.FIXED_PAUSE) & (t >= s.decl_end - 1e-9))
+                       | (t - s.decl_start >= self.policy.stop.max_pause_years - 1e-9))
+        until = open_ & (kind == Response.PAUSE_UNTIL_VERIFIED) & ~end
         if until.any():
             # as the engine ends a pause_until_verified: verification covers what is being built
-            p = {k[2:]: v for k, v in st.items() if k.startswith("p:")}
-            V = verification.capacity(t, x_u / st["x_ref"], st["s"], st["m"], p, compute_share=self.policy.verification.compute_share,
-                                      safety_effort=self.safety(st, self.policy.verification.safety_effort))
-            target = np.maximum(st["pot"], st["cap"])
+            p = w.p
+            V = verification.capacity(t, x_u / w.x_ref, w.s, w.m, p, compute_share=self.policy.verification.compute_share,
+                                      safety_effort=self.safety(w, self.policy.verification.safety_effort))
+            target = np.maximum(w.pot, w.cap)
             end = end | (until & (verification.coverage(V, target, p) >= 1.0))
         if end.any():
-            st["a:declared"] = st["a:declared"] & ~end
-            st["a:breach"] = st["a:breach"] & ~end
-            st["a:decl_end"] = np.where(end, np.inf, st["a:decl_end"])
+            s.declared = s.declared & ~end
+            s.breach = s.breach & ~end
+            s.decl_end = np.where(end, np.inf, s.decl_end)
 
-    def step(self, st, O, t, dt, x_u, seed, acc=None):
+    def step(self, w, O, dt, x_u, seed, acc=None):
         """After each row's step: output lost, pause windows, monitoring (no cross-actor reads).
-        ``acc`` indexes the rows' outcome entries (a slice while no row has been retired)."""
-        rows = st["row"]
+        ``acc`` indexes the rows' outcome entries (a slice while no row has been retired).
+        Returns the stop protocol's halt on what monitoring found (a :class:`Decision`), or None."""
+        s = self.state
+        t = w.t
+        rows = w.row
         acc = rows if acc is None else acc
-        share = st["a:share"]
-        O["a:output_lost"][acc] += np.where(st["paused"], share * dt, 0.0)
+        decision = None
+        share = s.share
+        O["a:output_lost"][acc] += np.where(w.paused, share * dt, 0.0)
         O["a:share_years"][acc] += share * dt
 
         # declared or mandated pauses that are over: the covert defector runs everything again
-        self._windows_end(st, t, x_u)
+        self._windows_end(w, t, x_u)
 
         # monitoring: a declared defector's covert clusters, or a member's open breach of a
         # mandated pause, accrue detection hazard while they run (x_u is the covert part for a
         # hidden defector, all of it for an open breach); each check draws on what accrued
         # since the last one, so the cadence does not change detection per year
-        watched = (st["a:declared"] | st["a:breach"]) & ~st["a:detected"]
+        watched = (s.declared | s.breach) & ~s.detected
         if watched.any():
-            exposed = np.clip(t - st["a:decl_start"], 0.0, dt)
-            st["a:mon_haz"] = st["a:mon_haz"] + np.where(
+            exposed = np.clip(t - s.decl_start, 0.0, dt)
+            s.mon_haz = s.mon_haz + np.where(
                 watched, monitoring.detection_rate_per_year(x_u, **self.mon) * exposed, 0.0)
-        due = t >= st["a:mon_next"] - 1e-9
+        due = t >= s.mon_next - 1e-9
         if due.any():
-            hidden = due & st["a:declared"] & ~st["a:detected"]
-            breach = due & st["a:breach"] & ~st["a:detected"]
+            hidden = due & s.declared & ~s.detected
+            breach = due & s.breach & ~s.detected
             look = hidden | breach
             if look.any():
-                p = -np.expm1(-st["a:mon_haz"])
-                u = uniform(seed, st["idx"], stream_id("monitoring"), st["a:mon_count"].astype(np.uint64))
+                p = -np.expm1(-s.mon_haz)
+                u = uniform(seed, w.idx, stream_id("monitoring"), s.mon_count.astype(np.uint64))
                 found = look & (u < p)
                 if found.any():
-                    st["a:detected"] = st["a:detected"] | found
+                    s.detected = s.detected | found
                     O["a:detected"][rows[found & hidden]] = True
                     O["a:breach_found"][rows[found & breach]] = True
                     if self.treaty is not None:
-                        st["a:supply"] = np.where(found, 1.0 - self.treaty.sanction_supply_cut, st["a:supply"])
+                        s.supply = np.where(found, 1.0 - self.treaty.sanction_supply_cut, s.supply)
                         O["a:sanction_cost"][rows[found]] += self.treaty.sanction_cost
                         if self.treaty.stop_on_detection:
-                            self._stop_detected(st, O, found, t, seed)
-            st["a:mon_haz"] = np.where(due, 0.0, st["a:mon_haz"])
-            st["a:mon_count"] = np.where(due, st["a:mon_count"] + 1, st["a:mon_count"])
-            st["a:mon_next"] = np.where(due, np.maximum(st["a:mon_next"] + self.mon["period_years"], t + 1e-9),
-                                        st["a:mon_next"])
+                            decision = self._stop_detected(w, found, t, seed)
+            s.mon_haz = np.where(due, 0.0, s.mon_haz)
+            s.mon_count = np.where(due, s.mon_count + 1, s.mon_count)
+            s.mon_next = np.where(due, np.maximum(s.mon_next + self.mon["period_years"], t + 1e-9),
+                                  s.mon_next)
+        return decision
 
-    def _stop_detected(self, st, O, found, t, seed):
+    def _stop_detected(self, w, found, t, seed):
         """The stop protocol on a detected covert cluster or open breach: the pause it broke
         reaches the chips ``stop.latency_days`` later, with ``stop.reliability`` (a failure is a
         failed halt); a fixed pause is held for what remains of it."""
+        s = self.state
         lev = self.policy.stop
-        enf = found & ~np.isfinite(st["pending_t"]) & ~st["paused"]
+        enf = found & ~np.isfinite(w.pending_t) & ~w.paused
         if not enf.any():
-            return
-        u = uniform(seed, st["idx"], stream_id("stop:detected"))
+            return None
+        u = uniform(seed, w.idx, stream_id("stop:detected"))
         works = enf & (u < lev.reliability)
-        O["failed_halts"][st["row"][enf & ~works]] += 1
-        st["pending_t"] = np.where(works, t + lev.latency_days / _DAYS, st["pending_t"])
-        st["pending_resp"] = np.where(works, st["a:decl_kind"], st["pending_resp"]).astype(st["pending_resp"].dtype)
-        rest = np.where(np.isfinite(st["a:decl_end"]), np.maximum(st["a:decl_end"] - t, 0.0), 0.0)
-        st["pending_years"] = np.where(works, rest, st["pending_years"])
+        rest = np.where(np.isfinite(s.decl_end), np.maximum(s.decl_end - t, 0.0), 0.0)
+        return Decision(halt=works, halt_at=t + lev.latency_days / _DAYS, halt_kind=s.decl_kind, halt_years=rest,
+                        failed=enf & ~works)
 
-    def review(self, st, O, t, horizon):
+    def review(self, w, O, horizon):
         """Settle the cross-actor quantities of every world whose actors have all reached its
-        next review (arrays reshaped to (samples, A)); those worlds' next review is set."""
-        ready = self.group_all(t >= st["a:review"] - 1e-9)
+        next review (arrays reshaped to (samples, A)); those worlds' next review is set.
+        Returns the exits and conditional pauses decided (a :class:`Decision`), or None."""
+        s = self.state
+        t = w.t
+        ready = self.group_all(t >= s.review - 1e-9)
         if not ready.any():
-            return
-        A, rows = self.A, st["row"]
+            return None
+        A, rows = self.A, w.row
         i = np.flatnonzero(ready)  # whole groups of A rows
-        active = ~st["a:exited"]
-        share = self._settle_shares(st, O, i, active)
+        active = ~s.exited
+        share = self._settle_shares(w, O, i, active)
         ti = t[i]
         nxt = (np.floor(ti / self.review_years + 0.5) + 1.0) * self.review_years
-        review = st["a:review"].copy()
+        review = s.review.copy()
         review[i] = np.where(ti >= horizon - 1e-9, np.inf, np.minimum(nxt, horizon))  # the last review is at the horizon
-        st["a:review"] = review
+        s.review = review
 
-        # exits: an actor far enough behind is absorbed or leaves (it stops developing)
+        # exits: an actor far enough behind is absorbed or leaves (it stops developing): the
+        # engine holds it paused (PauseKind.EXITED) for good
+        exits, paused = None, w.paused
         if self.exit_share > 0 and A > 1:
             out = ready & active & (share < self.exit_share)
             if out.any():
-                st["a:exited"] = st["a:exited"] | out
+                s.exited = s.exited | out
                 O["a:exited"][rows[out]] = True
                 O["a:t_exit"][rows[out]] = t[out]
-                st["paused"] = st["paused"] | out
-                st["pause_kind"] = np.where(out, _EXITED, st["pause_kind"]).astype(np.int8)
-                st["pause_start"] = np.where(out, np.inf, st["pause_start"])
+                exits, paused = out, paused | out
                 # the market is shared among those still in it from this review on
-                self._settle_shares(st, O, i, ~st["a:exited"])
+                self._settle_shares(w, O, i, ~s.exited)
 
         # conditional pause (mutual conditional commitment): when its halt is called, pause
         # through the stop protocol once every other active actor pauses or is conditional
         # itself; resume when a rival is seen not pausing (racing, or found defecting)
-        cond = st["a:strategy"] == CONDITIONAL
-        if cond.any():
-            self._conditional(st, O, t, ready, self.seed)
+        cond = s.strategy == CONDITIONAL
+        decided = self._conditional(w, paused, t, ready, self.seed) if cond.any() else {}
+        return Decision(exit=exits, **decided) if exits is not None or decided else None
 
-    def _settle_shares(self, st, O, i, active):
+    def _settle_shares(self, w, O, i, active):
         """Market shares of the rows ``i`` (whole groups) from relative capability among the
         active actors; written to the state and the outcomes, returned for every row."""
+        s = self.state
         A = self.A
-        new = costs.market_shares(st["cap"][i].reshape(-1, A), sensitivity=self.sens,
+        new = costs.market_shares(w.cap[i].reshape(-1, A), sensitivity=self.sens,
                                   active=active[i].reshape(-1, A)).reshape(-1)
-        share = st["a:share"].copy()
+        share = s.share.copy()
         share[i] = new
-        st["a:share"] = share
-        O["a:share"][st["row"][i]] = new
+        s.share = share
+        O["a:share"][w.row[i]] = new
         return share
 
-    def reviewed(self, st, t):
+    def reviewed(self, w):
         """Rows not waiting for their world's review: a report at a review time is written
         once the review is done, so every actor's share in it is from the same review."""
-        return st["a:review"] > t + 1e-9
+        s = self.state
+        t = w.t
+        return s.review > t + 1e-9
 
-    def _conditional(self, st, O, t, ready, seed):
-        A, rows = self.A, st["row"]
-        pend = st["a:cond_pending"]
+    def _conditional(self, w, paused, t, ready, seed):
+        """Conditional pauses at a review (``paused``: the engine's pauses with this review's
+        exits); returns the :class:`Decision` fields: halts sent, failed stops, halts withdrawn,
+        pauses given up."""
+        s = self.state
+        A = self.A
+        out = {}
+        pend = s.cond_pending
         # a pause that reached the chips (or failed on arrival after the point of no control)
-        arrived = pend & ~np.isfinite(st["pending_t"])
+        arrived = pend & ~np.isfinite(w.pending_t)
         if arrived.any():
-            st["a:cond_on"] = st["a:cond_on"] | (arrived & st["paused"] & ~st["a:exited"])
-            st["a:wants"] = st["a:wants"] & ~(arrived & ~st["paused"])
-            st["a:cond_pending"] = pend = pend & ~arrived
-        ended = st["a:cond_on"] & ~st["paused"]  # the engine ended it (verified, or too long)
-        st["a:wants"] = st["a:wants"] & ~ended
-        st["a:cond_on"] = st["a:cond_on"] & ~ended
-        active = ~st["a:exited"]
-        hidden = st["a:declared"] & ~st["a:detected"]  # an undetected covert actor looks paused
-        ok = active & ((st["paused"] | hidden | (st["a:strategy"] == CONDITIONAL)) & ~st["a:detected"])
+            s.cond_on = s.cond_on | (arrived & paused & ~s.exited)
+            s.wants = s.wants & ~(arrived & ~paused)
+            s.cond_pending = pend = pend & ~arrived
+        ended = s.cond_on & ~paused  # the engine ended it (verified, or too long)
+        s.wants = s.wants & ~ended
+        s.cond_on = s.cond_on & ~ended
+        active = ~s.exited
+        hidden = s.declared & ~s.detected  # an undetected covert actor looks paused
+        ok = active & ((paused | hidden | (s.strategy == CONDITIONAL)) & ~s.detected)
         n_ok = ok.reshape(-1, A).sum(axis=1)
         n_active = active.reshape(-1, A).sum(axis=1)
         others_ok = np.repeat(n_ok, A) - ok
         others_active = np.repeat(n_active, A) - active
         # every other active actor pauses or is conditional, and there is one (an exit is no partner)
         all_ok = (others_ok >= others_active) & (others_active >= 1)
-        cond = st["a:strategy"] == CONDITIONAL
-        start = ready & cond & active & st["a:wants"] & ~st["paused"] & ~pend & ~np.isfinite(st["pending_t"]) & all_ok
+        cond = s.strategy == CONDITIONAL
+        start = ready & cond & active & s.wants & ~paused & ~pend & ~np.isfinite(w.pending_t) & all_ok
         # a partner that exits does not end a pause already held
-        stop = ready & (st["a:cond_on"] | pend) & (others_ok < others_active)
+        stop = ready & (s.cond_on | pend) & (others_ok < others_active)
         if start.any():
             # the same stop protocol as every other halt: latency after the decision, reliability
             lev_s = self.policy.stop
             u = np.ones(start.size)
             for j, tw in enumerate(self.policy.tripwires):
-                sel = start & (st["a:want_trip"] == j)
+                sel = start & (s.want_trip == j)
                 if sel.any():
-                    u = np.where(sel, uniform(seed, st["idx"], stream_id("stop:" + tw.name)), u)
+                    u = np.where(sel, uniform(seed, w.idx, stream_id("stop:" + tw.name)), u)
             works = start & (u < lev_s.reliability)
-            O["failed_halts"][rows[start & ~works]] += 1
-            st["a:wants"] = st["a:wants"] & ~(start & ~works)
-            st["pending_t"] = np.where(works, np.maximum(t, st["a:want_t"]) + lev_s.latency_days / _DAYS, st["pending_t"])
-            st["pending_resp"] = np.where(works, st["a:want_kind"], st["pending_resp"]).astype(st["pending_resp"].dtype)
-            st["pending_years"] = np.where(works, st["a:want_years"], st["pending_years"])
-            st["a:cond_pending"] = st["a:cond_pending"] | works
+            out["failed"] = start & ~works
+            s.wants = s.wants & ~(start & ~works)
+            out.update(halt=works, halt_at=np.maximum(t, s.want_t) + lev_s.latency_days / _DAYS,
+                       halt_kind=s.want_kind, halt_years=s.want_years)
+            s.cond_pending = s.cond_pending | works
         if stop.any():
-            cancel = stop & st["a:cond_pending"]
-            st["pending_t"] = np.where(cancel, np.inf, st["pending_t"])
-            st["a:cond_pending"] = st["a:cond_pending"] & ~cancel
-            held = stop & st["a:cond_on"] & st["paused"]
-            st["paused"] = st["paused"] & ~held
-            st["pause_end"] = np.where(held, np.inf, st["pause_end"])
-            st["a:cond_on"] = st["a:cond_on"] & ~stop
+            cancel = stop & s.cond_pending
+            out["cancel"] = cancel
+            s.cond_pending = s.cond_pending & ~cancel
+            out["resume"] = stop & s.cond_on & paused  # a pause held is given up
+            s.cond_on = s.cond_on & ~stop
+        return out
 
     # ------------------------------------------------------------------ results
     def _world_catastrophe(self, G):
-        """One catastrophe process per world, fed by every actor's exposure: the actors' hazards add
-        (independent sources of the same event, the union of Poisson processes), and the world's event
-        comes when their summed integral passes one Exp(1) draw per world. Dated on the report grid,
-        interpolated linearly between report dates."""
+        """One catastrophe process per world, fed by every actor's exposure: the actors' integrated
+        hazards combine by ``market.catastrophe_aggregation`` (:func:`recloop.outcomes.world_hazard`;
+        by default they add: independent sources of the same event, the union of Poisson processes),
+        and the world's event comes when the world's integral passes one Exp(1) draw per world. Dated
+        on the report grid, interpolated linearly between report dates."""
+        from recloop.outcomes import world_hazard
+
         ns, A = self.ns, self.A
         pc = G["p_catastrophe"].astype(np.float64).reshape(ns, A, -1)
-        cum = -np.log1p(-np.clip(np.nan_to_num(pc, nan=0.0), 0.0, 1.0 - 1e-16)).sum(axis=1)
+        cum = world_hazard(self.hazard_rule, -np.log1p(-np.clip(np.nan_to_num(pc, nan=0.0), 0.0, 1.0 - 1e-16)))
         cum = np.maximum.accumulate(cum, axis=1)
         draw = -np.log(uniform(self.seed, self.sample_index, stream_id("catastrophe:world")))
         hit = cum >= draw[:, None]
@@ -537,12 +626,16 @@ class MultiActor(ActorHook):
         return np.where(any_hit, t, np.nan), any_hit
 
     def aggregate(self, O, G):
-        """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns."""
+        """Per-sample outcomes and trajectories from per-row ones, plus per-actor columns; each
+        outcome combines across actors by its declaration (:data:`recloop.outcomes.OUTCOMES`)."""
+        from recloop.outcomes import aggregate as combine
+        from recloop.outcomes import outcome, world_hazard
+
         A, ns = self.A, self.ns
         idx = np.arange(ns)
         # an exit is held as a pause that never ends (the actor stops developing): not a pause
         held = O["years_paused"] - np.nan_to_num(self.horizon - O["a:t_exit"], nan=0.0)
-        O["years_paused"] = np.where(held > 1e-9, held, 0.0)
+        O = {**O, "years_paused": np.where(held > 1e-9, held, 0.0)}  # the engine's columns stay as they are
 
         def grid(v):
             return np.asarray(v).reshape(ns, A)
@@ -553,26 +646,15 @@ class MultiActor(ActorHook):
         front = np.where(np.isfinite(sup).any(axis=1), np.argmin(sup, axis=1), np.argmax(fin, axis=1))
         pc = grid(O["p_catastrophe"])
         haz = -np.log1p(-np.clip(pc, 0.0, 1.0 - 1e-16))
-        member = grid(self.row["a:member"])
+        member = grid(self.initial.member)
         out = {}
+        # each column by its declared rule (recloop.outcomes); the world-level ones are computed below
         for k, v in O.items():
             if k.startswith("a:") or k.startswith("in:"):
                 continue
-            g = grid(v)
-            if k == "sample":
-                out[k] = self.sample_index.copy()
-            elif k == "status":
-                out[k] = g.max(axis=1)
-            elif k in ("unverified_takeoff", "unaligned_capability", "catastrophe"):
-                out[k] = g.any(axis=1)
-            elif k in ("halts", "failed_halts", "years_paused", "years_gated", "deprecations", "false_alarms"):
-                out[k] = g.sum(axis=1)
-            elif k == "p_catastrophe":
-                out[k] = -np.expm1(-haz.sum(axis=1))
-            elif k.startswith("t_"):
-                out[k] = np.where(np.isnan(g).all(axis=1), np.nan, np.nanmin(np.where(np.isnan(g), np.inf, g), axis=1))
-            else:
-                out[k] = g[idx, front]
+            rule = outcome(k).aggregate
+            out[k] = self.sample_index.copy() if k == "sample" else None if rule == "world" else combine(k, grid(v), frontier=front)
+        out["p_catastrophe"] = -np.expm1(-world_hazard(self.hazard_rule, haz))
         out["safety_window_years"] = out["t_no_control"] - out["t_first_tripwire"]
         out["t_catastrophe"], out["catastrophe"] = self._world_catastrophe(G)
         for k, v in self.P_world.items():
@@ -585,17 +667,17 @@ class MultiActor(ActorHook):
             if self.treaty is not None else np.full(ns, np.nan)
         share = grid(O["a:share"])
         out["share_nonmembers"] = (share * nonmember).sum(axis=1) if self.treaty is not None else np.full(ns, np.nan)
-        out["output_lost"] = grid(O["a:output_lost"]).sum(axis=1)
-        out["defections"] = grid(O["a:defected"]).sum(axis=1).astype(float)
-        out["covert_detected"] = grid(O["a:detected"]).sum(axis=1).astype(float)
-        out["breaches"] = grid(O["a:breached"]).sum(axis=1).astype(float)
-        out["breaches_found"] = grid(O["a:breach_found"]).sum(axis=1).astype(float)
+        out["output_lost"] = combine("output_lost", grid(O["a:output_lost"]))
+        out["defections"] = combine("defections", grid(O["a:defected"])).astype(float)
+        out["covert_detected"] = combine("covert_detected", grid(O["a:detected"])).astype(float)
+        out["breaches"] = combine("breaches", grid(O["a:breached"])).astype(float)
+        out["breaches_found"] = combine("breaches_found", grid(O["a:breach_found"])).astype(float)
         out["frontier_actor"] = front.astype(np.int8)
         horizon = max(self.horizon, 1e-12)
         cols = {"share": share, "mean_share": grid(O["a:share_years"]) / horizon, "capability": fin, "years_paused": grid(O["years_paused"]),
                 "output_lost": grid(O["a:output_lost"]), "defected": grid(O["a:defected"]),
                 "detected": grid(O["a:detected"]), "exited": grid(O["a:exited"]),
-                "compliance_cost": grid(self.row["a:cost"]), "risk_share": risk_share,
+                "compliance_cost": grid(self.initial.cost), "risk_share": risk_share,
                 "breached": grid(O["a:breached"]), "breach_found": grid(O["a:breach_found"]),
                 "sanction_cost": grid(O["a:sanction_cost"])}
         for k in ACTOR_DATES:
@@ -608,7 +690,7 @@ class MultiActor(ActorHook):
         for k, g in G.items():
             g3 = g.reshape(ns, A, -1)
             if k == "p_catastrophe":
-                h = -np.log1p(-np.clip(g3.astype(np.float64), 0.0, 1.0 - 1e-16)).sum(axis=1)
+                h = world_hazard(self.hazard_rule, -np.log1p(-np.clip(g3.astype(np.float64), 0.0, 1.0 - 1e-16)))
                 Gs[k] = (-np.expm1(-h)).astype(np.float32)
             else:
                 Gs[k] = g3[idx, front]
