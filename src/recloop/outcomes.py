@@ -602,6 +602,8 @@ def fan(result: SimResult, var: str, qs=(5, 25, 50, 75, 95)) -> dict[str, list[f
     """Quantiles of a trajectory variable at each report time (for fan charts)."""
     g = result.trajectories[var].astype(np.float64)
     out = {"t": [round(result.scenario.start_year + float(t), 4) for t in result.times]}
+    if g.ndim != 2 or g.shape[0] == 0:  # no trajectories kept (e.g. --trajectory-samples 0): an empty fan
+        return {**out, **{f"p{q}": [None] * len(out["t"]) for q in qs}}
     with np.errstate(all="ignore"):
         import warnings
         with warnings.catch_warnings():

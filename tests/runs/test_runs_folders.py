@@ -415,3 +415,15 @@ def test_resume_of_a_finished_run_changes_nothing(home):
     before = (out / "outcomes.parquet").read_bytes()
     _, again, ran = execute.resume_run(str(out))
     assert ran == 0 and again["run_id"] == summary["run_id"] and (out / "outcomes.parquet").read_bytes() == before
+
+
+def test_a_run_keeping_no_trajectories_finishes_with_empty_fans(home):
+    """--trajectory-samples 0: finish_run writes the summary and report; the fans are empty, not a crash."""
+    out = home / "r"
+    plan = execute.plan_run(load_scenario("baseline"), load_policy("none"), run_id="r", out_dir=out,
+                            samples=20, seed=0, years=2.0, fan_samples=0)
+    store.record_run("r", kind="simulate", name="baseline", out_dir=out, status="running")
+    execute.execute_run(plan)
+    execute.finish_run(plan)
+    assert (out / "outcomes.parquet").exists()
+    assert pq.read_table(out / "outcomes.parquet").num_rows == 20
