@@ -707,7 +707,7 @@ PART_OPTIONS: dict[str, Any] = {"compression": "none", "write_statistics": False
 FINAL_OPTIONS: dict[str, Any] = {"compression": "snappy"}
 
 
-def _atomic_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def _atomic_npz(path: Path, arrays: dict[str, Any]) -> None:
     """``np.savez`` straight into a temporary file beside ``path``, fsync, rename (no copy of the
     arrays in memory first: the fan's are about 100 MB)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
