@@ -5,6 +5,7 @@ sees the setting in force; every claim's choices are declared parameters with se
 from __future__ import annotations
 
 import numpy as np
+
 import pytest
 
 from recloop.analysis import structural as st
@@ -56,15 +57,19 @@ def test_a_verdict_that_turns_on_the_generation_step_is_flipped_by_it_alone():
     assert not seen[0][1] and all(f for _, f in seen[1:])
 
 
-def test_no_flip_is_said_and_pending_choices_are_named_not_run():
-    c, _ = _constructed(("drift.autonomy_exponent", R.CATASTROPHE_AGGREGATION))
+def test_no_flip_is_said_and_pending_choices_are_named_not_run(monkeypatch):
+    from recloop.claims import core
+
+    # a choice named before its declaration exists is skipped and named, not run
+    monkeypatch.setitem(core.PENDING_CHOICES, "risk.some_rule", "a rule not declared yet")
+    c, _ = _constructed(("drift.autonomy_exponent", "risk.some_rule"))
     try:
         r = evaluate(c, 50, 0, flip_samples=50)
     finally:
         clear_cache()
     assert r.structural["flipped_by"] == []
     assert r.structural["texts"][0].startswith("no structural flip")
-    assert any(t.startswith("not varied yet: risk.catastrophe_aggregation") for t in r.structural["texts"])
+    assert any(t.startswith("not varied yet: risk.some_rule") for t in r.structural["texts"])
     assert [ch["path"] for ch in r.structural["choices"]] == ["drift.autonomy_exponent"]
 
 
@@ -96,11 +101,17 @@ def test_every_claims_choices_are_declared_with_settings_in_bounds():
         chs, pending = claim_choices(c)
         assert chs, c.id
         for ch in chs:
-            lo, hi = specs[ch.path].bounds
-            assert all(lo <= x <= hi for x in ch.settings), (c.id, ch.path)
+            if isinstance(ch.base, str) and ch.base != "sampled":  # a named structural choice
+                assert set(ch.settings) <= set(specs[ch.path].choices), (c.id, ch.path)
+            else:
+                lo, hi = specs[ch.path].bounds
+                assert all(lo <= x <= hi for x in ch.settings), (c.id, ch.path)
             assert len([x for x in ch.settings if x != ch.base]) >= 1
         assert all(p.split(" ")[0] in PENDING_CHOICES for p in pending)
     assert R.CATASTROPHE_AGGREGATION in R.claim(7).choices
+    seven, pending = claim_choices(R.claim(7))
+    agg = next(ch for ch in seven if ch.path == "market.catastrophe_aggregation")
+    assert agg.base == "independent" and set(agg.settings) == {"independent", "max"} and not pending
 
 
 def test_a_mistyped_choice_is_refused_with_its_name():

@@ -71,11 +71,8 @@ FLIP_THRESHOLD = 0.8
 #: flip boxes are not searched below this many worlds with the flipped outcome
 FLIP_MIN_CASES = 3
 #: choices a claim names that are not declared yet (skipped, and said so on the page, until their
-#: declaration is wired in): the world-level catastrophe aggregation rule, now declared as
-#: market.catastrophe_aggregation (recloop.outcomes.HAZARD_AGGREGATIONS), is still to be varied here
-PENDING_CHOICES: dict[str, str] = {
-    "risk.catastrophe_aggregation": "how a world's catastrophe combines its actors' hazards: declared as market.catastrophe_aggregation after this page's last regeneration; not varied here yet",
-}
+#: declaration is wired in): none at present
+PENDING_CHOICES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -1086,10 +1086,10 @@ JUDGES = {1: judge1, 2: judge2, 3: judge3, 4: judge4, 5: judge5, 6: judge6, 7: j
 
 
 # ---------------------------------------------------------------- the registry
-#: where the world-level catastrophe aggregation rule (how one world's P(catastrophe) combines its
-#: actors' hazards) enters claim 7's structural flips once it is a declared choice; until then it is
-#: pending (recloop.claims.core.PENDING_CHOICES) and the page says it was not varied
-CATASTROPHE_AGGREGATION = "risk.catastrophe_aggregation"
+#: the world-level catastrophe aggregation rule (how one world's P(catastrophe) combines its
+#: actors' hazards: recloop.outcomes.HAZARD_AGGREGATIONS), a declared structural choice of the
+#: market block that claim 7's structural flips vary
+CATASTROPHE_AGGREGATION = "market.catastrophe_aggregation"
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(1, "capability exponential, verification linear",
