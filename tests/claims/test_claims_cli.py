@@ -41,6 +41,24 @@ def test_bad_flip_samples_exits_2_with_one_line():
     assert r.stderr.strip().splitlines() == ["error: --flip-samples: must be 0 (not run) or an integer in [20, 100,000], got 5"]
 
 
+def test_one_claim_is_audited_alone_and_a_wrong_number_is_named():
+    r = _cli("--samples", "40", "--claim", "99")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("error: --claim: 99 is not a claim; the claims are 1-16")
+
+
+def test_cli_claim_option_runs_only_that_claim(tmp_path, monkeypatch):
+    monkeypatch.setenv("RECLOOP_HOME", str(tmp_path / "home"))
+    _register_all()
+    res = CliRunner().invoke(app, ["claims", "--samples", "40", "--flip-samples", "0", "--claim", "9",
+                                   "--out", str(tmp_path / "o"), "--json"])
+    assert res.exit_code == 0, res.output
+    printed = json.loads(res.stdout)
+    assert [c["id"] for c in printed["claims"]] == [9] and printed["command"].endswith("--claim 9")
+    line = [ln for ln in res.stderr.splitlines() if ln.startswith("claim  9:")]
+    assert len(line) == 1 and printed["claims"][0]["verdict"] in line[0]
+
+
 def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     monkeypatch.setenv("RECLOOP_HOME", str(tmp_path / "home"))
     _register_all()
@@ -49,7 +67,8 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["claims", "--samples", "40", "--seed", "3", "--flip-samples", "0", "--out",
                                    str(tmp_path / "o"), "--json"])
     assert res.exit_code == 0, res.output
-    printed = json.loads(res.output)
+    printed = json.loads(res.stdout)  # progress goes to stderr, one line per claim
+    assert "auditing 16 claims on 40 worlds each" in res.stderr and res.stderr.count("claim ") >= 16
     written = json.loads((tmp_path / "o" / "claims.json").read_text(encoding="utf-8"))
     assert [c["verdict"] for c in printed["claims"]] == [c["verdict"] for c in written["claims"]]
     assert len(written["claims"]) == 16 and written["seed"] == 3

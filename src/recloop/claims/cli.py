@@ -22,13 +22,17 @@ def register(app: typer.Typer) -> None:
         flip_samples: Optional[int] = typer.Option(None, "--flip-samples", help="Worlds per run of the structural "
                                                    "flips (each claim's experiment rerun under each other setting of "
                                                    "its structural choices; default: --samples; 0: not run)."),
+        only: Optional[list[int]] = typer.Option(None, "--claim", help="Audit only this claim (repeatable; "
+                                                 "default: every claim)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for claims.html and claims.json."),
         as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON on stdout."),
     ):
         """Audit the essay's claims: quote, experiment, verdict from its interval, thresholds swept, flip conditions
         (PRIM over the sampled inputs, and the structural choices and fixed assumptions that flip each verdict)."""
         from recloop import store
-        from recloop.claims.page import MAX_SAMPLES, MIN_SAMPLES, audit_dict, format_table, run_claims, write_outputs
+        from recloop.claims.page import (MAX_SAMPLES, MIN_SAMPLES, audit_dict, format_table, interval_text, run_claims,
+                                         write_outputs)
+        from recloop.claims.registry import CLAIMS
         from recloop.params import RecloopInputError
 
         if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
@@ -42,10 +46,27 @@ def register(app: typer.Typer) -> None:
         if flips != 0 and not MIN_SAMPLES <= flips <= MAX_SAMPLES:
             raise RecloopInputError([f"--flip-samples: must be 0 (not run) or an integer in [{MIN_SAMPLES}, "
                                      f"{MAX_SAMPLES:,}], got {flips}"])
+        known = [c.id for c in CLAIMS]
+        bad = [i for i in (only or []) if i not in known]
+        if bad:
+            raise RecloopInputError([f"--claim: {bad[0]} is not a claim; the claims are {known[0]}-{known[-1]} "
+                                     f"({', '.join(map(str, known))})"])
+
+        def progress(r, seconds):
+            d = r.to_dict()
+            typer.echo(f"claim {d['id']:>2}: {d['verdict']}, {interval_text(d)} ({seconds:,.0f} s)", err=True)
+
         run_id = store.new_run_id("claims")
         out_dir = Path(out) if out else store.home() / run_id
-        results = run_claims(samples, seed, max_samples=cap, flip_samples=flips)
+        typer.echo(f"auditing {len(only) if only else len(CLAIMS)} claims on {samples:,} worlds each"
+                   + (f", structural flips on {flips:,}" if flips else "")
+                   + " (the flips rerun each claim under each setting of its choices; --flip-samples 0 skips them)",
+                   err=True)
+        results = run_claims(samples, seed, ids=sorted(set(only)) if only else None, max_samples=cap,
+                             flip_samples=flips, progress=progress)
         audit = audit_dict(results, samples=samples, seed=seed, max_samples=cap, flip_samples=flips)
+        if only:
+            audit["command"] += "".join(f" --claim {i}" for i in sorted(set(only)))
         jp, hp = write_outputs(results, audit, out_dir)
         store.record_run(run_id, kind="claims", name="essay-claims", out_dir=out_dir, samples=samples, seed=seed,
                          inputs={"samples": samples, "seed": seed, "max_samples": cap, "flip_samples": flips},

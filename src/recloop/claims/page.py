@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,22 @@ MAX_SAMPLES = 100_000
 
 
 def run_claims(samples: int, seed: int, *, ids: list[int] | None = None, max_samples: int | None = None,
-               flip_samples: int | None = None) -> list[ClaimResult]:
+               flip_samples: int | None = None,
+               progress: Callable[[ClaimResult, float], None] | None = None) -> list[ClaimResult]:
     """Evaluate the claims (all, or ``ids``) on ``samples`` worlds with ``seed``; an undecided
     verdict adds worlds (doubling) up to ``max_samples`` (default: no adaptation); with
-    ``flip_samples`` each claim's structural choices are varied on that many worlds."""
+    ``flip_samples`` each claim's structural choices are varied on that many worlds.
+    ``progress`` is called with each result and the seconds it took, as it finishes."""
+    out = []
     try:
-        return [evaluate(c, samples, seed, max_samples=max_samples, flip_samples=flip_samples)
-                for c in CLAIMS if ids is None or c.id in ids]
+        for c in CLAIMS:
+            if ids is not None and c.id not in ids:
+                continue
+            t0 = time.perf_counter()
+            out.append(evaluate(c, samples, seed, max_samples=max_samples, flip_samples=flip_samples))
+            if progress is not None:
+                progress(out[-1], time.perf_counter() - t0)
+        return out
     finally:
         clear_cache()
 
