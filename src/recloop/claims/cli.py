@@ -56,20 +56,19 @@ def register(app: typer.Typer) -> None:
             d = r.to_dict()
             typer.echo(f"claim {d['id']:>2}: {d['verdict']}, {interval_text(d)} ({seconds:,.0f} s)", err=True)
 
+        ids = sorted(set(only)) if only else None
         run_id = store.new_run_id("claims")
         out_dir = Path(out) if out else store.home() / run_id
-        typer.echo(f"auditing {len(only) if only else len(CLAIMS)} claims on {samples:,} worlds each"
+        typer.echo(f"auditing {len(ids) if ids else len(CLAIMS)} claims on {samples:,} worlds each"
                    + (f", structural flips on {flips:,}" if flips else "")
                    + " (the flips rerun each claim under each setting of its choices; --flip-samples 0 skips them)",
                    err=True)
-        results = run_claims(samples, seed, ids=sorted(set(only)) if only else None, max_samples=cap,
-                             flip_samples=flips, progress=progress)
-        audit = audit_dict(results, samples=samples, seed=seed, max_samples=cap, flip_samples=flips)
-        if only:
-            audit["command"] += "".join(f" --claim {i}" for i in sorted(set(only)))
+        results = run_claims(samples, seed, ids=ids, max_samples=cap, flip_samples=flips, progress=progress)
+        audit = audit_dict(results, samples=samples, seed=seed, max_samples=cap, flip_samples=flips, ids=ids)
         jp, hp = write_outputs(results, audit, out_dir)
         store.record_run(run_id, kind="claims", name="essay-claims", out_dir=out_dir, samples=samples, seed=seed,
-                         inputs={"samples": samples, "seed": seed, "max_samples": cap, "flip_samples": flips},
+                         inputs={"samples": samples, "seed": seed, "max_samples": cap, "flip_samples": flips,
+                                 "claims": ids},
                          summary={str(c["id"]): {"verdict": c["verdict"], "holds_share": c["holds_share"],
                                                  "interval": c["interval"], "worlds": c["worlds"]}
                                   for c in audit["claims"]})

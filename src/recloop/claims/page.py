@@ -41,10 +41,11 @@ def run_claims(samples: int, seed: int, *, ids: list[int] | None = None, max_sam
 
 
 def audit_dict(results: list[ClaimResult], *, samples: int, seed: int, max_samples: int | None = None,
-               flip_samples: int | None = None) -> dict[str, Any]:
+               flip_samples: int | None = None, ids: list[int] | None = None) -> dict[str, Any]:
     cap = samples if max_samples is None else max(samples, max_samples)
     cmd = f"recloop claims --samples {samples} --seed {seed}" + (f" --max-samples {cap}" if cap != samples else "")
     cmd += f" --flip-samples {flip_samples or 0}" if (flip_samples or 0) != samples else ""
+    cmd += "".join(f" --claim {i}" for i in ids or [])
     return {"samples": samples, "max_samples": cap, "seed": seed, "years": 30.0, "confidence": CONFIDENCE,
             "flip_samples": flip_samples or 0,
             "rule": rule_text(), "rule_possibility": rule_text("can"),
