@@ -144,11 +144,15 @@ def covert_chips_h100e(t, p: CovertProject):
     return diverted, fab
 
 
-def covert_power_gw(t, p: CovertProject):
-    """(diverted declared capacity, concealed capacity) in GW at ``t`` years since the start."""
+def covert_power_gw(t, p: CovertProject, *, diverted_gw=None):
+    """(diverted declared capacity, concealed capacity) in GW at ``t`` years since the start.
+    ``diverted_gw`` (optional, broadcasting) replaces ``p.diverted_dc_gw`` (the engine's rows
+    divert their covert share of the power their chips drew)."""
     t = np.maximum(_a(t), 0.0)
     built = np.minimum(p.concealed_gw_per_year * np.maximum(t - p.concealed_lead_years, 0.0), p.max_concealed_gw)
-    return np.broadcast_to(_a(p.diverted_dc_gw), t.shape).copy(), built
+    dgw = p.diverted_dc_gw if diverted_gw is None else diverted_gw
+    shape = np.broadcast_shapes(t.shape, np.shape(dgw))
+    return np.broadcast_to(_a(dgw), shape).copy(), np.broadcast_to(built, shape).copy()
 
 
 def covert_installed_flops(t, p: CovertProject, *, host_flops=None, divert_share=None, host_watts=None):
@@ -182,10 +186,11 @@ def covert_usable_flops(t, p: CovertProject, *, host_flops=None, divert_share=No
     return p.utilization * covert_installed_flops(t, p, host_flops=host_flops, divert_share=divert_share)
 
 
-def covert_workforce(t, p: CovertProject):
-    """Workers who know of the project at ``t`` (what leaks scale with)."""
+def covert_workforce(t, p: CovertProject, *, diverted_gw=None):
+    """Workers who know of the project at ``t`` (what leaks scale with); ``diverted_gw`` as in
+    :func:`covert_power_gw`."""
     t = np.maximum(_a(t), 0.0)
-    dgw, cgw = covert_power_gw(t, p)
+    dgw, cgw = covert_power_gw(t, p, diverted_gw=diverted_gw)
     building = (t >= 0) & (cgw < p.max_concealed_gw) & (p.concealed_gw_per_year > 0)
     construction = np.where(building, p.construction_workers_per_gw_year * p.concealed_gw_per_year, 0.0)
     fab = p.fab_workers if p.fab_h100e_per_year > 0 else 0.0
