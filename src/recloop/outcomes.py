@@ -175,6 +175,10 @@ _DECLARED: list[Outcome] = [
     _o("breaches", "count", "treaty members that raced openly through a mandated pause", aggregate="sum"),
     _o("breaches_found", "count", "open breaches found by monitoring (and sanctioned like a caught covert defector)",
        aggregate="sum"),
+    _o("false_accusations", "count", "treaty members the verifier accused while they complied with a mandated pause "
+       "(evidence model; sanctioned as if found)", aggregate="sum"),
+    _o("t_detected", _DATE, "years until monitoring first found a covert project or an open breach (null: none found "
+       "by the horizon, censored there)", "horizon", "first"),
 ]
 
 #: every declared outcome, by name

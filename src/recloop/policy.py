@@ -155,7 +155,18 @@ Strategy = Literal["race", "unilateral_pause", "conditional_pause", "comply", "c
 
 
 class Monitoring(Block):
-    """Compute monitoring (recloop.governance.monitoring): covert-cluster detection per period."""
+    """Compute monitoring: how covert clusters and open breaches are found. By default
+    (``detection = "evidence"``) the verification regime's evidence channels decide
+    (recloop.governance.watch, the ``[verification_regime]`` block; ``registered_share`` and
+    ``period_years`` are read there); ``detection = "rate"`` keeps the per-year detection rate of
+    recloop.governance.monitoring (``telemetry_tpr``, ``accounting_rate_per_year``,
+    ``base_rate_per_year``, ``reference_cluster_flops``)."""
+
+    detection: Literal["evidence", "rate"] = param(
+        "evidence", unit="name", choices=("evidence", "rate"),
+        doc="How monitoring finds a covert project or an open breach: the regime's evidence channels against prior odds "
+            "(evidence) or a fixed detection rate per year (rate).",
+        source="issue 18: evidence channels after the AI Futures Project covert-compute model; the rate model is issue 16 item 5's")
 
     registered_share: float = param(
         0.0, unit="fraction", bounds=(0.0, 1.0),

@@ -82,7 +82,7 @@ def _treaty_world():
 def _treaty(regime, sanction_cost):
     from recloop.governance.monitoring import regime as reg
 
-    return Policy(tripwires=[PAUSE.model_copy(update={"pause_years": 1.0})], monitoring=reg(regime),
+    return Policy(tripwires=[PAUSE.model_copy(update={"pause_years": 1.0})], monitoring={**reg(regime), "detection": "rate"},
                   treaty={"members": ["US", "EU"], "sanction_cost": sanction_cost, "sanction_supply_cut": 0.5})
 
 
@@ -105,7 +105,7 @@ def test_covert_detection_over_k_periods_matches_one_minus_miss_to_the_k():
     p = 0.2
     s = _scenario([{"name": "covert", "jurisdiction": "X", "strategy": "covert", "covert_share": 1.0},
                    {"name": "other", "jurisdiction": "X", "strategy": "race"}], quiet=True)
-    mon = dict(registered_share=1.0, telemetry_tpr=p, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
+    mon = dict(detection="rate", registered_share=1.0, telemetry_tpr=p, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
                period_years=0.25)
     n, years = 3000, 1.0
     r = simulate(s, Policy(tripwires=[PAUSE], monitoring=mon), samples=n, seed=5, years=years)

@@ -32,7 +32,7 @@ PAUSE = Tripwire(name="pause-at-start", metric="capability_oom", threshold=-50.0
 
 
 def _mon(p):  # telemetry only: exactly p within a year of exposure (a rate, any cadence)
-    return dict(registered_share=1.0, telemetry_tpr=p, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
+    return dict(detection="rate", registered_share=1.0, telemetry_tpr=p, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
                 period_years=0.25)
 
 

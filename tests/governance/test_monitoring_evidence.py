@@ -172,10 +172,10 @@ def test_detection_per_year_is_the_same_for_any_check_cadence():
     n = 60_000
     got = {}
     for cadence in (0.05, 0.25, 1.0):
-        mon = dict(registered_share=1.0, telemetry_tpr=q, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
+        mon = dict(detection="rate", registered_share=1.0, telemetry_tpr=q, accounting_rate_per_year=0.0, base_rate_per_year=0.0,
                    period_years=cadence)
         # the rate model: the same probability per year whatever the period
-        assert 1 - (1 - monitoring.detection_per_period(1e20, **mon)) ** (1 / cadence) == pytest.approx(q, rel=1e-12)
+        assert 1 - (1 - monitoring.detection_per_period(1e20, **{k: v for k, v in mon.items() if k != "detection"})) ** (1 / cadence) == pytest.approx(q, rel=1e-12)
         r = simulate(s, Policy(tripwires=[trip], monitoring=mon), samples=n, seed=5, years=2.0)
         assert r.outcomes["actor_defected_covert"].all()
         got[cadence] = r.outcomes["actor_detected_covert"].mean()
@@ -209,7 +209,7 @@ def test_defection_weighs_the_expected_pause_of_the_response_in_force():
     out = []
     for years in (0.01, 5.0):
         tw = PAUSE.model_copy(update={"response": "pause_until_verified", "pause_years": years})
-        pol = Policy(tripwires=[tw], monitoring=regime("none"),
+        pol = Policy(tripwires=[tw], monitoring={**regime("none"), "detection": "rate"},
                      treaty={"members": ["US", "EU"], "sanction_cost": 0.5, "sanction_supply_cut": 0.5})
         out.append(simulate(w, pol, samples=30, seed=4, years=3).outcomes["defections"])
     assert out[0].mean() > 0  # the 0.01-year pause_years alone would leave no gain to defect for
@@ -291,7 +291,7 @@ def test_a_detected_covert_cluster_is_stopped_through_the_stop_protocol():
 
     s = _scenario([{"name": "c", "jurisdiction": "US", "strategy": "covert", "covert_share": 1.0},
                    {"name": "r", "jurisdiction": "US", "strategy": "unilateral_pause"}], quiet=True, jurisdictions=["US"])
-    mon = {"registered_share": 1.0, "telemetry_tpr": 1.0, "accounting_rate_per_year": 0.0, "base_rate_per_year": 0.0,
+    mon = {"detection": "rate", "registered_share": 1.0, "telemetry_tpr": 1.0, "accounting_rate_per_year": 0.0, "base_rate_per_year": 0.0,
            "period_years": 0.25}
 
     def run(stop_on, reliability):

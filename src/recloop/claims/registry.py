@@ -394,9 +394,13 @@ HALT_HOLDS_OUTPUT = 0.25
 
 def _regimes():
     full = policy_variant("treaty-monitoring", FULL, rename="treaty-monitoring-all-states")
-    no_mon = policy_variant("treaty-monitoring", {**FULL, "monitoring": {"registered_share": 0.0, "telemetry_tpr": 0.0,
-                                                                         "accounting_rate_per_year": 0.0}},
-                            rename="treaty-without-monitoring")
+    # without monitoring: no reporting, no chip accounting, no telemetry; national technical means
+    # (satellites, energy accounting, leaks) remain (regimes.PRESETS "intelligence-only"); the rate
+    # model's channels are off too, so the ablation means the same under either detection model
+    no_mon = policy_variant("treaty-monitoring", {
+        **FULL, "monitoring": {"registered_share": 0.0, "telemetry_tpr": 0.0, "accounting_rate_per_year": 0.0},
+        "verification_regime": {"chip_accounting": False, "sme_inventory": False, "telemetry": False, "cost_share": 0.0}},
+        rename="treaty-without-monitoring")
     no_thr = policy_variant("treaty-monitoring", {**FULL, "tripwires": []}, rename="treaty-without-thresholds")
     no_rec = policy_variant("treaty-monitoring", {"treaty": {"members": ["US"]}}, rename="domestic-without-reciprocity")
     return full, {"without monitoring": no_mon, "without thresholds": no_thr, "without reciprocity": no_rec}

@@ -126,7 +126,7 @@ def with_detection(policy, detection: float):
     q = float(detection)
     if not 0.0 <= q <= 1.0:
         raise RecloopInputError([f"halt.detection: must be in [0, 1] probability/yr, got {detection!r}"])
-    mon = policy.monitoring.model_copy(update=dict(registered_share=1.0, telemetry_tpr=q,
+    mon = policy.monitoring.model_copy(update=dict(detection="rate", registered_share=1.0, telemetry_tpr=q,
                                                    accounting_rate_per_year=0.0, base_rate_per_year=0.0))
     return policy.model_copy(update={"monitoring": mon})
 
@@ -143,7 +143,7 @@ def regime_policy(regime: str, p: EngineHalt | None = None, *, detection: float 
                   "stop": {"latency_days": 30.0, "reliability": 0.7},
                   "compliance": {"fixed_cost": p.compliance_fixed_cost},
                   # no channel finds anything unless the regime monitors
-                  "monitoring": {"base_rate_per_year": 0.0}}
+                  "monitoring": {"detection": "rate", "base_rate_per_year": 0.0}}
     if regime != "none":
         data["treaty"] = {"name": "halt-treaty", "members": list(members), "sanction_cost": p.sanction,
                           "sanction_supply_cut": p.supply_cut if regime == "reciprocity" else 0.0}

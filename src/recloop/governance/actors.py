@@ -34,7 +34,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from recloop.governance import costs, covert, monitoring
+from recloop.governance import costs, covert, evidence, monitoring, regimes, watch
 from recloop.hooks import ActorHook, ContainmentRows, Decision
 from recloop.mechanisms import verification
 from recloop.mechanisms.halts import Response
@@ -83,7 +83,11 @@ ACTOR_COLUMNS = {
     "detected": "the actor's covert build-out was detected (and sanctioned)",
     "breached": "a treaty member that raced openly through a pause the treaty mandated (open breach)",
     "breach_found": "monitoring found the actor's open breach (sanctioned: supply cut, treaty.sanction_cost)",
-    "sanction_cost": "treaty.sanction_cost the actor incurred when its defection or breach was found, share-years",
+    "sanction_cost": "treaty.sanction_cost the actor incurred when its defection or breach was found (or it was falsely accused), share-years",
+    "t_detected": "years until monitoring found the actor's covert project or open breach (null: not found)",
+    "covert_flops_at_detection": "FLOP/s the actor's covert project ran when it was found (null: not found)",
+    "false_accused": "the actor complied with a mandated pause and the verifier accused it (evidence model)",
+    "covert_capability": "log10 effective FLOP the actor's covert loop reached while hidden (null: never hidden)",
     "exited": "the actor fell below market.exit_share and was absorbed or left",
     "compliance_cost": "share of the actor's budget spent on compliance",
     "risk_share": "the actor's share of the sample's integrated hazard",
@@ -119,9 +123,13 @@ class ActorState:
     cond_on: np.ndarray      # its conditional pause is held
     want_kind: np.ndarray    # the Response of the halt it wants (int8)
     want_years: np.ndarray   # and its pause_years
-    mon_next: np.ndarray     # next monitoring check
+    mon_next: np.ndarray     # next monitoring check (the rate model, monitoring.detection = "rate")
     mon_count: np.ndarray    # checks so far (the monitoring stream's counter)
     mon_haz: np.ndarray      # detection hazard accrued since the last check (issue 16.5)
+    watch_kind: np.ndarray   # what the verifier watches (int8): 0 nothing, 1 a covert project, 2 an open breach, 3 a complier
+    watch_t: np.ndarray      # when it accuses (inf: not within the watch; recloop.governance.watch)
+    watches: np.ndarray      # watches so far (the evidence streams' episode counter)
+    accused: np.ndarray      # a complier falsely accused (sanctioned as if found; partners treat it as a defector)
     breach: np.ndarray       # a member racing openly through a mandated pause
     decl_kind: np.ndarray    # the Response of the pause declared (covert) or mandated (breach) but not held
     decl_start: np.ndarray   # when that window began
@@ -171,6 +179,9 @@ class MultiActor(ActorHook):
         pays = (code != RACE) & (covered | (code == UNILATERAL) | (code == CONDITIONAL))
         cost = np.where(pays, costs.compliance_cost_share(budget, fixed=comp.fixed_cost,
                                                           proportional=comp.proportional_cost), 0.0)
+        if treaty is not None:
+            # the verification regime's own cost (reporting, audits, hardware mechanisms), to members
+            cost = cost + np.where(member, policy.verification_regime.cost_share, 0.0)
         mk = scenario.market
         self.sens, self.elast, self.exit_share = mk.share_sensitivity, mk.revenue_elasticity, mk.exit_share
         self.review_years = mk.review_years
@@ -190,6 +201,8 @@ class MultiActor(ActorHook):
             wants=np.zeros(n, bool), cond_on=np.zeros(n, bool),
             want_kind=np.full(n, Response.PAUSE_UNTIL_VERIFIED, np.int8), want_years=np.zeros(n),
             mon_next=np.full(n, policy.monitoring.period_years), mon_count=np.zeros(n), mon_haz=np.zeros(n),
+            watch_kind=np.zeros(n, np.int8), watch_t=np.full(n, np.inf), watches=np.zeros(n, np.int64),
+            accused=np.zeros(n, bool),
             breach=np.zeros(n, bool), decl_kind=np.zeros(n, np.int8), decl_start=np.zeros(n), decl_x=np.zeros(n),
             decl_w=np.ones(n), decl_end=np.full(n, np.inf),
             cond_pending=np.zeros(n, bool), want_t=np.zeros(n), want_trip=np.zeros(n, np.int16),
@@ -198,9 +211,14 @@ class MultiActor(ActorHook):
                            + rows(np.arange(A)).astype(np.uint64) * _ACTOR_OFFSET)
         cap = policy.monitoring.compute_cap_flop
         self.cap_flop = cap if cap > 0 else None
+        #: how monitoring finds a covert project or an open breach: "evidence" (the regime's channels,
+        #: recloop.governance.watch) or "rate" (the per-year rate of recloop.governance.monitoring)
+        self.detection = policy.monitoring.detection
         self.mon = {k: getattr(policy.monitoring, k) for k in
                     ("registered_share", "telemetry_tpr", "accounting_rate_per_year", "base_rate_per_year",
                      "period_years", "reference_cluster_flops")}
+        #: the verifier: the regime's channels and rule, the evidence's quality, the project's build-out
+        self.verifier = watch.Watch(regimes.grants(policy), evidence.Evidence(), self._covert_project)
         self.horizon = 1.0  # set by the engine
         self.comply_pause_years = {t.name: t.pause_years for t in policy.tripwires}
         self._init_containment(policy)
@@ -252,7 +270,9 @@ class MultiActor(ActorHook):
         return {"a:share": self.initial.share0.copy(), "a:output_lost": np.zeros(n), "a:share_years": np.zeros(n),
                 "a:defected": np.zeros(n, bool), "a:detected": np.zeros(n, bool), "a:exited": np.zeros(n, bool),
                 "a:t_exit": np.full(n, np.nan), "a:breached": np.zeros(n, bool), "a:breach_found": np.zeros(n, bool),
-                "a:sanction_cost": np.zeros(n)}
+                "a:sanction_cost": np.zeros(n), "a:t_detected": np.full(n, np.nan),
+                "a:covert_flops_at_detection": np.full(n, np.nan), "a:false_accused": np.zeros(n, bool),
+                "a:covert_capability": np.full(n, np.nan)}
 
     def compact(self, keep):
         self.state = self.state.take(keep)
@@ -272,6 +292,7 @@ class MultiActor(ActorHook):
         s = self.state
         t = w.t
         gap = s.review - t
+        dt = np.minimum(dt, np.where(s.watch_t > t + 1e-9, s.watch_t - t, np.inf))  # an accusation ends a step
         return np.where(gap <= 1e-9, 0.0, np.minimum(dt, gap))
 
     def budget_x0(self, w):
@@ -350,13 +371,19 @@ class MultiActor(ActorHook):
                 # catches up, at most stop.max_pause_years), and detection over that long
                 growth = np.clip(np.nan_to_num(rate[i], nan=0.0, posinf=50.0), 0.0, 50.0)  # rivals grow about as fast
                 T = self._expected_pause(w, i, t, x_u, tw, growth)
-                p = monitoring.detection_probability(s.covert[i] * x_u[i], T, **self.mon)
+                if self.detection == "rate":
+                    p = monitoring.detection_probability(s.covert[i] * x_u[i], T, **self.mon)
+                else:  # the defector's estimate of the regime's evidence against the project it would run
+                    p = watch.expected_detection(self.verifier, T, ti, f=self._hypothesis(s.covert[i]),
+                                                 host_flops=x_u[i], host_gw=w.power_w[i] / 1e9)
                 expected = costs.expected_sanction(p, 1.0, self.treaty.sanction_cost)
                 gain = costs.defection_gain(s.share[i], growth, T, sensitivity=self.sens)
                 defect = cand & costs.defects(gain, expected)
                 declare = declare | defect
                 take = take & ~defect
-        declare = declare & ~detected
+        # a project or breach already under way goes on (its stock and its watch are not restarted)
+        declare = declare & ~detected & ~s.declared[i]
+        breach = breach & ~s.breach[i]
         s.declared[i[declare]] = True
         O["a:defected"][rows[declare]] = True
         s.breach[i[breach]] = True
@@ -373,6 +400,12 @@ class MultiActor(ActorHook):
             s.decl_x[k] = x_u[k]
             s.decl_w[k] = w.power_w[k]
             s.decl_end[k] = ti[win] + tw.lag_years + tw.pause_years if kind == Response.FIXED_PAUSE else np.inf
+        if self.detection == "evidence":
+            # the verifier watches the defector's project, the open breach and, under a treaty, every
+            # member that takes the pause (no project there: an accusation is a false one)
+            comply = take & s.member[i] & pause & (self.treaty is not None)
+            comply = comply & ((s.watch_kind[i] == 0) | (s.watch_t[i] < ti))
+            self._start_watch(w, i, ti, declare, breach, comply, tw, x_u)
         if pause:
             tw_index = [x.name for x in self.policy.tripwires].index(tw.name)
             s.want_t[i[want]] = ti[want] + tw.lag_years
@@ -380,6 +413,34 @@ class MultiActor(ActorHook):
         out = np.zeros(fire.size, bool)
         out[i[take]] = True
         return out
+
+    def _hypothesis(self, covert_share):
+        """The diverted share the verifier tests for: the actor's own covert share, or the
+        project default where it has none."""
+        return np.where(covert_share > 0, covert_share, self._covert_project.divert_share)
+
+    def _start_watch(self, w, i, ti, declare, breach, comply, tw, x_u):
+        """Draw the accusation time of each row ``i`` that starts a watch (recloop.governance.watch):
+        a covert project (its own share diverted), an open breach (nothing hidden:
+        :data:`watch.BREACH_SHARE` of its chips) or a complier (none). A watch lasts as long as the
+        pause it stands for (fixed length, else at most stop.max_pause_years) and ends at the horizon."""
+        s = self.state
+        start = declare | breach | comply
+        if not start.any():
+            return
+        k = i[start]
+        t0 = ti[start]
+        kind = np.where(declare[start], 1, np.where(breach[start], 2, 3)).astype(np.int8)
+        f_hyp = np.where(kind == 2, watch.BREACH_SHARE, self._hypothesis(s.covert[k]))
+        f_act = np.where(kind == 3, 0.0, f_hyp)
+        max_len = self.policy.stop.max_pause_years
+        span = tw.lag_years + tw.pause_years if _pause_response(tw) == Response.FIXED_PAUSE else max_len
+        length = np.clip(np.minimum(min(span, max_len), self.horizon - t0), 0.0, None)
+        s.watches[k] += 1
+        s.watch_kind[k] = kind
+        s.watch_t[k] = watch.accusation_times(self.verifier, t0, length, f_hyp=f_hyp, f_actual=f_act, host_flops=x_u[k],
+                                              host_gw=w.power_w[k] / 1e9, seed=self.seed, index=w.idx[k],
+                                              episode=s.watches[k])
 
     def _expected_pause(self, w, i, t, x_u, tw, growth):
         """Expected length of the halt ``tw`` calls for the rows ``i`` (years): a fixed pause's
@@ -442,7 +503,14 @@ class MultiActor(ActorHook):
         # declared or mandated pauses that are over: the covert defector runs everything again
         self._windows_end(w, t, x_u)
 
-        # monitoring: a declared defector's covert clusters, or a member's open breach of a
+        hidden_now = s.declared & ~s.detected
+        if hidden_now.any():  # the capability the covert loop reaches while it is hidden
+            j = rows[hidden_now]
+            O["a:covert_capability"][j] = np.fmax(O["a:covert_capability"][j], w.K0[hidden_now] + w.cap[hidden_now])
+        if self.detection == "evidence":
+            return self._accusations(w, O, x_u, seed)
+
+        # the rate model: a declared defector's covert clusters, or a member's open breach of a
         # mandated pause, accrue detection hazard while they run (x_u is the covert part for a
         # hidden defector, all of it for an open breach); each check draws on what accrued
         # since the last one, so the cadence does not change detection per year
@@ -461,19 +529,57 @@ class MultiActor(ActorHook):
                 u = uniform(seed, w.idx, stream_id("monitoring"), s.mon_count.astype(np.uint64))
                 found = look & (u < p)
                 if found.any():
-                    s.detected = s.detected | found
-                    O["a:detected"][rows[found & hidden]] = True
-                    O["a:breach_found"][rows[found & breach]] = True
-                    if self.treaty is not None:
-                        s.supply = np.where(found, 1.0 - self.treaty.sanction_supply_cut, s.supply)
-                        O["a:sanction_cost"][rows[found]] += self.treaty.sanction_cost
-                        if self.treaty.stop_on_detection:
-                            decision = self._stop_detected(w, found, t, seed)
+                    decision = self._found(w, O, found & hidden, found & breach, x_u, seed)
             s.mon_haz = np.where(due, 0.0, s.mon_haz)
             s.mon_count = np.where(due, s.mon_count + 1, s.mon_count)
             s.mon_next = np.where(due, np.maximum(s.mon_next + self.mon["period_years"], t + 1e-9),
                                   s.mon_next)
         return decision
+
+    def _found(self, w, O, hidden, breach, x_u, seed, accused=None):
+        """Monitoring found covert projects (``hidden``) and open breaches, and accused compliers
+        (``accused``, evidence model): flagged, dated, sanctioned under a treaty (a false
+        accusation too: the treaty acts on its evidence); the stop protocol on what it found."""
+        s = self.state
+        rows, t = w.row, w.t
+        found = hidden | breach
+        s.detected = s.detected | found
+        O["a:detected"][rows[hidden]] = True
+        O["a:breach_found"][rows[breach]] = True
+        j = rows[found]
+        O["a:t_detected"][j] = np.fmin(O["a:t_detected"][j], t[found])
+        O["a:covert_flops_at_detection"][rows[hidden]] = x_u[hidden]
+        hit = found
+        if accused is not None and accused.any():
+            s.accused = s.accused | accused
+            O["a:false_accused"][rows[accused]] = True
+            hit = found | accused
+        decision = None
+        if self.treaty is not None:
+            s.supply = np.where(hit, 1.0 - self.treaty.sanction_supply_cut, s.supply)
+            O["a:sanction_cost"][rows[hit]] += self.treaty.sanction_cost
+            if self.treaty.stop_on_detection and found.any():
+                decision = self._stop_detected(w, found, t, seed)
+        return decision
+
+    def _accusations(self, w, O, x_u, seed):
+        """The evidence model: the rows whose accusation time has come (their steps end there,
+        :meth:`until_review`)."""
+        s = self.state
+        t = w.t
+        due = (s.watch_kind > 0) & (t >= s.watch_t - 1e-9)
+        if not due.any():
+            return None
+        kind = s.watch_kind
+        hidden = due & (kind == 1) & s.declared & ~s.detected
+        breach = due & (kind == 2) & s.breach & ~s.detected
+        pausing = w.paused | np.isfinite(w.pending_t)
+        accused = due & (kind == 3) & ~s.declared & ~s.breach & ~s.accused & ~s.detected & pausing
+        s.watch_kind = np.where(due, 0, kind).astype(np.int8)
+        s.watch_t = np.where(due, np.inf, s.watch_t)
+        if not (hidden.any() or breach.any() or accused.any()):
+            return None
+        return self._found(w, O, hidden, breach, x_u, seed, accused=accused)
 
     def _stop_detected(self, w, found, t, seed):
         """The stop protocol on a detected covert cluster or open breach: the pause it broke
@@ -568,7 +674,7 @@ class MultiActor(ActorHook):
         s.cond_on = s.cond_on & ~ended
         active = ~s.exited
         hidden = s.declared & ~s.detected  # an undetected covert actor looks paused
-        ok = active & ((paused | hidden | (s.strategy == CONDITIONAL)) & ~s.detected)
+        ok = active & ((paused | hidden | (s.strategy == CONDITIONAL)) & ~s.detected & ~s.accused)
         n_ok = ok.reshape(-1, A).sum(axis=1)
         n_active = active.reshape(-1, A).sum(axis=1)
         others_ok = np.repeat(n_ok, A) - ok
@@ -672,6 +778,8 @@ class MultiActor(ActorHook):
         out["covert_detected"] = combine("covert_detected", grid(O["a:detected"])).astype(float)
         out["breaches"] = combine("breaches", grid(O["a:breached"])).astype(float)
         out["breaches_found"] = combine("breaches_found", grid(O["a:breach_found"])).astype(float)
+        out["false_accusations"] = combine("false_accusations", grid(O["a:false_accused"])).astype(float)
+        out["t_detected"] = combine("t_detected", grid(O["a:t_detected"]))
         out["frontier_actor"] = front.astype(np.int8)
         horizon = max(self.horizon, 1e-12)
         cols = {"share": share, "mean_share": grid(O["a:share_years"]) / horizon, "capability": fin, "years_paused": grid(O["years_paused"]),
@@ -679,7 +787,9 @@ class MultiActor(ActorHook):
                 "detected": grid(O["a:detected"]), "exited": grid(O["a:exited"]),
                 "compliance_cost": grid(self.initial.cost), "risk_share": risk_share,
                 "breached": grid(O["a:breached"]), "breach_found": grid(O["a:breach_found"]),
-                "sanction_cost": grid(O["a:sanction_cost"])}
+                "sanction_cost": grid(O["a:sanction_cost"]), "t_detected": grid(O["a:t_detected"]),
+                "covert_flops_at_detection": grid(O["a:covert_flops_at_detection"]),
+                "false_accused": grid(O["a:false_accused"]), "covert_capability": grid(O["a:covert_capability"])}
         for k in ACTOR_DATES:
             cols[k] = grid(O[k])
         for a, actor in enumerate(self.actors):
