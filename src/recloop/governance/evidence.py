@@ -47,7 +47,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special  # scipy.stats is imported where used: `recloop --help` stays light
 
 from recloop.governance import covert
 from recloop.params import Block, LogUniform, RecloopInputError, Uniform, param
@@ -177,6 +177,8 @@ def first_passage_median(distance):
     mean 2D and shape D^2."""
     d = float(distance)
     mean, shape = 2.0 * d, d * d
+    from scipy import stats
+
     return float(stats.invgauss.median(mean / shape, scale=shape))
 
 
@@ -197,6 +199,8 @@ def leak_mean_years(workers, ev: Evidence):
 def _leak_cum_hazard(t, workers, ev: Evidence):
     """Cumulative hazard H1 of the Gamma leak clock on a fine grid ``t`` (workforce may vary):
     each sub-interval adds -ln S(t2)/S(t1) of the Gamma for its midpoint workforce."""
+    from scipy import stats
+
     mid_n = 0.5 * (workers[1:] + workers[:-1])
     mu = leak_mean_years(mid_n, ev)
     k = np.where(np.isfinite(mu), mu / ev.leak_scale_years, np.inf)
