@@ -42,6 +42,8 @@ METRICS_ROWS = [
     ("risk_share_nonmembers", "share of risk carried by non-members"),
     ("share_nonmembers", "non-members' market share at the horizon"),
     ("defections", "defections per world"),
+    ("covert_detected", "defections found per world"),
+    ("false_accusations", "false accusations per world (compliers accused on the evidence)"),
 ]
 
 
@@ -76,6 +78,8 @@ def _summary(res: SimResult, ref: SimResult) -> dict[str, Any]:
         "risk_share_nonmembers": _mean(O.get("risk_share_nonmembers", [np.nan])),
         "share_nonmembers": _mean(O.get("share_nonmembers", [np.nan])),
         "defections": _mean(O.get("defections", [np.nan])),
+        "covert_detected": _mean(O.get("covert_detected", [np.nan])),
+        "false_accusations": _mean(O.get("false_accusations", [np.nan])),
         "ci": {k: v["ci"] for k, v in shares.items()},
         "censoring": {"safety_window_years": win.rule, "unverified_takeoff": unv.rule},
         # what the policy makes true by construction, so a reader does not take it for a finding
