@@ -68,6 +68,29 @@ def test_actor_charts_absent_for_one_developer(single):
     assert "fig-actors" not in page and "Who leads" not in page
 
 
+def test_the_detection_chart_reads_what_monitoring_found_of_each_actor(cast):
+    """Built covertly, found and falsely accused: each actor's share of worlds from its outcome
+    columns; the hover's median date is over the worlds in which its project was found."""
+    v = view(cast)
+    fig = figures(v)["detection"]
+    names = [a.name for a in cast.scenario.actors]
+    O = cast.outcomes
+    assert [t["name"] for t in fig["data"]] == ["built covertly during a halt", "found by monitoring",
+                                                "accused while complying (false accusation)"]
+    for trace, q in zip(fig["data"], ("defected", "detected", "false_accused")):
+        assert trace["y"] == pytest.approx([np.mean(O[f"actor_{q}_{n}"]) for n in names], abs=1e-4)
+    acts = {a["name"]: a for a in v["actors"]}
+    found_any = False
+    for n in names:
+        hit = O[f"actor_detected_{n}"].astype(bool)
+        if hit.any():
+            found_any = True
+            assert acts[n]["t_detected_median"] == pytest.approx(np.median(O[f"actor_t_detected_{n}"][hit]), abs=1e-4)
+        else:
+            assert acts[n]["t_detected_median"] is None
+    assert found_any  # under the full stack the cast's frontier labs defect and are found
+
+
 def test_two_firm_has_the_actor_charts():
     r = simulate(load_scenario("two-firm"), load_policy("none"), samples=30, years=8, seed=1)
     v = view(r)
@@ -76,6 +99,7 @@ def test_two_firm_has_the_actor_charts():
     # with no halt nobody pauses, and the chart says so instead of drawing nothing
     assert [a["years_paused"] for a in v["actors"]] == [0, 0]
     assert "No actor paused" in figs["actor_halts"]["layout"]["annotations"][0]["text"]
+    assert "No actor built covertly" in figs["detection"]["layout"]["annotations"][0]["text"]
 
 
 def test_report_embeds_the_actor_charts_with_captions(cast):

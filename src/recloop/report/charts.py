@@ -27,12 +27,13 @@ FIGURE_TITLES = {
     "actors": "Who leads: each actor's market share",
     "lead_over_time": "Who leads over time",
     "actor_halts": "Halts per actor",
+    "detection": "Covert projects: found, and compliers falsely accused",
 }
 #: legend names of the capability chart's median lines (bands: 50% and 90% of worlds, in the caption)
 CAPABILITY_LABEL = "capability (what the deployed generation can do), median"
 VERIFIED_LABEL = "verified capability (how far verification reaches), median"
 #: figures drawn only for runs with several actors (scenario ``[[actors]]``)
-ACTOR_FIGURES = ("actors", "lead_over_time", "actor_halts")
+ACTOR_FIGURES = ("actors", "lead_over_time", "actor_halts", "detection")
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
 _MILESTONES = [("t_automation_20", "automation 20%"), ("t_automation_50", "automation 50%"),
                ("t_automation_90", "automation 90%"), ("t_superhuman", "vastly superhuman"),
@@ -219,8 +220,30 @@ def _actors_view(result: SimResult) -> list[dict[str, Any]] | None:
             "defected": _mean(col("defected")),
             "detected": _mean(col("detected")),
             "risk_share": _mean(col("risk_share")),
+            **_detection_summary(O, actor.name),
         })
     return out
+
+
+def _detection_summary(O, name: str) -> dict[str, Any]:
+    """What monitoring found of one actor (the evidence model's columns; absent ones read as none):
+    the share of worlds in which it was falsely accused, and over the worlds in which its covert
+    project was found, the median date and the median installed FLOP/s of the cluster then."""
+    def get(q):
+        c = O.get(f"actor_{q}_{name}")
+        return None if c is None else np.asarray(c, dtype=float)
+
+    found, when, flops, false = get("detected"), get("t_detected"), get("covert_flops_at_detection"), get("false_accused")
+    hit = (found > 0) if found is not None else None
+
+    def median(x):
+        if x is None or hit is None:
+            return None
+        x = x[hit & np.isfinite(x)]
+        return round(float(np.median(x)), 4) if x.size else None
+
+    return {"false_accused": _mean(false) if false is not None else None,
+            "t_detected_median": median(when), "covert_flops_at_detection_median": median(flops)}
 
 
 def _band(f, lo, hi, color, name):
@@ -344,7 +367,7 @@ def figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if v.get("lead"):
             act["lead_over_time"] = _lead_figure(v["lead"])
         order = ["capability", "actors", "lead_over_time", "fidelity", "milestones", "takeoff", "halts",
-                 "actor_halts", "data"]
+                 "actor_halts", "detection", "data"]
         figs = {k: {**figs, **act}[k] for k in order if k in {**figs, **act}}
     return figs
 
@@ -432,11 +455,39 @@ def _actor_figures(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if top <= 0:
         lay_h["annotations"] = [_note(f"No actor paused in any world under policy '{v['policy']}'")]
     return {
+        "detection": _detection_figure(v, names),
         "actors": {"data": bars, "layout": _layout(
             FIGURE_TITLES["actors"], "actor (strategy)", "share",
             barmode="group", yaxis={"title": {"text": "share"}, "range": [0, 1], "automargin": True})},
         "actor_halts": {"data": halts, "layout": lay_h},
     }
+
+
+def _detection_figure(v: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Per actor: the share of worlds in which it built covertly, in which monitoring found it, and
+    in which it was accused while complying; hover for the median date and cluster size when found."""
+    acts = v["actors"]
+    when = [a.get("t_detected_median") for a in acts]
+    size = [a.get("covert_flops_at_detection_median") for a in acts]
+    hover = [("median date found: year %.2f; cluster then: %.2g FLOP/s" % (t, f)) if t is not None and f is not None
+             else "never found" for t, f in zip(when, size)]
+    data = []
+    for key, label, color, extra in [("defected", "built covertly during a halt", _ORANGE, None),
+                                     ("detected", "found by monitoring", _GREEN, hover),
+                                     ("false_accused", "accused while complying (false accusation)", _RED, None)]:
+        tr: dict[str, Any] = {"x": names, "y": [a.get(key) or 0.0 for a in acts], "type": "bar", "name": label,
+                              "marker": {"color": color}}
+        if extra is not None:
+            tr["customdata"] = extra
+            tr["hovertemplate"] = "%{x}: %{y:.0%} of worlds; %{customdata}<extra>" + label + "</extra>"
+        else:
+            tr["hovertemplate"] = "%{x}: %{y:.0%} of worlds<extra>" + label + "</extra>"
+        data.append(tr)
+    lay = _layout(FIGURE_TITLES["detection"], "actor (strategy)", "share of worlds", barmode="group",
+                  yaxis={"title": {"text": "share of worlds"}, "range": [0, 1], "automargin": True})
+    if not any((a.get("defected") or 0) > 0 or (a.get("false_accused") or 0) > 0 for a in acts):
+        lay["annotations"] = [_note(f"No actor built covertly or was accused under policy '{v['policy']}'")]
+    return {"data": data, "layout": lay}
 
 
 def captions(v: dict[str, Any]) -> dict[str, str]:
@@ -497,6 +548,12 @@ def captions(v: dict[str, Any]) -> dict[str, str]:
                                   "the share of worlds in which the actor's deployed generation is the most "
                                   "capable at that date. A pause shows as a falling solid line while a rival's "
                                   "dotted line takes over.")
+        caps["detection"] = ("Per actor, the share of worlds in which it built a covert project during a halt it "
+                             "was held to, in which monitoring found that project, and "
+                             "in which the verification regime accused it while it complied (a false accusation, "
+                             "sanctioned like a true one). Detection reads the evidence channels the policy's "
+                             "verification regime grants (docs/governance.md, 'In the engine'); hover on 'found' "
+                             "for the median date and the covert cluster's installed FLOP/s when found.")
         caps["actor_halts"] = ("Years each actor spent paused, averaged over worlds; the label gives the share of "
                                "worlds in which it paused at all. An actor that left the race is not counted as "
                                "paused. Hover for covert building, detection and exits.")

@@ -10,7 +10,7 @@ const state = {
   preset: "baseline", scenario: null, set: {}, policy: "none", levers: {},
   samples: 2000, years: 30, seed: 0, tab: "run", compare: [],
 };
-const RUN_FIGURES = ["capability", "milestones", "actors", "actor_halts", "halts", "data", "fidelity", "takeoff"];
+const RUN_FIGURES = ["capability", "milestones", "actors", "actor_halts", "detection", "halts", "data", "fidelity", "takeoff"];
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
