@@ -407,6 +407,17 @@ def _regimes():
 
 
 HALT_SWEEP = (0.1, 0.25, 0.5, 1.0)
+#: the share of its chips (and of the power they drew) every actor diverts when it builds covertly,
+#: against the cast's declared 0.3-0.5: claim 6 turns on it under detection as evidence
+#: (satellites and energy accounting see a large diversion, not a small one; docs/claims.md)
+COVERT_SWEEP = (0.03, 0.1)
+COVERT_USED = "the cast's (0.3-0.5)"
+
+
+def _diverting(sc, share: float):
+    """The cast with every actor diverting ``share`` of its chips when it builds covertly."""
+    return type(sc).model_validate({**sc.model_dump(), "actors": [{**a.model_dump(), "covert_share": share}
+                                                                   for a in sc.actors]})
 
 
 def _halt_holds(O, threshold=HALT_HOLDS_OUTPUT):
@@ -451,6 +462,18 @@ def claim6(samples: int, seed: int) -> Evidence:
         sweep_h.append(judge6(ok & sx["all three"], [sx[k] for k in ablations])[1])
     sweep = Sweep("halted output that counts as a halt holding", "market-share-years", HALT_HOLDS_OUTPUT, HALT_SWEEP,
                   tuple(sweep_h), "'a viable framework for a development halt'")
+    sweeps = (sweep,)
+    if not flip_run():  # a structural flip reads only ``holds``
+        covert_h = []
+        for share in COVERT_SWEEP:
+            sc2 = _diverting(sc, share)
+            rs = {"all three": run_cached(sc2, full, n, seed, years=YEARS),
+                  **{k: run_cached(sc2, p, n, seed, years=YEARS) for k, p in ablations.items()}}
+            ok2 = np.logical_and.reduce([_ok(r) for r in rs.values()])
+            sx = {k: _halt_holds(r.outcomes) for k, r in rs.items()}
+            covert_h.append(judge6(ok2 & sx["all three"], [sx[k] for k in ablations])[1])
+        sweeps += (Sweep("share of its chips a defector diverts (every actor)", "fraction", COVERT_USED,
+                         (*COVERT_SWEEP, COVERT_USED), (*covert_h, holds), "'Compute Monitored Enforcement'"),)
     fig = {"data": [{"x": list(succ), "y": [_share(v[ok]) for v in succ.values()], "type": "bar",
                      "marker": {"color": [_GREEN, _ORANGE, _ORANGE, _ORANGE]}, "name": "P(halt holds)"}],
            "layout": _layout("6. Share of worlds in which the halt holds, by regime (essay's cast)", "regime",
@@ -461,7 +484,7 @@ def claim6(samples: int, seed: int) -> Evidence:
         nums[f"share_fails_{k.replace(' ', '_')}"] = _share(~succ[k][pop])
     return Evidence(holds, nums, fig, population="essay-cast worlds where the halt holds under treaty-monitoring "
                     "with all states in the treaty", test="the halt fails under each one-condition ablation "
-                    "(halt holds: output_lost >= 0.25 and no undetected defection)", X=X, names=names, sweeps=(sweep,))
+                    "(halt holds: output_lost >= 0.25 and no undetected defection)", X=X, names=names, sweeps=sweeps)
 
 
 # ---------------------------------------------------------------- 7. domestic slowdown moves risk
