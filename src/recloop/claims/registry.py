@@ -462,7 +462,7 @@ def claim6(samples: int, seed: int) -> Evidence:
         sweep_h.append(judge6(ok & sx["all three"], [sx[k] for k in ablations])[1])
     sweep = Sweep("halted output that counts as a halt holding", "market-share-years", HALT_HOLDS_OUTPUT, HALT_SWEEP,
                   tuple(sweep_h), "'a viable framework for a development halt'")
-    sweeps = (sweep,)
+    sweeps: tuple[Sweep, ...] = (sweep,)
     if not flip_run():  # a structural flip reads only ``holds``
         covert_h = []
         for share in COVERT_SWEEP:
