@@ -217,3 +217,27 @@ def test_a_stronger_regime_finds_more_in_the_engine(field):
         strong = simulate(s, Policy(**{**_policy(telemetry=True).model_dump(), "monitoring": {"registered_share": 0.9}}),
                           samples=300, seed=5, years=2).outcomes
     assert strong["actor_detected_covert"].mean() > weak["actor_detected_covert"].mean()
+
+
+def test_a_stronger_regime_never_brings_more_defections_and_leaves_fewer_undetected():
+    """Direction through the defection decision: under a sanction a member weighs against its own
+    estimate of the evidence, granting chip accounting and telemetry never brings more defections,
+    nor more undetected ones, than national technical means alone (same worlds)."""
+    from recloop.engine import simulate
+    from recloop.policy import Policy
+
+    s = _scenario([{"name": "a", "jurisdiction": "US", "strategy": "comply", "covert_share": 0.05},
+                   {"name": "b", "jurisdiction": "US", "strategy": "comply", "covert_share": 0.05}],
+                  quiet=True, jurisdictions=["US"])
+
+    def run(**vr):
+        pol = Policy(tripwires=[PAUSE.model_copy(update={"pause_years": 3.0})], verification_regime=vr,
+                     monitoring={"registered_share": 0.9},
+                     treaty={"members": ["US"], "sanction_cost": 0.3, "sanction_supply_cut": 0.5})
+        return simulate(s, pol, samples=400, seed=6, years=4).outcomes
+
+    weak, strong = run(), run(chip_accounting=True, telemetry=True)
+    assert weak["defections"].mean() > 0  # national means alone leave something to deter
+    assert strong["defections"].mean() <= weak["defections"].mean()
+    missed = lambda O: (O["defections"] - O["covert_detected"]).mean()  # noqa: E731
+    assert missed(strong) <= missed(weak)

@@ -128,6 +128,7 @@ class ActorState:
     mon_haz: np.ndarray      # detection hazard accrued since the last check (issue 16.5)
     watch_kind: np.ndarray   # what the verifier watches (int8): 0 nothing, 1 a covert project, 2 an open breach, 3 a complier
     watch_t: np.ndarray      # when it accuses (inf: not within the watch; recloop.governance.watch)
+    watch_end: np.ndarray    # when the watch ends (the pause it stands for is over)
     watches: np.ndarray      # watches so far (the evidence streams' episode counter)
     accused: np.ndarray      # a complier falsely accused (sanctioned as if found; partners treat it as a defector)
     breach: np.ndarray       # a member racing openly through a mandated pause
@@ -201,7 +202,7 @@ class MultiActor(ActorHook):
             wants=np.zeros(n, bool), cond_on=np.zeros(n, bool),
             want_kind=np.full(n, Response.PAUSE_UNTIL_VERIFIED, np.int8), want_years=np.zeros(n),
             mon_next=np.full(n, policy.monitoring.period_years), mon_count=np.zeros(n), mon_haz=np.zeros(n),
-            watch_kind=np.zeros(n, np.int8), watch_t=np.full(n, np.inf), watches=np.zeros(n, np.int64),
+            watch_kind=np.zeros(n, np.int8), watch_t=np.full(n, np.inf), watch_end=np.zeros(n), watches=np.zeros(n, np.int64),
             accused=np.zeros(n, bool),
             breach=np.zeros(n, bool), decl_kind=np.zeros(n, np.int8), decl_start=np.zeros(n), decl_x=np.zeros(n),
             decl_w=np.ones(n), decl_end=np.full(n, np.inf),
@@ -404,7 +405,7 @@ class MultiActor(ActorHook):
             # the verifier watches the defector's project, the open breach and, under a treaty, every
             # member that takes the pause (no project there: an accusation is a false one)
             comply = take & s.member[i] & pause & (self.treaty is not None)
-            comply = comply & ((s.watch_kind[i] == 0) | (s.watch_t[i] < ti))
+            comply = comply & ((s.watch_kind[i] == 0) | (ti >= s.watch_end[i] - 1e-9))  # none under way
             self._start_watch(w, i, ti, declare, breach, comply, tw, x_u)
         if pause:
             tw_index = [x.name for x in self.policy.tripwires].index(tw.name)
@@ -438,6 +439,7 @@ class MultiActor(ActorHook):
         length = np.clip(np.minimum(min(span, max_len), self.horizon - t0), 0.0, None)
         s.watches[k] += 1
         s.watch_kind[k] = kind
+        s.watch_end[k] = t0 + length
         s.watch_t[k] = watch.accusation_times(self.verifier, t0, length, f_hyp=f_hyp, f_actual=f_act, host_flops=x_u[k],
                                               host_gw=w.power_w[k] / 1e9, seed=self.seed, index=w.idx[k],
                                               episode=s.watches[k])
