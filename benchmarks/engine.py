@@ -1,12 +1,14 @@
 """Engine benchmark: samples per second and peak memory for the baseline.
 
 Target (issue 2): 100,000 samples x 30 years in at most 15 s and 2 GiB on one core.
-Run: python benchmarks/engine.py [--samples N] [--engine compiled|numpy] [--profile] [--accuracy]
-                                 [--vs COMMIT [--rounds R]]
+Run: python benchmarks/engine.py [--samples N] [--engine compiled|numpy] [--threads T] [--profile]
+                                 [--accuracy] [--vs COMMIT [--rounds R]]
 Prints wall time, samples/s, peak RSS, and with --profile the top functions by cumulative time.
-``--engine`` picks the core (RECLOOP_ENGINE; default: compiled where numba is installed).
+``--engine`` picks the core (RECLOOP_ENGINE; default: the numpy engine); ``--threads`` the
+compiled core's threads (RECLOOP_THREADS; default: every core this process may use).
 With --vs COMMIT it times the same benchmark on a checkout of COMMIT (a temporary git worktree,
-removed afterwards) and on this tree with each core (compiled, numpy), each in a fresh process,
+removed afterwards) and on this tree with each core (compiled on every core and on one thread,
+numpy), each in a fresh process,
 alternately for R rounds (so all see the same machine load), and prints the best of each and the
 ratios. The child warms up on 256 samples first, so the compiled core's one-off compile (cached
 on disk) and imports are not timed.
@@ -82,10 +84,12 @@ print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() -
 """
 
 
-def _time_tree(src: Path, a, engine: str | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RECLOOP_ENGINE")}
+def _time_tree(src: Path, a, engine: str | None = None, threads: int | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RECLOOP_ENGINE", "RECLOOP_THREADS")}
     if engine is not None:
         env["RECLOOP_ENGINE"] = engine
+    if threads is not None:
+        env["RECLOOP_THREADS"] = str(threads)
     out = subprocess.run([sys.executable, "-c", _CHILD, str(src), a.scenario, str(a.samples), str(a.years)],
                          capture_output=True, text=True, env=env, check=False)
     if out.returncode != 0:
@@ -142,11 +146,14 @@ def versus(a) -> None:
         subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", "--quiet", str(tree), commit],
                        check=True)
         try:
-            runs = (("then", tree / "src", None), ("now", here, "compiled"), ("numpy", here, "numpy"))
-            best: dict = {key: None for key, _, _ in runs}
+            # the compiled core on every core this process may use (its default in the main
+            # process) and on one thread (the per-core ratio); the old commit is single-threaded
+            runs = (("then", tree / "src", None, None), ("now", here, "compiled", None),
+                    ("now1", here, "compiled", 1), ("numpy", here, "numpy", None))
+            best: dict = {key: None for key, *_ in runs}
             for r in range(a.rounds):
-                for key, src, engine in runs:
-                    res = _time_tree(src, a, engine)
+                for key, src, engine, threads in runs:
+                    res = _time_tree(src, a, engine, threads)
                     print(f"round {r + 1} {key:>4}: wall {res['wall']:.2f} s  cpu {res['cpu']:.2f} s  "
                           f"peak {res['peak_gib']:.2f} GiB", flush=True)
                     # best of the rounds, each measure on its own (wall time suffers most from a shared machine)
@@ -156,7 +163,9 @@ def versus(a) -> None:
     then = best["then"]
     print(f"scenario {a.scenario}: {a.samples:,} samples x {a.years:g} years, best of {a.rounds} alternating rounds")
     print(f"{commit[:7]} (--vs {a.vs}):  wall {then['wall']:.2f} s  cpu {then['cpu']:.2f} s  peak {then['peak_gib']:.2f} GiB")
-    for key, label in (("now", "this tree, compiled"), ("numpy", "this tree, numpy   ")):
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    for key, label in (("now", f"this tree, compiled, {cores} threads"), ("now1", "this tree, compiled, 1 thread "),
+                       ("numpy", "this tree, numpy             ")):
         now = best[key]
         print(f"{label}: wall {now['wall']:.2f} s  cpu {now['cpu']:.2f} s  peak {now['peak_gib']:.2f} GiB  "
               f"speed-up (then / this): wall {then['wall'] / now['wall']:.2f}x  cpu {then['cpu'] / now['cpu']:.2f}x")
@@ -169,7 +178,8 @@ def main() -> None:
     ap.add_argument("--years", type=float, default=30.0)
     ap.add_argument("--scenario", default="baseline")
     ap.add_argument("--engine", choices=("compiled", "numpy"), default=None,
-                    help="the core to time (RECLOOP_ENGINE); default: compiled where numba is installed")
+                    help="the core to time (RECLOOP_ENGINE); default: the numpy engine")
+    ap.add_argument("--threads", type=int, default=None, help="the compiled core's threads (RECLOOP_THREADS)")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--accuracy", action="store_true")
     ap.add_argument("--end-to-end", action="store_true", help="recloop run against the simulation alone")
@@ -185,6 +195,8 @@ def main() -> None:
         return
     if a.engine is not None:
         os.environ["RECLOOP_ENGINE"] = a.engine
+    if a.threads is not None:
+        os.environ["RECLOOP_THREADS"] = str(a.threads)
     sc = load_scenario(a.scenario)
     if a.accuracy:
         accuracy(sc, min(a.samples, 2000), a.years)

@@ -1,8 +1,8 @@
 """Compiled single-developer engine core (numba): :func:`recloop.engine.simulate_chunk` for a
 scenario without ``[[actors]]``, one sample (row) at a time in plain scalar loops.
 
-The numpy engine is the reference; this module restates its arithmetic, operation for
-operation and in the same order, so that a row follows the same path: the same adaptive step
+The numpy engine is the reference; this module restates its arithmetic in the same order, so
+that a row follows the same path: the same adaptive step
 rules (:class:`recloop.engine.StepRules`), the same phases in the same order (rates, advance,
 catastrophe, milestones, releases, tripwires, halts, pause ends, report) and the same
 counter-based draws (the SplitMix64 hash of :func:`recloop.sampling.uniform` and Cephes' ``ndtri``,
@@ -12,18 +12,25 @@ parameters, the growth rates they imply) is computed once per row.
 
 What differs from the numpy engine, and why (tests/engine/test_engine_kernel.py measures it):
 
-- nothing, bit for bit, when numpy uses the C library's transcendentals (as numba does): every
-  outcome and report cell of the bundled scenarios and policies, and of a policy built to reach
-  every halt response, is equal (the test runs both engines in a subprocess with
-  ``NPY_DISABLE_CPU_FEATURES``). numpy's own SIMD exp/log/pow/tanh (used on AVX2 and AVX-512
-  CPUs) differ from libm in the last bit of about 5-13% of their results; most rows still agree
-  to 1e-9, and a row whose path passes a tie within that last bit (a release threshold, which
-  limit binds) takes the other branch there and then differs by the engine's own step error
-  (about 1% in a date, in a few rows in a hundred). The numpy engine's results move the same way
-  between CPUs with and without those SIMD loops;
+- the last bits of some values. The kernel evaluates the same expressions with fewer
+  transcendentals: a power of 10 or of a per-row constant as one exp of a hoisted log
+  (``10 ** x`` as ``exp(x ln 10)``, ``ppg ** t`` as ``exp(t ln ppg)``), a log of a quantity whose
+  log is already known taken from it (``log10(m)`` from ``ln m``, ``ln(ratio / e^(g t))`` as
+  ``ln ratio - g t``), a CES aggregate raised to a second power as one exp of its log, and
+  automation's logistic share and both of its CES weights from one exp and one log1p (the same
+  function as numpy's ``0.5 (1 + tanh(z / 2))``). Each is exact in real arithmetic and differs in
+  the last bit or two of a double (about 1e-15 relative): every outcome and report cell of the
+  bundled scenarios and policies agrees with the numpy engine to 1e-9 in all but the rows whose
+  path passes a tie within that last bit (a release threshold, which limit binds), which take
+  the other branch there and then differ by the engine's own step error (about 1% in a date). The
+  numpy engine's results move the same way between CPUs with and without numpy's SIMD loops;
 - a row whose last step ends exactly at the horizon stops there. The numpy engine keeps such a row
   in its arrays, at dt = 0, until enough rows have finished to compact; those zero steps change no
   reported quantity, so outcomes agree.
+
+Rows run on several threads (:func:`threads_for`; numba releases the GIL): each row writes only
+its own cells, so the results are the same, bit for bit, for any thread count, chunk size or
+sample offset.
 
 The compiled code is cached on disk (numba ``cache=True``): a fresh install pays the compile
 (about 30 s of CPU, 70 s wall on the 2-core box under load) once; loading the cached code
@@ -34,6 +41,10 @@ recloop.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numba import njit
@@ -122,6 +133,7 @@ BUDGET, FAB, POWER, ECONOMY = 0, 1, 2, 3
 
 _EPS = 1e-9
 _LN10 = math.log(10.0)
+_LN_TINY = math.log(1e-300)  # ln of the engine's floor for a multiplier (np.maximum(m, 1e-300))
 _SPY = 365.25 * 86400.0
 _REF_SHARE = 0.05  # verification.REFERENCE_SHARE
 _BIG = 1.7976931348623157e308  # np.nan_to_num's stand-in for +inf
@@ -140,7 +152,7 @@ def _mix(z):
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)  # not inherited from a fastmath caller
 def uniform(seed, index, stream, counter):
     """:func:`recloop.sampling.uniform` for one draw (all arguments uint64)."""
     key = _mix(seed * _GOLD + stream)
@@ -187,7 +199,7 @@ def _p1evl(x, c):
     return ans
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)  # not inherited from a fastmath caller
 def ndtri(y0):
     """Inverse of the standard normal CDF (Cephes ``ndtri``, the algorithm scipy.special.ndtri runs)."""
     if y0 == 0.0:
@@ -250,30 +262,31 @@ def _safe_rho(rho):
 
 @njit(cache=True, inline="always")
 def _vector(f, wh, wa, q, q_rho, rho, inv_rho):
-    """automation._vector_terms for one vector: (R/L_h, elasticity)."""
+    """automation._vector_terms for one vector: (ln(R/L_h), elasticity). The log, not R/L_h:
+    the caller raises it to two powers (R/L_h itself and R/L_h ** rho_b), each one exp."""
     f = _clip(f, 0.0, 1.0)
     ai = wa * q_rho
     total = wh + ai
     if q * (1.0 - f) < f:
-        return 1.0 + q, q / (1.0 + q)
-    ces = math.pow(total, inv_rho)
+        return math.log1p(q), q / (1.0 + q)
     share = ai / total if total > 0 else 1.0
-    return ces, share
+    return inv_rho * math.log(total), share
 
 
 @njit(cache=True, inline="always")
-def _software_rate(s, t, m, rate0, lam, beta, log_rate0, ceiling):
+def _software_rate(s, t, log_m, rate0, lam, beta, log_rate0, ceiling):
+    """software.rate from log10 of the research multiplier (at least -300, as log10(max(m, 1e-300)))."""
     x = s - rate0 * t
-    log_rate = log_rate0 + lam * math.log10(_mx(m, 1e-300)) - beta * x
-    rate = math.pow(10.0, _mn(log_rate, 300.0))
+    log_rate = log_rate0 + lam * log_m - beta * x
+    rate = math.exp(_LN10 * _mn(log_rate, 300.0))
     return rate * _clip(ceiling - s, 0.0, 1.0)
 
 
 @njit(cache=True, inline="always")
-def _boost(m, vboost):
-    """verification.capacity's (research multiplier)^b; at m <= 1 it is 1 ** b, 1 exactly."""
-    if m > 1.0 or m != m:
-        return math.pow(_mx(m, 1.0), vboost), True
+def _boost(ln_m, vboost):
+    """verification.capacity's (research multiplier)^b from ln m; at m <= 1 it is 1 ** b, 1 exactly."""
+    if ln_m > 0.0 or ln_m != ln_m:
+        return math.exp(vboost * ln_m), True
     return 1.0, False
 
 
@@ -304,36 +317,56 @@ def _first(out, col, i, cond, date):
 
 
 @njit(cache=True, inline="always")
-def _cap_cache(absolute, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max):
+def _logistic_weights(z, one_m_rho):
+    """automation's logistic share f = 1 / (1 + e^-z) and its CES task weights (1 - f)^(1-rho),
+    f^(1-rho), from e^-|z| and log1p(e^-|z|) (the two logs of a logistic share need no more)."""
+    u = math.exp(-abs(z))
+    l1p = math.log1p(u)
+    if z >= 0.0:
+        ln_f, ln_1mf = -l1p, -z - l1p
+    else:
+        ln_f, ln_1mf = z - l1p, -l1p
+    return _logistic_from(z, u), math.exp(one_m_rho * ln_1mf), math.exp(one_m_rho * ln_f)
+
+
+@njit(cache=True, inline="always")
+def _logistic_from(z, u):
+    """1 / (1 + e^-z) from u = e^-|z| (no overflow either side)."""
+    return 1.0 / (1.0 + u) if z >= 0.0 else u / (1.0 + u)
+
+
+@njit(cache=True, inline="always")
+def _logistic(z):
+    """automation's share at logit z: 1 / (1 + e^-z); 0.5 (1 + tanh(z / 2)), the same function."""
+    return _logistic_from(z, math.exp(-abs(z)))
+
+
+@njit(cache=True, inline="always")
+def _cap_cache(absolute, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
+            haz_el, haz_max, d_base, d_exp):
     """engine._capability_cache: automation shares and task weights, requirement, hazard level, f_mean."""
-    f_d = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_d) / width)))
-    f_a = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_a) / width)))
-    f_c = 0.5 * (1.0 + math.tanh(0.5 * ((absolute - lmid_c) / width)))
-    fc = _clip(f_d, 0.0, 1.0)
-    wh_d, wa_d = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-    fc = _clip(f_a, 0.0, 1.0)
-    wh_a, wa_a = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-    fc = _clip(f_c, 0.0, 1.0)
-    wh_c, wa_c = math.pow(1.0 - fc, one_m_rho), math.pow(fc, one_m_rho)
-    req = math.pow(10.0, nu * cap)
+    f_d, wh_d, wa_d = _logistic_weights((absolute - lmid_d) / width, one_m_rho)
+    f_a, wh_a, wa_a = _logistic_weights((absolute - lmid_a) / width, one_m_rho)
+    f_c, wh_c, wa_c = _logistic_weights((absolute - lmid_c) / width, one_m_rho)
+    req = math.exp(_LN10 * (nu * cap))
     above = absolute - log_danger
     if above >= 0.0:
-        hz_level = haz0 * _mn(math.pow(10.0, haz_el * _clip(above, 0.0, 50.0)), haz_max)
+        hz_level = haz0 * _mn(math.exp(_LN10 * (haz_el * _clip(above, 0.0, 50.0))), haz_max)
     else:
         hz_level = 0.0
-    return f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, (f_d + f_a + f_c) / 3.0
+    f_mean = (f_d + f_a + f_c) / 3.0
+    d_now = d_base * math.pow(_clip(f_mean, 0.0, 1.0), d_exp)  # drift per OOM at this automation
+    return f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)  # not inherited from a fastmath caller
 def _capability_at_automation(lo, hi, level, k0, lmid_d, lmid_a, lmid_c, width):
     """engine._capability_at_automation for one row: the capability in [lo, hi] where mean
     automation equals ``level`` (40 bisection steps)."""
     for _ in range(40):
         mid = 0.5 * (lo + hi)
         e = k0 + mid
-        f = (0.5 * (1.0 + math.tanh(0.5 * ((e - lmid_d) / width)))
-             + 0.5 * (1.0 + math.tanh(0.5 * ((e - lmid_a) / width)))
-             + 0.5 * (1.0 + math.tanh(0.5 * ((e - lmid_c) / width)))) / 3.0
+        f = (_logistic((e - lmid_d) / width) + _logistic((e - lmid_a) / width) + _logistic((e - lmid_c) / width)) / 3.0
         if f < level:
             lo = mid
         else:
@@ -342,7 +375,7 @@ def _capability_at_automation(lo, hi, level, k0, lmid_d, lmid_a, lmid_c, width):
 
 
 # ---------------------------------------------------------------------------- the chunk
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath={"contract", "arcp"})
 def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
     n_rep = times.shape[0]
     n_trips = trips.shape[0]
@@ -424,7 +457,10 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     log_rate0 = math.log10(g_s)
     g_s_r = g_s / r
     log_c0 = math.log10(c0)
+    log10_y0 = math.log10(y0)
+    ln_wall_years, ln_wall_flop = math.log(wall_years), math.log(wall_flop)
     run_share = ts * _mx(1.0 - diverted, 0.0)
+    ln_run_rate0 = math.log(x_ref * run_share * util * _SPY)
     wall_a = _mn(wall_exp, 0.99)
     wall_inv = 1.0 / (1.0 - wall_a)
     prep = prep_years * (1.0 + air_gap * airgap_cost)
@@ -490,24 +526,27 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         tstate[i, j, 2] = 0.0  # evaluations so far
 
     # -- capability cache (engine._capability_cache)
-    (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
-        K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
+    (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now) = _cap_cache(
+        K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
+            haz_el, haz_max, d_base, d_exp)
 
     # quantities at the step's start that the previous step's end computed (exactly the same
     # expressions of the same state): power, efficiency, world output, 10^(b s)
     world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
     plan_w = power_w0 * math.exp(ln_pow)
-    eff_pow = math.pow(eff_growth, t)
+    eff_pow = math.exp(ln_eff * t)
     Y = y0 * math.exp(ln_y)
-    p10bs = math.pow(10.0, vboost * s)
+    p10bs = math.exp(_LN10 * (vboost * s))
 
+    dt_prev = -1.0  # the dt the factors below were computed for (none yet)
+    decay = a_fab = a_pow = a_econ = 0.0
     it = 0
     while True:
         it += 1
         # ================= rates at the step's start (engine._rates)
         exp_gbt = math.exp(g_b * t)
         plan = x0 * (g_b + dep) * exp_gbt
-        pp = fpd * math.pow(ppg, t)
+        pp = fpd * math.exp(ln_ppg * t)
         share_now = s0 + (s1 - s0) * _clip(z_econ, 0.0, 1.0)
         cap_usd = share_now * Y  # * (x0 / x0), which is 1 exactly
         econ = cap_usd * pp
@@ -555,16 +594,17 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # automation and research input
         ai_on = not ((paused and halts_research) or (t < restrict_end))
-        log_q = log_q0 + math.log10(ratio) + s - g_s * t / r
-        q = math.pow(10.0, _clip(log_q, -300.0, 300.0))
-        qq = _mx(q, 1e-300)
-        q_rho = math.pow(qq, rho)
-        r_d, e_d = _vector(f_d, wh_d, wa_d, qq, q_rho, rho, inv_rho)
-        r_a, e_a = _vector(f_a, wh_a, wa_a, qq, q_rho, rho, inv_rho)
-        r_c, e_c = _vector(f_c, wh_c, wa_c, qq, q_rho, rho, inv_rho)
-        w_d, w_a, w_c = math.pow(r_d, rho_b), math.pow(r_a, rho_b), math.pow(r_c, rho_b)
+        ln_ratio = math.log(ratio)
+        log_q = log_q0 + ln_ratio / _LN10 + s - g_s * t / r
+        lq = _clip(log_q, -300.0, 300.0)
+        qq = _mx(math.exp(_LN10 * lq), 1e-300)
+        q_rho = math.exp(rho * (_LN10 * lq))
+        lr_d, e_d = _vector(f_d, wh_d, wa_d, qq, q_rho, rho, inv_rho)
+        lr_a, e_a = _vector(f_a, wh_a, wa_a, qq, q_rho, rho, inv_rho)
+        lr_c, e_c = _vector(f_c, wh_c, wa_c, qq, q_rho, rho, inv_rho)
+        w_d, w_a, w_c = math.exp(rho_b * lr_d), math.exp(rho_b * lr_a), math.exp(rho_b * lr_c)
         total = w_d + w_a + w_c
-        m_l = math.pow(total / 3.0, inv_rho_b)
+        ln_l = _mx(inv_rho_b * math.log(total / 3.0), _LN_TINY)
         e_q = (w_d * e_d + w_a * e_a + w_c * e_c) / total if total > 0 else 0.0
         if e_q != e_q:
             e_q = 1.0
@@ -572,14 +612,12 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             e_q = _BIG
         elif e_q == -np.inf:
             e_q = -_BIG
-        m_code = r_c
+        m_code = math.exp(lr_c)
         if not ai_on:
-            m_l = 1.0
+            ln_l = 0.0
             m_code = 1.0
             e_q = 0.0
-        m_c = ratio / exp_gbt
-        ln_l = math.log(_mx(m_l, 1e-300))
-        ln_c = math.log(_mx(m_c, 1e-300))
+        ln_c = _mx(ln_ratio - g_b * t, _LN_TINY)
         a_ = safe * ln_l + ln_w
         b_ = safe * ln_c + ln_1w
         top = _mx(a_, b_)
@@ -596,14 +634,14 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         else:
             ln_m = ln_sum / safe
             w_l = math.exp(a_ - ln_sum)
-        m = math.exp(_mn(ln_m, 690.0))
+        ln_m = _mn(ln_m, 690.0)  # the research multiplier m = e^ln_m
         d_log_m = w_l * e_q * (g_xu + 0.0) + (1.0 - w_l) * (g_xu - g_b10)
-        log_m = math.log10(_mx(m, 1e-300))
-        rate = math.pow(10.0, _mn(log_rate0 + lam * log_m - beta * (s - g_s * t), 300.0)) * _clip(ceil_s - s, 0.0, 1.0)
+        log_m = _mx(ln_m, _LN_TINY) / _LN10
+        rate = _software_rate(s, t, log_m, g_s, lam, beta, log_rate0, ceil_s)
         d_log_m = d_log_m + w_l * e_q * (rate - g_s_r)
 
         # verification and hazard of the deployed generation
-        boost, boosted = _boost(m, vboost)
+        boost, boosted = _boost(ln_m, vboost)
         V = _capacity(t, ratio, boost, boosted, h0, hr_safety, vc_share, p10bs)
         cov = V / req
         exposure = 0.5 * ((1.0 - _clip(fid, 0.0, 1.0)) + (1.0 - _clip(cov, 0.0, 1.0)))
@@ -613,7 +651,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         run_rate = x_u * run_share * util * _SPY
         growth = _LN10 * _mx(rate + g_xu, 0.0)
         best = _mn(1.0 / _mx(growth, 1e-9), max_run)
-        run_years = _mx(best, math.pow(wall_years * math.pow(run_rate / wall_flop, wall_a), wall_inv))
+        ln_run_rate = ln_ratio + ln_run_rate0  # ln(x_u * run_share * util * seconds per year)
+        run_years = _mx(best, math.exp(wall_inv * (ln_wall_years + wall_a * (ln_run_rate - ln_wall_flop))))
         run = run_rate * run_years
         stock_now = stock * math.exp(stock_g * t) * epochs
         need = math.sqrt(run * tpp / 6.0)
@@ -676,13 +715,18 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         h_s = _mn(dt, max_oom / _mx(rate, 1e-300))
         half = 0.5 * h_s
         s_mid = s + rate * half
-        m_mid = math.pow(10.0, log_m + d_log_m * half)
-        rate_mid = _software_rate(s_mid, t + half, m_mid, g_s, lam, beta, log_rate0, ceil_s)
+        log_m_mid = _mx(log_m + d_log_m * half, -300.0)
+        rate_mid = _software_rate(s_mid, t + half, log_m_mid, g_s, lam, beta, log_rate0, ceil_s)
         ceiling_gap = _mx(ceil_s - s, 0.0)
         ds = _clip((rate if s_mid >= ceil_s else rate_mid) * h_s, 0.0, ceiling_gap)
         s = s + ds
 
-        decay = math.exp(-dep * dt)
+        if dt != dt_prev:  # factors of dt alone: the same dt (most steps last max_years) reuses them
+            dt_prev = dt
+            decay = math.exp(-dep * dt)
+            a_fab = -math.expm1(-dt / fab_lead)
+            a_pow = -math.expm1(-dt / pow_lead)
+            a_econ = -math.expm1(-dt / adopt_lag)
         kk = acq_growth + dep
         gain = (math.exp(acq_growth * dt) - decay) / kk if abs(kk) > 1e-12 else dt
         x = x * decay + acq * gain
@@ -692,9 +736,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         ln_pow = ln_pow + (ln_pg + boost_pow) * dt
         ln_world = _mn(ln_world + (ln_wpg + boost_pow) * dt, ln_world_max)
         ln_y = ln_y + (y_g + y_ai * z_econ) * dt
-        z_fab = z_fab + (f_mean - z_fab) * -math.expm1(-dt / fab_lead)
-        z_pow = z_pow + (f_mean - z_pow) * -math.expm1(-dt / pow_lead)
-        z_econ = z_econ + (f_mean - z_econ) * -math.expm1(-dt / adopt_lag)
+        z_fab = z_fab + (f_mean - z_fab) * a_fab
+        z_pow = z_pow + (f_mean - z_pow) * a_pow
+        z_econ = z_econ + (f_mean - z_econ) * a_econ
 
         gap_k = _mx(target - cap, 0.0)
         approach = -math.expm1(-dt / _mx(lag, 1e-9))  # generations.follow's factor, shared
@@ -702,9 +746,8 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         if k_speed > 0:  # the deployed generation's physical training FLOP follows the run's
             phys = phys + _mx(run_log10 - phys, 0.0) * approach
         gained = cap_new - cap
-        d_base_now = d_base * math.pow(_clip(f_mean, 0.0, 1.0), d_exp)
         verified_part = 1.0 - d_prot * _clip(cov, 0.0, 1.0)
-        delta = _clip(d_base_now * verified_part * (1.0 - sandbox_catch) * (1.0 - air_gap), 0.0, 50.0)
+        delta = _clip(d_now * verified_part * (1.0 - sandbox_catch) * (1.0 - air_gap), 0.0, 50.0)
         fid = fid * math.exp(-delta * _mx(gained, 0.0))
         curation = cur_eff * f_d
         synthetic = 1.0 - real_now if gamma_one else math.pow(1.0 - real_now, gamma)
@@ -763,15 +806,16 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # capability cache at the new capability (an unchanged capability keeps its cache)
         if cap != old_cap:
-            (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
-                K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
+            (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now) = _cap_cache(
+                K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
+            haz_el, haz_max, d_base, d_exp)
 
         # usable compute at the new time (what the events and the report read)
         # (and, carried to the next step's start, the same expressions of the same state)
         world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
         plan_w = power_w0 * math.exp(ln_pow)
-        eff_pow = math.pow(eff_growth, t)
-        p10bs = math.pow(10.0, vboost * s)
+        eff_pow = math.exp(ln_eff * t)
+        p10bs = math.exp(_LN10 * (vboost * s))
         watts_new = _mn(plan_w, share_ai * world_w)
         fpw_new = fpw0 * _mn(eff_pow, eff_max)
         x_new = _mn(x, watts_new * fpw_new)
@@ -849,8 +893,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
                 cap_ver = cap
                 deficit_ver = deficit
             if rollback:
-                (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean) = _cap_cache(
-                    K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max)
+                (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now) = _cap_cache(
+                    K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
+            haz_el, haz_max, d_base, d_exp)
 
         # tripwires (mechanisms.halts.fire_tripwires): the metric reads the step start's rate and V
         for j in range(n_trips):
@@ -936,7 +981,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # pauses ending (mechanisms.halts.end_pauses)
         if paused:
-            caught_up = V1 / math.pow(10.0, nu * _mx(pot, cap)) >= 1.0
+            caught_up = V1 / math.exp(_LN10 * (nu * _mx(pot, cap))) >= 1.0
             end = ((pause_kind == FIXED_PAUSE and t >= pause_end - _EPS)
                    or (pause_kind == PAUSE_UNTIL_VERIFIED and caught_up)
                    or (t - pause_start >= max_pause - _EPS))
@@ -964,7 +1009,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             G[9][i, k] = hh * h80
             G[10][i, k] = math.log10(_mx(run_cost, 1e-300))
             G[11][i, k] = math.log10(power * 1e9 * ts)
-            G[12][i, k] = math.log10(y0 * math.exp(ln_y))
+            G[12][i, k] = log10_y0 + ln_y / _LN10
             G[13][i, k] = 1.0 - real
             G[14][i, k] = deficit
             G[15][i, k] = 1.0 if paused else 0.0
@@ -985,12 +1030,48 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     return it
 
 
-@njit(cache=True, error_model="numpy")
-def run_serial(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
+@njit(cache=True, error_model="numpy", nogil=True)
+def run_rows(lo, hi, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate):
+    """Rows lo..hi-1 of the chunk; returns the steps they took. Without the GIL, so threads can
+    run disjoint row ranges of the same arrays at once (a row writes only its own cells)."""
     steps = 0
-    for i in range(idx.shape[0]):
+    for i in range(lo, hi):
         steps += _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, tstate)
     return steps
+
+
+def threads_for(n_rows: int) -> int:
+    """How many threads the compiled core runs a chunk on: ``RECLOOP_THREADS`` if set, else the
+    cores this process may use, but one in a worker (a child process, or any thread but the main
+    one: the processes and Dask executors already spread chunks over cores) and never more than
+    one per 256 rows."""
+    env = os.environ.get("RECLOOP_THREADS", "")
+    if env:
+        try:
+            want = int(env)
+        except ValueError:
+            want = 0
+        if want < 1:
+            from recloop.params import RecloopInputError
+            raise RecloopInputError([f"RECLOOP_THREADS: must be a whole number >= 1, got {env!r}"])
+    elif multiprocessing.parent_process() is not None or threading.current_thread() is not threading.main_thread():
+        want = 1
+    else:
+        want = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(want, n_rows // 256))
+
+
+def run_chunk_rows(threads, *args):
+    """Every row of a chunk, on ``threads`` threads taking blocks of rows in turn (rows differ in
+    their step counts, so small blocks keep the threads equally busy); the results do not depend
+    on the thread count."""
+    n = args[1].shape[0]
+    if threads <= 1:
+        return run_rows(0, n, *args)
+    block = max(64, n // (16 * threads))
+    starts = range(0, n, block)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return sum(pool.map(lambda lo: run_rows(lo, min(lo + block, n), *args), starts))
 
 
 
@@ -999,12 +1080,11 @@ def run_serial(P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G,
 STATS = {"row_steps": 0}
 
 def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", max_step_years=0.25,
-                   max_step_oom=0.1, params=None, grid_out=None, max_steps_per_sample=200_000):
+                   max_step_oom=0.1, params=None, grid_out=None, max_steps_per_sample=200_000, threads=None):
     """:func:`recloop.engine.simulate_chunk` for a single developer (no ``[[actors]]``), compiled.
 
-    Same arguments and results. Rows run on one thread: a chunk is a worker's unit, and the
-    executors (processes, Dask) spread chunks over cores (numba.prange over rows was measured on
-    the 2-core box under load and gained nothing; see docs/uncertainty.md)."""
+    Same arguments and results. ``threads``: how many threads run the chunk's rows (default
+    :func:`threads_for`); the results are the same for any count."""
     from recloop import engine
     from recloop.mechanisms import physical
     from recloop.mechanisms.halts import RESPONSES
@@ -1069,8 +1149,9 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     if any(g is not G[k] for g, k in zip(grids, GRIDS)):  # pragma: no cover
         raise ValueError("grid_out: every grid must be a C-contiguous float32 array")
     tstate = np.zeros((n, max(1, len(trips)), 3))
-    steps = run_serial(Pm, np.ascontiguousarray(index, dtype=np.int64), x0, K0, exp_draw,
-                np.ascontiguousarray(times, dtype=float), lev, tw, streams, int(seed), out, grids, tstate)
+    steps = run_chunk_rows(threads_for(n) if threads is None else threads, Pm, np.ascontiguousarray(index, dtype=np.int64),
+                           x0, K0, exp_draw, np.ascontiguousarray(times, dtype=float), lev, tw, streams, int(seed),
+                           out, grids, tstate)
     for k, name in enumerate(OUTCOMES):
         O[name] = out[k].astype(O[name].dtype)
     engine._finalize(O, G, times, {}, P)
