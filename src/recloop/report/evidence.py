@@ -5,9 +5,11 @@ the physical anchors of the capability axis, and the worlds a figure leaves out.
 Shared by report.html, the playground and the CLI summary (one code, three front ends); every
 function reads a run's outcome columns or a scenario, never the engine's internals.
 
-* Shares carry Wilson score intervals (``scipy.stats.binomtest(...).proportion_ci("wilson")``):
+* Shares carry Wilson score intervals (:func:`recloop.outcomes.wilson`, equal to
+  ``scipy.stats.binomtest(...).proportion_ci("wilson")``):
   unlike the normal interval they stay inside [0, 1] and do not collapse to a point at 0 or 1.
-* Medians carry distribution-free order-statistic intervals (``scipy.stats.quantile_test``): the
+* Medians carry distribution-free order-statistic intervals (:func:`recloop.outcomes.quantile_ci`,
+  equal to ``scipy.stats.quantile_test``'s): the
   interval of ranks a binomial(n, 1/2) puts around the median.
 * Means of a bounded per-world quantity (P(catastrophe)) carry a normal interval with the
   sample standard deviation, adequate at the hundreds of worlds a page shows.
@@ -26,6 +28,8 @@ import math
 from typing import Any, Iterable
 
 import numpy as np
+
+from recloop.outcomes import quantile_ci, wilson
 
 __all__ = ["LEVEL", "share_interval", "median_interval", "mean_interval", "headline_intervals",
            "assumption_kind", "input_kinds", "drivers", "DRIVER_TARGETS", "capability_anchors",
@@ -72,10 +76,8 @@ def share_interval(k: int, n: int, level: float = LEVEL) -> dict[str, Any]:
     """A share k/n with its Wilson score interval; ``None`` fields when n = 0."""
     if n <= 0:
         return {"value": None, "low": None, "high": None, "k": 0, "n": 0}
-    from scipy.stats import binomtest
-
-    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
-    return {"value": k / n, "low": float(ci.low), "high": float(ci.high), "k": int(k), "n": int(n)}
+    low, high = wilson(int(k), int(n), confidence=level)
+    return {"value": k / n, "low": low, "high": high, "k": int(k), "n": int(n)}
 
 
 def median_interval(x, level: float = LEVEL) -> dict[str, Any]:
@@ -88,12 +90,7 @@ def median_interval(x, level: float = LEVEL) -> dict[str, Any]:
         return out
     out["value"] = float(np.median(v))
     if v.size >= 6:  # fewer values give no two-sided 95% interval from ranks
-        from scipy.stats import quantile_test
-
-        ci = quantile_test(v, q=out["value"], p=0.5).confidence_interval(level)
-        lo, hi = float(ci.low), float(ci.high)
-        out["low"] = lo if math.isfinite(lo) else None
-        out["high"] = hi if math.isfinite(hi) else None
+        out["low"], out["high"] = quantile_ci(v, 0.5, confidence=level)
     return out
 
 
@@ -106,9 +103,9 @@ def mean_interval(x, level: float = LEVEL) -> dict[str, Any]:
     m = float(v.mean())
     if v.size < 2:
         return {"value": m, "low": None, "high": None, "n": int(v.size)}
-    from scipy.stats import norm
+    from scipy.special import ndtri
 
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     half = z * float(v.std(ddof=1)) / math.sqrt(v.size)
     return {"value": m, "low": m - half, "high": m + half, "n": int(v.size)}
 
@@ -307,9 +304,20 @@ def read_inputs(outcomes_parquet, names: list[str], *, rows: int) -> dict[str, n
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    return rankdata(x)
+    """Ranks 1..n, ties sharing their mean rank (scipy.stats.rankdata's "average"; NaN anywhere
+    gives NaN everywhere, as rankdata propagates it). numpy alone: scipy.stats costs a second
+    to import, more than a report's drivers take."""
+    x = np.asarray(x, dtype=np.float64)
+    if np.isnan(x).any():
+        return np.full(x.shape, np.nan)
+    order = np.argsort(x, kind="mergesort")
+    xs = x[order]
+    starts = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]])  # first position of each distinct value
+    ends = np.r_[starts[1:], xs.size]  # one past its last
+    mean_rank = (starts + 1 + ends) / 2.0  # the mean of ranks starts+1 .. ends
+    ranks = np.empty(x.size)
+    ranks[order] = np.repeat(mean_rank, ends - starts)
+    return ranks
 
 
 def drivers(outcomes: dict[str, np.ndarray], inputs: dict[str, np.ndarray] | None = None, *, years: float,
