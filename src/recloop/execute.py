@@ -163,8 +163,17 @@ class _Keyed:
         return i, self.fn(a)
 
 
+#: name prefix of the local executor's worker thread (the compiled core may use every core there)
+LOCAL_THREAD = "recloop-local"
+
+
 class LocalExecutor(Executor):
-    """In-process: one chunk after another, each vectorised over its samples (the default)."""
+    """In-process: one chunk after another, each vectorised over its samples (the default).
+
+    The chunks run in order on one worker thread, one ahead of the caller: while the caller
+    writes chunk k, chunk k + 1 is simulated (the compiled core and numpy release the GIL), so
+    writing a run's results overlaps its simulation. Results come back in order; a chunk that
+    raises raises here, after the chunks before it were handed over."""
 
     name = "local"
 
@@ -172,8 +181,20 @@ class LocalExecutor(Executor):
         self.workers = 1
 
     def imap_unordered(self, fn, args, *, max_in_flight=None):
-        for a in args:
-            yield fn(a)
+        import concurrent.futures as cf
+
+        pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix=LOCAL_THREAD)
+        try:
+            ahead = None
+            for a in args:
+                running = pool.submit(fn, a)
+                if ahead is not None:
+                    yield ahead.result()
+                ahead = running
+            if ahead is not None:
+                yield ahead.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class ProcessExecutor(Executor):
