@@ -110,14 +110,18 @@ def _leak_hazard(watch: Watch, f_hyp, host_gw, s0, s1):
     """Cumulative-hazard increments of the Gamma leak clock per cell (n, K) for the hypothesised
     project's workforce (at the cell's midpoint)."""
     ev, p = watch.ev, watch.project
+    # the increments depend on a row only through its diverted power: rows that share it share
+    # them (the Gamma tail is the costly part), so each distinct value is computed once
+    gw, row = np.unique(np.asarray(f_hyp * host_gw, dtype=float), return_inverse=True)
     mid = 0.5 * (s0 + s1)
-    n = covert.covert_workforce(mid[None, :], p, diverted_gw=(f_hyp * host_gw)[:, None])
+    n = covert.covert_workforce(mid[None, :], p, diverted_gw=gw[:, None])
     mu = evidence.leak_mean_years(n, ev)
     k = np.where(np.isfinite(mu), mu / ev.leak_scale_years, 1.0)
     with np.errstate(divide="ignore"):
         lo = np.log(special.gammaincc(k, s0[None, :] / ev.leak_scale_years))
         hi = np.log(special.gammaincc(k, s1[None, :] / ev.leak_scale_years))
-    return np.where(np.isfinite(mu), np.maximum(np.nan_to_num(lo - hi, nan=0.0, posinf=0.0), 0.0), 0.0)
+    dH = np.where(np.isfinite(mu), np.maximum(np.nan_to_num(lo - hi, nan=0.0, posinf=0.0), 0.0), 0.0)
+    return np.broadcast_to(dH, (gw.size, s0.size))[row.reshape(-1)]
 
 
 def _poisson(u, lam):
