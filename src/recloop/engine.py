@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import multiprocessing
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -177,24 +180,61 @@ def simulate(
         k: np.empty((samples, times.size), np.float32) if core == "compiled"
         else np.full((samples, times.size), np.nan, dtype=np.float32) for k in TRAJECTORY_VARS}
     step = chunk_size if not scenario.actors else min(chunk_size, max(1, ACTOR_CHUNK_ROWS // len(scenario.actors)))
-    for start in range(0, samples, step):
-        stop = min(samples, start + step)
+    bounds = [(start, min(samples, start + step)) for start in range(0, samples, step)]
+
+    def one(b):
+        start, stop = b
         index = np.arange(sample_offset + start, sample_offset + stop, dtype=np.int64)
-        out, traj = simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
-                                   max_step_years=max_step_years, max_step_oom=max_step_oom,
-                                   max_steps_per_sample=max_steps_per_sample, engine=core,
-                                   grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
-        parts.append(out)
-        if full is None:
-            for k, g in traj.items():  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
-                grids.setdefault(k, []).append(g)
-        if progress is not None:
-            progress(stop - start)
+        return simulate_chunk(scenario, policy, index, seed, years=years, times=times, method=method,
+                              max_step_years=max_step_years, max_step_oom=max_step_oom,
+                              max_steps_per_sample=max_steps_per_sample, engine=core,
+                              grid_out=None if full is None else {k: g[start:stop] for k, g in full.items()})
+
+    # numpy chunks on threads (its array loops release the GIL; chunks share nothing and write
+    # disjoint rows, so the results are the same for any count); the compiled core spreads a
+    # chunk's rows over threads itself
+    threads = min(worker_threads(), len(bounds)) if core == "numpy" else 1
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="recloop-sim") if threads > 1 else None
+    try:
+        for (start, stop), (out, traj) in zip(bounds, pool.map(one, bounds) if pool else map(one, bounds)):
+            parts.append(out)
+            if full is None:
+                for k, g in traj.items():  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
+                    grids.setdefault(k, []).append(g)
+            if progress is not None:
+                progress(stop - start)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     outcomes = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     trajectories = full if full is not None else {k: np.concatenate(v, axis=0) for k, v in grids.items()}
     return SimResult(outcomes, times, trajectories, scenario, policy, seed, float(years),
                      meta={"report_every": report_every, "method": method, "chunk_size": chunk_size, "engine": core})
 
+
+def worker_threads() -> int:
+    """Threads one simulation may use: ``RECLOOP_THREADS`` if set, else the cores this process may
+    use, but one in a worker (a child process, or a thread other than the main one and the local
+    executor's worker: the processes and Dask executors already spread chunks over cores)."""
+    env = os.environ.get("RECLOOP_THREADS", "")
+    if env:
+        try:
+            want = int(env)
+        except ValueError:
+            want = 0
+        if want < 1:
+            raise RecloopInputError([f"RECLOOP_THREADS: must be a whole number >= 1, got {env!r}"])
+        return want
+    here = threading.current_thread()
+    if multiprocessing.parent_process() is not None or not (
+            here is threading.main_thread() or here.name.startswith(LOCAL_THREAD)):
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+#: name prefix of the local executor's worker thread (recloop.execute.LocalExecutor), which runs
+#: one chunk at a time and so may use every core
+LOCAL_THREAD = "recloop-local"
 
 #: whether the compiled core can run (numba installed); checked without importing numba
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None

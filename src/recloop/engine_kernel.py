@@ -41,9 +41,6 @@ recloop.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -1041,30 +1038,11 @@ def run_rows(lo, hi, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, o
 
 
 def threads_for(n_rows: int) -> int:
-    """How many threads the compiled core runs a chunk on: ``RECLOOP_THREADS`` if set, else the
-    cores this process may use, but one in a worker (a child process, or a thread other than the
-    main one and the local executor's: the processes and Dask executors already spread chunks
-    over cores) and never more than one per 256 rows."""
-    env = os.environ.get("RECLOOP_THREADS", "")
-    if env:
-        try:
-            want = int(env)
-        except ValueError:
-            want = 0
-        if want < 1:
-            from recloop.params import RecloopInputError
-            raise RecloopInputError([f"RECLOOP_THREADS: must be a whole number >= 1, got {env!r}"])
-    elif multiprocessing.parent_process() is not None or not _may_fan_out(threading.current_thread()):
-        want = 1
-    else:
-        want = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(want, n_rows // 256))
+    """How many threads the compiled core runs a chunk on: :func:`recloop.engine.worker_threads`
+    (``RECLOOP_THREADS``, else the usable cores, one in a worker), never more than one per 256 rows."""
+    from recloop.engine import worker_threads
 
-
-def _may_fan_out(thread) -> bool:
-    """The main thread, or the local executor's worker (recloop.execute.LOCAL_THREAD), which
-    runs one chunk at a time; a Dask worker's threads and any other caller's get one thread."""
-    return thread is threading.main_thread() or thread.name.startswith("recloop-local")
+    return max(1, min(worker_threads(), n_rows // 256))
 
 
 def run_chunk_rows(threads, *args):

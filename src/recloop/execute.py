@@ -163,8 +163,6 @@ class _Keyed:
         return i, self.fn(a)
 
 
-#: name prefix of the local executor's worker thread (the compiled core may use every core there)
-LOCAL_THREAD = "recloop-local"
 
 
 class LocalExecutor(Executor):
@@ -182,6 +180,8 @@ class LocalExecutor(Executor):
 
     def imap_unordered(self, fn, args, *, max_in_flight=None):
         import concurrent.futures as cf
+
+        from recloop.engine import LOCAL_THREAD
 
         pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix=LOCAL_THREAD)
         try:

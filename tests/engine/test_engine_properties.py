@@ -87,6 +87,22 @@ def test_same_seed_same_table_whatever_the_chunk_size(tmp_path):
     assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
 
 
+def test_same_table_whatever_the_thread_count(monkeypatch):
+    """Chunks on one thread or several (RECLOOP_THREADS), one developer and many actors: the same
+    outcomes and trajectories, bit for bit."""
+    for name, n, chunk in (("baseline", 900, 200), ("essay-cast", 60, 16)):
+        sc = load_scenario(name)
+        runs = []
+        for threads in ("1", "3"):
+            monkeypatch.setenv("RECLOOP_THREADS", threads)
+            runs.append(simulate(sc, samples=n, seed=5, chunk_size=chunk, years=12.0, engine="numpy"))
+        a, b = runs
+        for k, v in a.outcomes.items():
+            assert np.array_equal(np.asarray(v), np.asarray(b.outcomes[k]), equal_nan=True), (name, k)
+        for k, v in a.trajectories.items():
+            assert np.array_equal(v, b.trajectories[k], equal_nan=True), (name, k)
+
+
 def test_sample_i_does_not_depend_on_the_sample_count():
     sc = load_scenario()
     small = simulate(sc, samples=50, seed=3)
