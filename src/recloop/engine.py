@@ -242,7 +242,7 @@ HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 def engine_choice(engine=None, scenario=None) -> str:
     """Which core simulates: ``engine`` if given, else ``RECLOOP_ENGINE`` (``numpy`` or
-    ``compiled``), else numpy. The compiled core is opt-in: it was measured 2.7-3.2x faster than
+    ``compiled``), else numpy. The compiled core is opt-in: it was measured 2.7-3.3x faster than
     the numpy engine on 100,000 x 30 years, both on two threads (benchmarks/engine.py, this
     project's 2-core machine), but a fresh install pays ~30 s of CPU to compile it once, more than
     a default 2,000-world run takes on numpy (~1 s). Scenarios with ``[[actors]]`` always run on numpy (the compiled core is
