@@ -64,8 +64,10 @@ def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndar
     O = result.outcomes
     k = min(max_points, result.samples)
     paused = result.trajectories["paused"].astype(float)
-    with np.errstate(all="ignore"):
-        share_paused = np.nanmean(paused, axis=0)
+    # np.nanmean without its warning where a report time has no value (a run that keeps no
+    # trajectories has no rows at all): NaN there
+    counted = np.sum(~np.isnan(paused), axis=0)
+    share_paused = np.where(counted > 0, np.nansum(paused, axis=0) / np.maximum(counted, 1), np.nan)
     summary = summarize(result)
     return {
         "scenario": result.scenario.name,
