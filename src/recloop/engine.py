@@ -212,6 +212,11 @@ def simulate(
                      meta={"report_every": report_every, "method": method, "chunk_size": chunk_size, "engine": core})
 
 
+#: name prefix of the local executor's worker thread (recloop.execute.LocalExecutor), which runs
+#: one chunk at a time and so may use every core
+LOCAL_THREAD = "recloop-local"
+
+
 def worker_threads() -> int:
     """Threads one simulation may use: ``RECLOOP_THREADS`` if set, else the cores this process may
     use, but one in a worker (a child process, or a thread other than the main one and the local
@@ -232,10 +237,6 @@ def worker_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-#: name prefix of the local executor's worker thread (recloop.execute.LocalExecutor), which runs
-#: one chunk at a time and so may use every core
-LOCAL_THREAD = "recloop-local"
-
 #: whether the compiled core can run (numba installed); checked without importing numba
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
@@ -245,8 +246,8 @@ def engine_choice(engine=None, scenario=None) -> str:
     ``compiled``), else numpy. The compiled core is opt-in: it was measured 2.7-3.3x faster than
     the numpy engine on 100,000 x 30 years, both on two threads (benchmarks/engine.py, this
     project's 2-core machine), but a fresh install pays ~30 s of CPU to compile it once, more than
-    a default 2,000-world run takes on numpy (~1 s). Scenarios with ``[[actors]]`` always run on numpy (the compiled core is
-    single-developer)."""
+    a default 2,000-world run takes on numpy (~1 s). Scenarios with ``[[actors]]`` always run on
+    numpy (the compiled core is single-developer)."""
     choice = engine if engine is not None else os.environ.get("RECLOOP_ENGINE", "") or None
     if choice not in (None, "numpy", "compiled"):
         raise RecloopInputError([f"engine: must be 'numpy' or 'compiled' (RECLOOP_ENGINE too), got {choice!r}"])

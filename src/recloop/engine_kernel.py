@@ -253,6 +253,12 @@ def _clip(x, lo, hi):
 
 
 @njit(cache=True, inline="always")
+def _pow10(x):
+    """10 ** x as one exp (libm's pow costs about twice an exp; equal to the last bit or two)."""
+    return math.exp(_LN10 * x)
+
+
+@njit(cache=True, inline="always")
 def _safe_rho(rho):
     return -1e-4 if abs(rho) < 1e-4 else rho
 
@@ -275,7 +281,7 @@ def _software_rate(s, t, log_m, rate0, lam, beta, log_rate0, ceiling):
     """software.rate from log10 of the research multiplier (at least -300, as log10(max(m, 1e-300)))."""
     x = s - rate0 * t
     log_rate = log_rate0 + lam * log_m - beta * x
-    rate = math.exp(_LN10 * _mn(log_rate, 300.0))
+    rate = _pow10(_mn(log_rate, 300.0))
     return rate * _clip(ceiling - s, 0.0, 1.0)
 
 
@@ -339,16 +345,16 @@ def _logistic(z):
 
 
 @njit(cache=True, inline="always")
-def _cap_cache(absolute, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
-            haz_el, haz_max, d_base, d_exp):
+def _cap_cache(absolute, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0, haz_el, haz_max,
+               d_base, d_exp):
     """engine._capability_cache: automation shares and task weights, requirement, hazard level, f_mean."""
     f_d, wh_d, wa_d = _logistic_weights((absolute - lmid_d) / width, one_m_rho)
     f_a, wh_a, wa_a = _logistic_weights((absolute - lmid_a) / width, one_m_rho)
     f_c, wh_c, wa_c = _logistic_weights((absolute - lmid_c) / width, one_m_rho)
-    req = math.exp(_LN10 * (nu * cap))
+    req = _pow10(nu * cap)
     above = absolute - log_danger
     if above >= 0.0:
-        hz_level = haz0 * _mn(math.exp(_LN10 * (haz_el * _clip(above, 0.0, 50.0))), haz_max)
+        hz_level = haz0 * _mn(_pow10(haz_el * _clip(above, 0.0, 50.0)), haz_max)
     else:
         hz_level = 0.0
     f_mean = (f_d + f_a + f_c) / 3.0
@@ -525,7 +531,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     # -- capability cache (engine._capability_cache)
     (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now) = _cap_cache(
         K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
-            haz_el, haz_max, d_base, d_exp)
+        haz_el, haz_max, d_base, d_exp)
 
     # quantities at the step's start that the previous step's end computed (exactly the same
     # expressions of the same state): power, efficiency, world output, 10^(b s)
@@ -533,7 +539,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     plan_w = power_w0 * math.exp(ln_pow)
     eff_pow = math.exp(ln_eff * t)
     Y = y0 * math.exp(ln_y)
-    p10bs = math.exp(_LN10 * (vboost * s))
+    p10bs = _pow10(vboost * s)
 
     dt_prev = -1.0  # the dt the factors below were computed for (none yet)
     decay = a_fab = a_pow = a_econ = 0.0
@@ -594,7 +600,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         ln_ratio = math.log(ratio)
         log_q = log_q0 + ln_ratio / _LN10 + s - g_s * t / r
         lq = _clip(log_q, -300.0, 300.0)
-        qq = _mx(math.exp(_LN10 * lq), 1e-300)
+        qq = _mx(_pow10(lq), 1e-300)
         q_rho = math.exp(rho * (_LN10 * lq))
         lr_d, e_d = _vector(f_d, wh_d, wa_d, qq, q_rho, rho, inv_rho)
         lr_a, e_a = _vector(f_a, wh_a, wa_a, qq, q_rho, rho, inv_rho)
@@ -805,14 +811,14 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
         if cap != old_cap:
             (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now) = _cap_cache(
                 K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
-            haz_el, haz_max, d_base, d_exp)
+                haz_el, haz_max, d_base, d_exp)
 
         # usable compute at the new time (what the events and the report read)
         # (and, carried to the next step's start, the same expressions of the same state)
         world_w = _mn(w0 * math.exp(ln_world), world_ceil_w)
         plan_w = power_w0 * math.exp(ln_pow)
         eff_pow = math.exp(ln_eff * t)
-        p10bs = math.exp(_LN10 * (vboost * s))
+        p10bs = _pow10(vboost * s)
         watts_new = _mn(plan_w, share_ai * world_w)
         fpw_new = fpw0 * _mn(eff_pow, eff_max)
         x_new = _mn(x, watts_new * fpw_new)
@@ -892,7 +898,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             if rollback:
                 (f_d, f_a, f_c, wh_d, wa_d, wh_a, wa_a, wh_c, wa_c, req, hz_level, f_mean, d_now) = _cap_cache(
                     K0 + cap, cap, lmid_d, lmid_a, lmid_c, width, one_m_rho, nu, log_danger, haz0,
-            haz_el, haz_max, d_base, d_exp)
+                    haz_el, haz_max, d_base, d_exp)
 
         # tripwires (mechanisms.halts.fire_tripwires): the metric reads the step start's rate and V
         for j in range(n_trips):
@@ -978,7 +984,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
 
         # pauses ending (mechanisms.halts.end_pauses)
         if paused:
-            caught_up = V1 / math.exp(_LN10 * (nu * _mx(pot, cap))) >= 1.0
+            caught_up = V1 / _pow10(nu * _mx(pot, cap)) >= 1.0
             end = ((pause_kind == FIXED_PAUSE and t >= pause_end - _EPS)
                    or (pause_kind == PAUSE_UNTIL_VERIFIED and caught_up)
                    or (t - pause_start >= max_pause - _EPS))

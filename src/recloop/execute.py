@@ -19,8 +19,8 @@ records the provenance (:func:`provenance`).
 
 Backends (one :class:`Executor` interface, STYLE.md §7):
 
-* :class:`LocalExecutor` (``local``, the default): chunks run one after another in this process,
-  each vectorised over its samples;
+* :class:`LocalExecutor` (``local``, the default): chunks run one after another in this process
+  (on a worker thread, one ahead of the writing), each vectorised over its samples;
 * :class:`ProcessExecutor` (``processes``): a pool of local worker processes;
 * :class:`DaskExecutor` (``dask``): Dask distributed, on a ``LocalCluster`` by default or on an
   existing cluster given by its scheduler address (SLURM, Kubernetes: see docs/uncertainty.md).
@@ -163,8 +163,6 @@ class _Keyed:
         return i, self.fn(a)
 
 
-
-
 class LocalExecutor(Executor):
     """In-process: one chunk after another, each vectorised over its samples (the default).
 
@@ -179,11 +177,11 @@ class LocalExecutor(Executor):
         self.workers = 1
 
     def imap_unordered(self, fn, args, *, max_in_flight=None):
-        import concurrent.futures as cf
+        from concurrent.futures import ThreadPoolExecutor
 
-        from recloop.engine import LOCAL_THREAD
+        from recloop.engine import LOCAL_THREAD  # the thread the engine lets use every core
 
-        pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix=LOCAL_THREAD)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=LOCAL_THREAD)
         try:
             ahead = None
             for a in args:
