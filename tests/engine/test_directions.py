@@ -186,3 +186,35 @@ def test_no_world_exceeds_the_declared_power_fab_or_spending_ceilings():
     for k in ("reached_power_ceiling", "reached_fab_ceiling", "reached_spend_ceiling"):
         assert 0.0 < o[k].mean() < 1.0 or k == "reached_power_ceiling", (k, o[k].mean())
     assert np.all(np.isfinite(o["final_compute_flops"])) and o["final_compute_flops"].max() < 31.0
+
+
+# ---------------------------------------------------------------- the compiled core
+# pairs (better, worse) of the properties above at fixed points, for the compiled core
+COMPILED_PAIRS = {
+    "more starting compute": ({"compute__initial_training_flop": 1e28}, {"compute__initial_training_flop": 3e27}),
+    "more power": ({"compute__power_gw": 20.0}, {"compute__power_gw": 10.0}),
+    "higher returns on trend": ({"software__returns": 1.6, **ON_TREND}, {"software__returns": 1.2, **ON_TREND}),
+    "no latency wall": ({"generations__latency_wall_flop": 1e40}, {}),
+    "no power ceiling": ({"compute__world_power_ceiling_tw": 1000.0, "compute__ai_power_max_share": 0.9,
+                          "compute__power_share": 1.0}, {}),
+    "no chip shortage": ({"compute__fab_headroom": 1000.0, "compute__fab_share": 1.0}, {}),
+}
+
+
+@pytest.mark.parametrize("pair", list(COMPILED_PAIRS))
+def test_the_compiled_core_keeps_every_direction(pair):
+    """The compiled core (recloop.engine_kernel) restates each mechanism with fewer transcendentals:
+    at each pair its milestone dates equal the numpy engine's (to 1e-9 relative), and the better
+    world is never later on it either, with the tolerance measured on the compiled core."""
+    pytest.importorskip("numba")
+    better, worse = (world(**changes) for changes in COMPILED_PAIRS[pair])
+    runs = {e: (run(better, engine=e), run(worse, engine=e)) for e in ("numpy", "compiled")}
+    for k in MILESTONES:
+        for a, b in zip(runs["numpy"], runs["compiled"]):
+            da, db = _date(a, k), _date(b, k)
+            assert da == db or abs(da - db) <= 1e-9 * max(abs(da), 1.0), (pair, k, da, db)
+    coarse, fine = (run(worse, engine="compiled", **kw) for kw in ({}, {"max_step_oom": 0.05, "max_step_years": 0.125}))
+    for k in MILESTONES:
+        a, b = _date(coarse, k), _date(fine, k)
+        tol = 3.0 * (abs(a - b) if math.isfinite(a) and math.isfinite(b) else 0.0) + DAY
+        assert _date(runs["compiled"][0], k) <= _date(runs["compiled"][1], k) + tol, (pair, k)

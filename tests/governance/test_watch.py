@@ -241,3 +241,17 @@ def test_a_stronger_regime_never_brings_more_defections_and_leaves_fewer_undetec
     assert strong["defections"].mean() <= weak["defections"].mean()
     missed = lambda O: (O["defections"] - O["covert_detected"]).mean()  # noqa: E731
     assert missed(strong) <= missed(weak)
+
+
+def test_leak_increments_are_the_same_whether_rows_share_a_diverted_power_or_not():
+    """_leak_hazard computes each distinct diverted power once: rows in any order and with
+    repeats get exactly the increments each gets alone."""
+    w = _watch({"leaks": 0.0})
+    s0 = 0.01 * np.arange(300)
+    s1 = s0 + 0.01
+    f = np.array([0.1, 0.3, 0.1, 0.05, 0.3, 0.1])
+    gw = np.array([HOST_GW, HOST_GW, HOST_GW, 2 * HOST_GW, HOST_GW, HOST_GW])
+    together = watch._leak_hazard(w, f, gw, s0, s1)
+    assert together.shape == (f.size, s0.size) and together.max() > 0
+    for i in range(f.size):
+        assert np.array_equal(together[i], watch._leak_hazard(w, f[i:i + 1], gw[i:i + 1], s0, s1)[0])
