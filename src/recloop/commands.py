@@ -108,15 +108,16 @@ def run_and_write(scenario_spec, policy_spec, *, samples, seed, years, chunk_siz
                 execute.remove_run_files(out_dir, created=created)
                 raise
             try:
+                light = execute.LightColumns()  # what finishing needs, kept as written: nothing is read back
                 if progress and sys.stderr.isatty():
                     from rich.progress import Progress
 
                     with Progress(transient=True) as bar:
                         task = bar.add_task("simulating", total=samples)
-                        execute.execute_run(plan, executor, progress=lambda k: bar.advance(task, k))
+                        execute.execute_run(plan, executor, progress=lambda k: bar.advance(task, k), light=light)
                 else:
-                    execute.execute_run(plan, executor)
-                result, summary = execute.finish_run(plan)
+                    execute.execute_run(plan, executor, light=light)
+                result, summary = execute.finish_run(plan, light=light)
             except KeyboardInterrupt:
                 saved = len(execute.done_chunks(plan))
                 hint = (f"run {run_id} interrupted: {saved} of {plan.n_chunks} chunks saved in {out_dir}; "

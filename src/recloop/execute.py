@@ -74,6 +74,7 @@ __all__ = [
     "execute_run",
     "finish_run",
     "WriteStats",
+    "LightColumns",
     "resume_run",
     "load_plan",
     "done_chunks",
@@ -904,6 +905,68 @@ class WriteStats:
         return sum(self.cpu_seconds.values())
 
 
+#: columns of the results table that the summary and report do not read (the same in every row)
+_NOT_LIGHT = frozenset({"run_id", "seed", "scenario", "policy"})
+
+
+def _light_names(names: Iterable[str]) -> list[str]:
+    """The outcome columns of a results table, without its inputs (``in:...``) and constant labels."""
+    return [n for n in names if n not in _NOT_LIGHT and not n.startswith("in:")]
+
+
+def _light_columns(t: pa.Table) -> dict[str, np.ndarray]:
+    """The columns of ``t`` named by :func:`_light_names` as the summary reads them: status and
+    binding limit as their codes, flags as bool, counts as integers, the rest as float64 with NaN
+    for null (to_table stores a non-finite value as null)."""
+    from recloop.engine import STATUS
+    from recloop.mechanisms.physical import LIMIT_NAMES
+
+    O: dict[str, np.ndarray] = {}
+    for name in _light_names(t.column_names):
+        col = t.column(name)
+        if name == "status":
+            O[name] = _codes(col, STATUS)
+        elif name == "binding_limit":
+            O[name] = _codes(col, LIMIT_NAMES)
+        elif pa.types.is_boolean(col.type):
+            O[name] = col.to_numpy(zero_copy_only=False).astype(bool)
+        elif pa.types.is_integer(col.type):
+            O[name] = col.to_numpy()
+        else:
+            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+    return O
+
+
+class LightColumns:
+    """What :func:`finish_run` would read back from ``outcomes.parquet`` and
+    ``trajectories.parquet`` (the light result: outcome columns without the inputs, about 0.4 KB a
+    sample, and the kept trajectories as stored, float32), gathered chunk by chunk as a
+    :class:`_ResultsWriter` appends them, with the same conversion (:func:`_light_columns`), so
+    that the process that wrote a run's files does not read them back (0.5 s of a 100,000-sample
+    run). Finishing reads the files back all the same, so holding them adds nothing to the
+    finished run's peak memory. ``complete`` once the writer has closed both files."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, list[np.ndarray]] = {}
+        self.trajectories: dict[str, list[np.ndarray]] = {}
+        self.rows = 0
+        self.complete = False
+
+    def add(self, table: pa.Table, grids: dict[str, np.ndarray]) -> None:
+        """One chunk's rows of the results table and its kept trajectory grids, in sample order."""
+        for name, v in _light_columns(table).items():
+            self.outcomes.setdefault(name, []).append(v)
+        for name, g in grids.items():
+            self.trajectories.setdefault(name, []).append(g)
+        self.rows += table.num_rows
+
+    def take(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The outcome columns and trajectory grids, each joined across the chunks (and let go here)."""
+        O = {name: np.concatenate(self.outcomes.pop(name)) for name in list(self.outcomes)}
+        traj = {name: np.concatenate(self.trajectories.pop(name), axis=0) for name in list(self.trajectories)}
+        return O, traj
+
+
 class _ResultsWriter:
     """``outcomes.parquet`` and ``trajectories.parquet`` written while the chunks run: one
     ``ParquetWriter`` per file, one row group per chunk, appended in sample order as the chunks
@@ -918,8 +981,8 @@ class _ResultsWriter:
     :func:`finish_run` takes them."""
 
     def __init__(self, plan: RunPlan, start_year: float, saved: set[int], *, hold: int = 4,
-                 stats: WriteStats | None = None):
-        self.plan, self.saved, self.hold = plan, saved, max(0, hold)
+                 stats: WriteStats | None = None, light: LightColumns | None = None):
+        self.plan, self.saved, self.hold, self.light = plan, saved, max(0, hold), light
         self.parts = Path(plan.out_dir) / "parts"
         self.times = _times(plan.years, plan.report_every)
         self.years = start_year + self.times
@@ -965,6 +1028,7 @@ class _ResultsWriter:
     def _append(self, res: ChunkResult) -> None:
         assert res.chunk == self.next, (res.chunk, self.next)  # noqa: S101 - the order is this class's invariant
         self._write("outcomes", res.table, use_dictionary=_string_columns(res.table.schema))
+        grids: dict[str, np.ndarray] = {}
         if res.trajectories:
             t0 = self.stats.clock()
             a = self.plan.chunk_range(res.chunk)[0]
@@ -973,9 +1037,12 @@ class _ResultsWriter:
                     "year": pa.array(np.tile(self.years, n))}
             for v, g in res.trajectories.items():
                 # the engine's grids are float32: stored as they are (no widening, nothing lost)
-                cols[v] = pa.array(np.ascontiguousarray(g, dtype=np.float32).reshape(-1))
+                grids[v] = np.ascontiguousarray(g, dtype=np.float32)
+                cols[v] = pa.array(grids[v].reshape(-1))
             self.stats.add("trajectories", t0)
             self._write("trajectories", pa.table(cols), use_dictionary=False)
+        if self.light is not None:
+            self.light.add(res.table, grids)
         self.next += 1
 
     def close(self) -> None:
@@ -993,6 +1060,8 @@ class _ResultsWriter:
             self.stats.file_bytes[name] += self.tmp[name].stat().st_size
             _durable_replace(self.tmp[name], self.parts / f"{name}.parquet")
         self.stats.add("outcomes", t0)
+        if self.light is not None:
+            self.light.complete = True
 
     def abort(self) -> None:
         """Drop the unfinished files (the parts keep every saved chunk)."""
@@ -1030,12 +1099,15 @@ def _saving(plan: RunPlan, saved: set[int], path: Path):
 
 
 def execute_run(plan: RunPlan, executor: Executor | None = None, *,
-                progress: Callable[[int], None] | None = None, stats: WriteStats | None = None) -> int:
+                progress: Callable[[int], None] | None = None, stats: WriteStats | None = None,
+                light: LightColumns | None = None) -> int:
     """Run every chunk of ``plan`` that is not yet done, holding the folder's lock; returns how
     many chunks ran. Each completed chunk is saved as its part (the journal) and appended to the
     run's outcome and trajectory files (see :class:`_ResultsWriter`). A file-system failure (a
     full disk) raises :class:`RunFailed` with one line; the chunks saved before it stay, and
-    nothing half-written is left. ``stats`` receives the time and bytes of the writing."""
+    nothing half-written is left. ``stats`` receives the time and bytes of the writing; ``light``
+    (given to :func:`finish_run` next) the columns the summary reads, so that they are not read
+    back."""
     executor = executor or LocalExecutor()
     scenario, policy = plan.models()
     out = Path(plan.out_dir)
@@ -1051,7 +1123,8 @@ def execute_run(plan: RunPlan, executor: Executor | None = None, *,
         todo = [c for c in range(plan.n_chunks) if c not in done]
         tasks = (ChunkTask(scenario, policy, c, *plan.chunk_range(c), plan.seed, plan.years, plan.report_every,
                            plan.method, plan.run_id, plan.fan_samples, budget) for c in todo)
-        writer = _ResultsWriter(plan, scenario.start_year, saved, hold=2 * executor.workers, stats=stats)
+        writer = _ResultsWriter(plan, scenario.start_year, saved, hold=2 * executor.workers, stats=stats,
+                                light=light)
         ran = 0
         try:
             with _saving(plan, saved, out / "parts"):
@@ -1082,34 +1155,27 @@ def execute_run(plan: RunPlan, executor: Executor | None = None, *,
     return ran
 
 
-def _light_result(plan: RunPlan):
+def _light_result(plan: RunPlan, light: LightColumns | None = None):
     """A SimResult for the summary and report: outcome columns without the inputs (about 0.4 KB a
-    sample), trajectories of the first ``fan_samples`` samples only."""
-    from recloop.engine import STATUS, TRAJECTORY_VARS, SimResult
-    from recloop.mechanisms.physical import LIMIT_NAMES
+    sample), trajectories of the first ``fan_samples`` samples only; taken from ``light`` when it
+    holds the whole run, else read from the finished files."""
+    from recloop.engine import TRAJECTORY_VARS, SimResult
 
     out = Path(plan.out_dir)
     scenario, policy = plan.models()
-    f = pq.ParquetFile(out / "outcomes.parquet")
-    skip = {"run_id", "seed", "scenario", "policy"}
-    cols = [n for n in f.schema_arrow.names if n not in skip and not n.startswith("in:")]
-    t = f.read(columns=cols)
-    O: dict[str, np.ndarray] = {}
-    for name in cols:
-        col = t.column(name)
-        if name == "status":
-            O[name] = _codes(col, STATUS)
-        elif name == "binding_limit":
-            O[name] = _codes(col, LIMIT_NAMES)
-        elif pa.types.is_boolean(col.type):
-            O[name] = col.to_numpy(zero_copy_only=False).astype(bool)
-        elif pa.types.is_integer(col.type):
-            O[name] = col.to_numpy()
-        else:
-            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
-    del t
     times = _times(plan.years, plan.report_every)
     k = min(plan.samples, plan.fan_samples)
+    meta = {"report_every": plan.report_every, "method": plan.method, "chunk_size": plan.chunk_size}
+    if light is not None and light.complete and light.rows == plan.samples:
+        O, traj = light.take()
+        if not k:  # no trajectories kept: the empty grids the parts would give (below)
+            traj = {v: np.zeros((0, times.size), np.float32) for v in TRAJECTORY_VARS}
+        n = next(iter(traj.values())).shape[0] if traj else 0
+        return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years, meta={**meta, "fan_samples": n})
+    f = pq.ParquetFile(out / "outcomes.parquet")
+    t = f.read(columns=_light_names(f.schema_arrow.names))
+    O = _light_columns(t)
+    del t
     if k and (out / "trajectories.parquet").exists():
         # a finished run, or one being finished (finish_run put the file in place): read as stored
         # (float32; older runs stored float64), without the npz parts' unzip and concatenation
@@ -1117,9 +1183,7 @@ def _light_result(plan: RunPlan):
         n = tt.num_rows // max(1, times.size)
         traj = {v: tt.column(v).to_numpy().astype(np.float32, copy=False).reshape(n, times.size)
                 for v in tt.column_names if v not in ("sample", "year")}
-        return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
-                         meta={"report_every": plan.report_every, "method": plan.method,
-                               "chunk_size": plan.chunk_size, "fan_samples": n})
+        return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years, meta={**meta, "fan_samples": n})
     parts: dict[str, list[np.ndarray]] = {v: [] for v in TRAJECTORY_VARS}
     for c in range(plan.n_chunks):
         a, _ = plan.chunk_range(c)
@@ -1129,9 +1193,7 @@ def _light_result(plan: RunPlan):
             for v in z.files:  # TRAJECTORY_VARS, plus per-actor grids in many-actor runs
                 parts.setdefault(v, []).append(z[v])
     traj = {v: (np.concatenate(p, axis=0) if p else np.zeros((0, times.size), np.float32)) for v, p in parts.items()}
-    return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years,
-                     meta={"report_every": plan.report_every, "method": plan.method, "chunk_size": plan.chunk_size,
-                           "fan_samples": k})
+    return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years, meta={**meta, "fan_samples": k})
 
 
 def _codes(col: pa.ChunkedArray, names) -> np.ndarray:
@@ -1156,11 +1218,13 @@ def _status_counts(out: Path) -> dict[str, int]:
                                                   counts.field("counts").to_pylist()))}
 
 
-def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None = None):
+def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None = None,
+               light: LightColumns | None = None):
     """Put ``outcomes.parquet`` and ``trajectories.parquet`` in place (written while the chunks ran,
     see :func:`execute_run`; written here from the parts when that process did not close them),
     write summary, scenario and report, mark the run ``done`` in the catalog and (``compact``)
-    remove ``parts/``: the finished files hold everything the parts did. Returns (light
+    remove ``parts/``: the finished files hold everything the parts did. ``light`` (filled by
+    :func:`execute_run` in this process) spares reading the finished files back. Returns (light
     SimResult, summary)."""
     from recloop import store
     from recloop.outcomes import summarize
@@ -1175,8 +1239,9 @@ def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None 
                                      f"run `recloop resume {plan.run_id}`"])
         try:
             if not _written_results(plan):
+                light = LightColumns()
                 writer = _ResultsWriter(plan, plan.models()[0].start_year, set(range(plan.n_chunks)), hold=0,
-                                        stats=stats)
+                                        stats=stats, light=light)
                 try:
                     writer.drain()
                     writer.close()
@@ -1185,9 +1250,10 @@ def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None 
                     raise
             for name in ("outcomes", "trajectories"):
                 os.replace(out / "parts" / f"{name}.parquet", out / f"{name}.parquet")
-            result = _light_result(plan)
+            result = _light_result(plan, light)
             written = min(plan.samples, plan.fan_samples)  # each chunk keeps its samples below fan_samples
-            summary = summarize(result)
+            summarized = summarize(result)
+            summary = dict(summarized)  # the run's labels are added below; the report shows what summarize says
             summary["run_id"] = plan.run_id
             summary["out_dir"] = str(out)
             summary["fan_samples"] = int(result.trajectories["paused"].shape[0])
@@ -1201,7 +1267,7 @@ def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None 
             from recloop.report.evidence import read_inputs
 
             v = view(result, inputs=read_inputs(out / "outcomes.parquet", result.scenario.uncertain_paths(),
-                                                rows=DRIVER_WORLDS))
+                                                rows=DRIVER_WORLDS), summary=summarized)
             summary["evidence"] = compact_evidence(v["evidence"])
             _atomic_write(out / "summary.json", json.dumps(summary, indent=2).encode())
             _atomic_write(out / "scenario.toml", result.scenario.to_toml().encode())
@@ -1267,8 +1333,9 @@ def resume_run(run: str, executor: Executor | None = None, *, progress: Callable
                          samples=plan.samples, seed=plan.seed, inputs=rec.get("inputs"), status="running",
                          provenance=plan.provenance)
         try:
-            ran = execute_run(plan, executor, progress=progress)
-            result, summary = finish_run(plan)
+            light = LightColumns()
+            ran = execute_run(plan, executor, progress=progress, light=light)
+            result, summary = finish_run(plan, light=light)
         except KeyboardInterrupt:
             _mark(plan, "interrupted", f"interrupted; `recloop resume {out}`")
             raise

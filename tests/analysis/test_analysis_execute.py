@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import typer
@@ -153,6 +154,42 @@ def test_bounded_fan_keeps_only_the_first_samples(home):
     assert summary["fan_samples"] == 70 and summary["trajectory_samples"] == 70
     traj = pq.read_table(home / "fan" / "trajectories.parquet", columns=["sample"]).column("sample").to_numpy()
     assert sorted(set(traj.tolist())) == list(range(70))
+
+
+def _same_result(a, b) -> None:
+    assert list(a.outcomes) == list(b.outcomes) and list(a.trajectories) == list(b.trajectories)
+    for x, y in [(a.outcomes[k], b.outcomes[k]) for k in a.outcomes] + \
+                [(a.trajectories[k], b.trajectories[k]) for k in a.trajectories]:
+        assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+    assert a.meta == b.meta and np.array_equal(a.times, b.times)
+
+
+@pytest.mark.parametrize("fan", [70, 0, 150])
+@pytest.mark.parametrize("crash", [False, True])
+def test_finishing_from_memory_gives_what_reading_the_files_back_gives(home, fan, crash):
+    """The columns a run keeps as it writes (LightColumns) are the light result read back from its
+    finished files, value for value and dtype for dtype: fans across chunks, none, every sample;
+    a run that crashed and resumed (saved chunks come back from the parts)."""
+    sc, po = load_scenario("baseline"), load_policy("none")
+    out = home / f"mem-{fan}-{crash}"
+    plan = execute.plan_run(sc, po, run_id=f"run-mem-{fan}-{crash}", out_dir=out, samples=150, seed=2, years=6,
+                            chunk_size=40, fan_samples=fan)
+    store.record_run(plan.run_id, kind="simulate", name="baseline", out_dir=out, status="running")
+    if crash:
+        def boom(k, seen=[]):  # noqa: B006 - counts the calls of this one run
+            seen.append(k)
+            if len(seen) == 3:  # initial call, then two chunks written
+                raise _Crash
+
+        with pytest.raises(_Crash):
+            execute.execute_run(plan, progress=boom, light=execute.LightColumns())
+    light = execute.LightColumns()
+    execute.execute_run(plan, light=light)
+    assert light.complete and light.rows == 150
+    result, summary = execute.finish_run(plan, light=light, compact=False)
+    assert not light.outcomes  # taken from memory, not read back
+    _same_result(result, execute._light_result(execute.load_plan(out)))
+    assert summary["fan_samples"] == fan
 
 
 def test_bad_backend_and_scheduler(home):

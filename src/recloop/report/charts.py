@@ -54,11 +54,13 @@ def _finite(v) -> list[float]:
 DRIVER_WORLDS = 20_000
 
 
-def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
+def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndarray] | None = None,
+         summary: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON-able data behind every figure of a run.
 
     ``inputs`` (``in:<path>`` -> values of the first worlds) feeds the driver screen when the
     result does not carry its inputs (a finished chunked run keeps them in outcomes.parquet).
+    ``summary`` is ``summarize(result)`` when the caller has it (not computed twice).
     """
     start = result.scenario.start_year
     O = result.outcomes
@@ -68,7 +70,7 @@ def view(result: SimResult, *, max_points: int = 4000, inputs: dict[str, np.ndar
     # trajectories has no rows at all): NaN there
     counted = np.sum(~np.isnan(paused), axis=0)
     share_paused = np.where(counted > 0, np.nansum(paused, axis=0) / np.maximum(counted, 1), np.nan)
-    summary = summarize(result)
+    summary = summarize(result) if summary is None else summary
     return {
         "scenario": result.scenario.name,
         "policy": result.policy.name,
