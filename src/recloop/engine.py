@@ -489,6 +489,7 @@ def _initial_state(P, index, seed, trips, lev_v, start_year, hook):
         x0=x0,
         # FLOP/s: the unit AI labour, experiment and verification compute are counted in (the reference developer)
         x_ref=np.full(n, physical.reference_compute(start_year)),
+        year0=np.full(n, float(start_year)),
         exp_draw=-np.log(uniform(seed, idx, stream_id("catastrophe"))),
         s=zeros.copy(), x=x0.copy() if offset is None else x0 * np.power(10.0, offset),
         ln_fab=zeros.copy(), ln_edge=zeros.copy(), ln_pow=zeros.copy(), ln_world=zeros.copy(), ln_y=zeros.copy(),
@@ -777,10 +778,13 @@ def _milestones(w, O, dt, old, x_new, lev_v, safety):
         noc = noc.copy()
         noc[i[lost]] = True
         O["t_no_control"][rows[lost]] = tt[lost]
+    # the horizon's capability E_h adds the reasoning gain of the release year (horizon.reasoning_gain)
     ph = _pick(p, ("horizon.",), i)
+    year0 = w.year0[i]
+    h_new, h_old = cap + horizon.reasoning_gain(year0 + tt, ph), c0 + horizon.reasoning_gain(year0 + t0, ph)
     for name, need in horizon.milestone_capabilities(ph, 50).items():
         level = need - w.K0[i]
-        first(f"t_horizon_{name}", cap >= level, c0, cap, level)
+        first(f"t_horizon_{name}", h_new >= level, h_old, h_new, level)
     danger = np.log10(pv["risk.danger_flop"]) - w.K0[i]
     first("t_unaligned", (fid < pv["drift.unaligned_fidelity"]) & (cap >= danger))
     return w.with_(takeoff=takeoff, noc=noc)
@@ -841,8 +845,8 @@ def _record(G, w, land, x_u, mult, lev_v, safety, share=None):
         "software_oom": sel(w.s),
         "compute_flops": np.log10(x_u),
         "power_gw": power,
-        "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50),
-        "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80),
+        "horizon_p50_hours": horizon.horizon_hours(K0 + cap, pv, 50, sel(w.year0) + tt),
+        "horizon_p80_hours": horizon.horizon_hours(K0 + cap, pv, 80, sel(w.year0) + tt),
         "training_flop": sel(w.phys),
         "training_cost_usd": np.log10(np.maximum(sel(w.run_cost), 1e-300)),
         "training_power_w": np.log10(power * 1e9 * pv["compute.training_share"]),

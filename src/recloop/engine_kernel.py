@@ -72,6 +72,7 @@ PARAMS = (
     "verification.automation_boost", "risk.danger_flop", "risk.base_hazard", "risk.capability_elasticity",
     "risk.max_multiplier", "risk.no_control_automation", "milestones.takeoff_start_automation",
     "milestones.superhuman_oom", "horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio",
+    "horizon.reasoning_gain_oom", "horizon.reasoning_onset_year", "horizon.reasoning_ramp_years",
 )
 (P_C0, P_MAX_RUN, P_UTIL, P_TRAIN_SHARE, P_INVEST_G, P_PP_G, P_FPD, P_DEP, P_FAB_SHARE, P_FAB_OUT, P_FAB_G,
  P_FAB_HEAD, P_EDGE_G, P_POWER_GW, P_POWER_G, P_POWER_SHARE, P_WORLD_TW, P_WORLD_G, P_AI_MAX_SHARE, P_WORLD_CEIL,
@@ -80,8 +81,8 @@ PARAMS = (
  P_STEP, P_PREP, P_AIRGAP_COST, P_WALL_FLOP, P_WALL_YEARS, P_WALL_EXP, P_STOCK, P_STOCK_G, P_EPOCHS, P_TPP,
  P_KAPPA, P_ACC, P_GAMMA, P_CURATION, P_LOSS_EXP, P_DRIFT_BASE, P_DRIFT_EXP, P_DRIFT_PROT, P_UNALIGNED, P_HIDDEN,
  P_NU, P_H0, P_HR, P_VC0, P_VBOOST, P_DANGER, P_HAZ0, P_HAZ_EL, P_HAZ_MAX, P_NOC, P_TAKEOFF, P_SUPER, P_OPD,
- P_H50, P_H80) = range(80)
-assert len(PARAMS) == 80
+ P_H50, P_H80, P_R_GAIN, P_R_ONSET, P_R_RAMP) = range(83)
+assert len(PARAMS) == 83
 
 # ---------------------------------------------------------------------------- outcome rows
 AUTOMATION = (0.2, 0.5, 0.9, 0.999)
@@ -111,8 +112,8 @@ HORIZON_HOURS = (8.0, 40.0, 2000.0 / 12.0, 2000.0)
 # ---------------------------------------------------------------------------- levers, tripwires
 (L_MAX_YEARS, L_MAX_OOM, L_MIN_YEARS, L_HORIZON, L_DIVERTED, L_SANDBOX_LAT, L_AIR_GAP, L_SANDBOX_CATCH, L_HAZ_RED,
  L_TPR, L_FPR, L_DETECT_ON, L_DEPRECATE, L_COMPUTE_SHARE, L_SAFETY, L_GATE0, L_HALTS_RESEARCH, L_LATENCY,
- L_RELIABILITY, L_MAX_PAUSE, L_X_REF, L_MAX_STEPS) = range(22)
-N_LEVERS = 22
+ L_RELIABILITY, L_MAX_PAUSE, L_X_REF, L_MAX_STEPS, L_START_YEAR) = range(23)
+N_LEVERS = 23
 #: report-grid variables in the order of the kernel's tuple of grids (the wrapper maps them by name)
 GRIDS = ("effective_compute", "verified_capability", "fidelity", "automation", "progress_multiplier", "software_oom",
          "compute_flops", "power_gw", "horizon_p50_hours", "horizon_p80_hours", "training_cost_usd",
@@ -306,6 +307,12 @@ def _capacity(t, ratio, boost, boosted, h0, hr_safety, vc_share, p10bs):
 
 
 @njit(cache=True, inline="always")
+def _reasoning(year, gain, onset, ramp):
+    """horizon.reasoning_gain: the reasoning gain (OOM of E) at calendar year ``year``."""
+    return gain * _clip((year - onset) / ramp, 0.0, 1.0)
+
+
+@njit(cache=True, inline="always")
 def _when(t0, tt, v_old, v_new, thr):
     frac = _clip((thr - v_old) / (v_new - v_old if v_new > v_old else 1.0), 0.0, 1.0)
     return t0 + frac * (tt - t0)
@@ -414,6 +421,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     haz0, haz_el, haz_max = P[P_HAZ0, i], P[P_HAZ_EL, i], P[P_HAZ_MAX, i]
     noc_auto, takeoff_auto, super_oom = P[P_NOC, i], P[P_TAKEOFF, i], P[P_SUPER, i]
     opd, h50, h80 = P[P_OPD, i], P[P_H50, i], P[P_H80, i]
+    r_gain, r_onset, r_ramp = P[P_R_GAIN, i], P[P_R_ONSET, i], P[P_R_RAMP, i]
 
     max_years, max_oom, min_years, horizon = lev[L_MAX_YEARS], lev[L_MAX_OOM], lev[L_MIN_YEARS], lev[L_HORIZON]
     diverted, sandbox_lat, air_gap = lev[L_DIVERTED], lev[L_SANDBOX_LAT], lev[L_AIR_GAP]
@@ -423,6 +431,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
     halts_research = lev[L_HALTS_RESEARCH] > 0.0
     latency_years, reliability, max_pause = lev[L_LATENCY], lev[L_RELIABILITY], lev[L_MAX_PAUSE]
     x_ref = lev[L_X_REF]
+    year0 = lev[L_START_YEAR]
     max_steps = lev[L_MAX_STEPS]
     log_tpr = math.log1p(-_mn(lev[L_TPR], 1 - 1e-12))
     log_fpr = math.log1p(-_mn(lev[L_FPR], 1 - 1e-12))
@@ -860,10 +869,13 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             if f_c >= noc_auto and cov_new < 1.0 and not noc:
                 noc = True
                 out[O_T_NOC, i] = t
-            _first(out, O_HOR0, i, cap >= hor_level0, _when(old_t, t, old_cap, cap, hor_level0))
-            _first(out, O_HOR1, i, cap >= hor_level1, _when(old_t, t, old_cap, cap, hor_level1))
-            _first(out, O_HOR2, i, cap >= hor_level2, _when(old_t, t, old_cap, cap, hor_level2))
-            _first(out, O_HOR3, i, cap >= hor_level3, _when(old_t, t, old_cap, cap, hor_level3))
+            # the horizon's capability adds the reasoning gain of the release year
+            h_new = cap + _reasoning(year0 + t, r_gain, r_onset, r_ramp)
+            h_old = old_cap + _reasoning(year0 + old_t, r_gain, r_onset, r_ramp)
+            _first(out, O_HOR0, i, h_new >= hor_level0, _when(old_t, t, h_old, h_new, hor_level0))
+            _first(out, O_HOR1, i, h_new >= hor_level1, _when(old_t, t, h_old, h_new, hor_level1))
+            _first(out, O_HOR2, i, h_new >= hor_level2, _when(old_t, t, h_old, h_new, hor_level2))
+            _first(out, O_HOR3, i, h_new >= hor_level3, _when(old_t, t, h_old, h_new, hor_level3))
             _first(out, O_T_UNALIGNED, i, fid < unaligned_fid and cap >= danger, t)
 
         # releases (mechanisms.halts.releases)
@@ -907,10 +919,9 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             code = int(trips[j, T_METRIC])
             if code == 0:
                 metric = K0 + cap
-            elif code == 1:
-                metric = math.exp2(log2_h50 + (K0 + cap - 25.0) * slope) * 1.0
-            elif code == 2:
-                metric = math.exp2(log2_h50 + (K0 + cap - 25.0) * slope) * h80
+            elif code == 1 or code == 2:
+                e_h = K0 + cap + _reasoning(year0 + t, r_gain, r_onset, r_ramp)
+                metric = math.exp2(log2_h50 + (e_h - 25.0) * slope) * (1.0 if code == 1 else h80)
             elif code == 3:
                 metric = cap
             elif code == 4:
@@ -1007,7 +1018,7 @@ def _row(i, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, out, G, ts
             G[5][i, k] = s
             G[6][i, k] = math.log10(x_new)
             G[7][i, k] = power
-            hh = math.exp2(log2_h50 + (E - 25.0) * slope)
+            hh = math.exp2(log2_h50 + (E + _reasoning(year0 + t, r_gain, r_onset, r_ramp) - 25.0) * slope)
             G[8][i, k] = hh * 1.0
             G[9][i, k] = hh * h80
             G[10][i, k] = math.log10(_mx(run_cost, 1e-300))
@@ -1105,6 +1116,7 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     lev[L_LATENCY], lev[L_RELIABILITY], lev[L_MAX_PAUSE] = lev_s.latency_days / engine._DAYS, lev_s.reliability, lev_s.max_pause_years
     lev[L_X_REF] = physical.reference_compute(scenario.start_year)
     lev[L_MAX_STEPS] = float(max_steps_per_sample)
+    lev[L_START_YEAR] = float(scenario.start_year)
     tw = np.zeros((len(trips), N_TRIP))
     streams = np.zeros((len(trips) + 1, 2), dtype=np.uint64)
     for j, w in enumerate(trips):

@@ -437,20 +437,42 @@ class Horizon(Block):
     Fitted by recloop.data.horizon_fit to METR Time Horizon 1.1 and Epoch AI training compute."""
 
     oom_per_doubling: Uncertain = param(
-        0.73, unit="OOM/doubling", bounds=(0.05, 5.0), log=True,
+        0.81, unit="OOM/doubling", bounds=(0.05, 5.0), log=True,
         doc="Effective compute (OOM, 2025-algorithm FLOP-equivalents) per doubling of the 50% time horizon.",
-        source="fit to METR Time Horizon 1.1 (2026) x Epoch AI training compute, 9 models 2019-2025, "
-               "bootstrap p5 0.44, p50 0.73, p95 1.12 (recloop.data.horizon_fit)")
+        source="fit to METR Time Horizon 1.1 (2026) x Epoch AI training compute, 8 models 2019-2024 released "
+               "before reasoning training, bootstrap p5 0.55, p50 0.81, p95 1.24 (recloop.data.horizon_fit)")
     p50_hours_at_1e25: Uncertain = param(
-        0.108, unit="h", bounds=(1e-4, 100.0), log=True,
+        0.079, unit="h", bounds=(1e-4, 100.0), log=True,
         doc="50% time horizon (human working hours) of a system of 1e25 effective FLOP (2025 algorithms).",
-        source="fit to METR Time Horizon 1.1 x Epoch AI, bootstrap p5 0.059, p50 0.108, p95 0.204 h "
+        source="fit to METR Time Horizon 1.1 x Epoch AI, bootstrap p5 0.048, p50 0.079, p95 0.123 h "
                "(recloop.data.horizon_fit)")
     p80_ratio: Uncertain = param(
         0.161, unit="fraction", bounds=(0.01, 1.0),
         doc="80% time horizon as a fraction of the 50% horizon at the same capability.",
         source="METR Time Horizon 1.1, frontier agents: geometric mean of p80/p50, bootstrap p5 0.146, "
                "p95 0.180 (recloop.data.horizon_fit)")
+    reasoning_gain_oom: Uncertain = param(
+        1.5, unit="OOM", bounds=(0.0, 5.0),
+        doc="Compute-equivalent gain on METR's tasks of reasoning training and inference scaling, once "
+            "reasoning-training compute has caught up with the frontier's training compute (OOM of E).",
+        source="assumption, sampled wide (baseline uniform 0.3-3): single post-training enhancements gain 5-30x "
+               "compute-equivalent (Davidson et al. 2023, arXiv:2312.07413); reasoning-training compute scaled "
+               "from ~5e23 FLOP (DeepSeek-R1 ~6e23; Amodei, Jan 2025: ~$1M) toward the >1e26 frontier, ~2.3 OOM "
+               "(Epoch AI, You 2025, 'How far can reasoning models scale?'), at about half the log-slope of "
+               "inference scaling (Ord 2025, 'How well does RL scale?'); METR's reasoning-era agents condition it "
+               "(recloop calibrate)")
+    reasoning_onset_year: Uncertain = param(
+        2024.70, unit="year", bounds=(2015.0, 2035.0),
+        doc="Calendar year reasoning training starts raising frontier agents' horizons (the gain is 0 before).",
+        source="OpenAI o1-preview, released 2024-09-12, the first RL-trained reasoning model "
+               "(METR Time Horizon 1.1 dates o1_preview 2024.70)")
+    reasoning_ramp_years: Uncertain = param(
+        1.0, unit="yr", bounds=(0.1, 10.0),
+        doc="Years from the onset until reasoning-training compute reaches the frontier's training compute "
+            "and the gain stops rising faster than E.",
+        source="Epoch AI (You 2025): reasoning-training compute grew ~10x in the four months from o1 to o3 and, "
+               "at that pace, reaches the frontier of training compute 'perhaps within a year', then grows "
+               "~4x/yr with it; baseline uniform 0.5-2 (assumption)")
 
 
 class Correlation(BaseModel):

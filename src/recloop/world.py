@@ -90,6 +90,7 @@ class World:
     K0: np.ndarray           # log10 effective FLOP of the generation deployed at the start
     x0: np.ndarray           # FLOP/s installed at the start (the developer's spending plan's scale)
     x_ref: np.ndarray        # FLOP/s of the reference developer (the unit of AI labour and verification compute)
+    year0: np.ndarray        # calendar year at the start (t = 0)
     exp_draw: np.ndarray     # Exp(1) draw: catastrophe when the integrated hazard passes it
     # -- continuous state
     s: np.ndarray            # software efficiency, OOM above the start

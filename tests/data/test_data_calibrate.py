@@ -168,16 +168,23 @@ def test_posterior_correlations_are_carried_and_positive_definite():
 
 
 def test_bundled_calibrated_baseline_narrows_only_what_the_record_tells():
-    """The bundled file (recloop calibrate baseline --series training_compute,training_cost,training_power
-    --refit compute.) keeps every baseline distribution except the compute parameters the record
-    constrains (spending growth, and price-performance on the final engine)."""
+    """The bundled file (recloop calibrate baseline --series training_compute,training_cost,
+    training_power,metr_p50,metr_p80 --refit compute.,horizon.reasoning) keeps every baseline
+    distribution except the compute parameters the record constrains (spending growth and
+    price-performance) and the reasoning gain, which no fit has used METR's reasoning-era agents
+    for; the horizon map's slope and intercept keep the fit's distributions."""
+    import math
+
     cal, base = load_scenario("baseline-calibrated"), load_scenario("baseline")
     assert cal.name == "baseline-calibrated" and "ABC rejection" in cal.description
     post, prior = cal.compute.investment_growth, base.compute.investment_growth
-    assert post.p95 - post.p5 < prior.p95 - prior.p5
-    assert cal.software == base.software and cal.horizon == base.horizon and cal.verification == base.verification
+    assert math.log(post.p95 / post.p5) < math.log(prior.p95 / prior.p5)  # narrower on the log scale it is drawn on
+    assert cal.software == base.software and cal.verification == base.verification
     refitted = {"investment_growth", "price_performance_growth"}
     assert cal.compute.model_copy(update={k: getattr(base.compute, k) for k in refitted}) == base.compute
+    reasoning = {"reasoning_gain_oom", "reasoning_ramp_years"}
+    assert cal.horizon.model_copy(update={k: getattr(base.horizon, k) for k in reasoning}) == base.horizon
+    assert cal.horizon.reasoning_gain_oom.median > base.horizon.reasoning_gain_oom.median
 
 
 def test_the_hindcast_start_state_is_reported_but_never_refitted():

@@ -358,10 +358,6 @@ def test_a_past_start_runs_at_the_human_only_software_trend():
 
 
 _TARGET_MISSED = {
-    "metr_p50": "the model's horizon grows 1.2 doublings/yr in 2019-2025 (effective compute ~0.8 OOM/yr through "
-                "the fitted map) against METR's 1.9; o1, Claude 3.7 Sonnet, o3, GPT-5 and Claude Opus 4.5 "
-                "(2024.9-2025.9) lie above the band: post-training gains a map from pretraining compute cannot see",
-    "metr_p80": "as metr_p50",
     "gpu_price_performance": "the data-centre 16-bit record at list prices grew 1.16-1.19x/yr (V100 2017 to L20 2023, "
                              "3 records) against the prior's 1.25-1.57x/yr, and it moves in launch steps",
 }

@@ -2,7 +2,10 @@
 
 Inputs: METR's p50 and p80 horizons with their 95% CIs (``metr_horizons_1_1``) and Epoch AI's
 training-compute estimates (``epoch_models``) for the METR agents whose base model Epoch lists
-(:data:`CROSSWALK`). A model released at date d with physical training compute F has effective
+(:data:`CROSSWALK`) and that were released before reasoning training began
+(``horizon.reasoning_onset_year``, :data:`REASONING_ONSET`): the map is one of pretraining-based
+effective compute, and the later agents' reasoning gain is a parameter of its own
+(:func:`recloop.mechanisms.horizon.reasoning_gain`) that those agents condition, not the fit. A model released at date d with physical training compute F has effective
 compute E = log10 F + g (d - 2025) in 2025-algorithm FLOP-equivalents, g the algorithmic
 progress rate (Ho et al. 2024: lognormal, p5 0.26, p95 0.72 OOM/yr).
 
@@ -24,9 +27,10 @@ import numpy as np
 
 from recloop.data import load
 from recloop.mechanisms.horizon import E_REF
-from recloop.scenario import REFERENCE_YEAR
+from recloop.scenario import REFERENCE_YEAR, Horizon
 
-__all__ = ["CROSSWALK", "CROSSWALKS", "CROSSWALK_1_0", "FLOP_SD_OOM", "G_P5", "G_P95", "HorizonFit", "fit", "matched_points"]
+__all__ = ["CROSSWALK", "CROSSWALKS", "CROSSWALK_1_0", "FLOP_SD_OOM", "G_P5", "G_P95", "REASONING_ONSET", "HorizonFit",
+           "fit", "matched_points"]
 
 #: METR TH 1.1 agent key -> Epoch AI model name (base model whose training compute Epoch estimates).
 #: davinci_002 is METR's stand-in for GPT-3 (METR dates it to GPT-3's release, 2020-05-28).
@@ -60,6 +64,8 @@ CROSSWALK_1_0 = {
 CROSSWALKS = {"1_1": CROSSWALK, "1_0": CROSSWALK_1_0}
 G_P5, G_P95 = 0.26, 0.72  # Ho et al. 2024, algorithmic progress OOM/yr (software.initial_rate_oom_per_year)
 FLOP_SD_OOM = 0.2
+#: agents released from this calendar year on carry a reasoning gain and are not fitted
+REASONING_ONSET = float(Horizon.model_fields["reasoning_onset_year"].default)
 _Z95 = 1.959963984540054
 _Z90 = 1.6448536269514722
 
@@ -82,13 +88,14 @@ class HorizonFit:
                 "horizon.p80_ratio": self.p80_ratio[1]}
 
 
-def matched_points(version: str = "1_1") -> dict[str, np.ndarray]:
-    """The METR agents of :data:`CROSSWALK` with Epoch's compute: arrays keyed by column."""
+def matched_points(version: str = "1_1", before: float = REASONING_ONSET) -> dict[str, np.ndarray]:
+    """The METR agents of :data:`CROSSWALK` with Epoch's compute released before ``before``
+    (a calendar year; inf: all): arrays keyed by column."""
     metr, epoch = load(f"metr_horizons_{version}"), load("epoch_models")
     flop = dict(zip(epoch["model"], epoch["training_compute_flop"]))
     keys = list(metr["model"])
     walk = CROSSWALKS[version]
-    rows = [keys.index(k) for k in walk if k in keys and walk[k] in flop]
+    rows = [keys.index(k) for k in walk if k in keys and walk[k] in flop and metr.years[keys.index(k)] < before]
     pick = np.array(rows, dtype=int)
     hours = metr["p50_estimate_minutes"][pick] / 60.0
     lo, hi = metr["p50_ci_low_minutes"][pick] / 60.0, metr["p50_ci_high_minutes"][pick] / 60.0

@@ -64,7 +64,7 @@ def metric_value(name, w, f_d, f_a, f_c, f_mean, rate, g_s, V, p):
     if name == "effective_compute":
         return w.K0 + cap
     if name in ("horizon_p50_hours", "horizon_p80_hours"):
-        return horizon.horizon_hours(w.K0 + cap, p, 50 if name == "horizon_p50_hours" else 80)
+        return horizon.horizon_hours(w.K0 + cap, p, 50 if name == "horizon_p50_hours" else 80, w.year0 + w.t)
     if name == "capability_oom":
         return cap
     if name == "automation_mean":

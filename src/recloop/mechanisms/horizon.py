@@ -9,9 +9,24 @@ probability p) is mapped log-linearly:
 
 ``oom_per_doubling`` (OOM of effective compute per doubling of the horizon), ``h50_ref`` (the
 50% horizon at E = 1e25, in hours) and ``p80_ratio`` are the ``[horizon]`` parameters of the
-scenario, fitted to METR's Time Horizon 1.1 results and Epoch AI's training-compute estimates
-(:mod:`recloop.data.horizon_fit`). Driven by a trend in E of ``dE/dt`` OOM/yr, the horizon
-doubles every ``oom_per_doubling / (dE/dt)`` years (:func:`doubling_time_years`).
+scenario, fitted to METR's Time Horizon 1.1 results and Epoch AI's training-compute estimates for
+agents released before reasoning training (:mod:`recloop.data.horizon_fit`). Driven by a trend in
+E of ``dE/dt`` OOM/yr, the horizon doubles every ``oom_per_doubling / (dE/dt)`` years
+(:func:`doubling_time_years`).
+
+**Reasoning training** (:func:`reasoning_gain`). Since OpenAI's o1-preview (September 2024)
+frontier agents are post-trained with reinforcement learning on reasoning and spend more
+inference compute per task; METR's reasoning-era agents lie above a map from pretraining-based
+E. The gain is counted as a compute-equivalent gain (Davidson et al. 2023: the factor of
+pretraining compute that would improve performance as much) added to E on METR's tasks:
+
+    E_h = E + G(y),   G(y) = reasoning_gain_oom * clip((y - reasoning_onset_year) / reasoning_ramp_years, 0, 1)
+
+linear in the calendar year y while reasoning-training compute scales up by a constant factor
+per year (Epoch AI, You 2025: about 10x in the four months from o1 to o3), and constant once it
+has caught up with the frontier's training compute and grows with it (the same source: within
+about a year). Only the horizon reads it: automation, verification and risk are functions of E,
+so the reasoning gain moves the horizon milestones and horizon tripwires, not the takeoff.
 
 Everything here is a pure function of arrays; ``p`` is a mapping of parameter path -> value or
 array (as the engine's per-sample parameters are).
@@ -33,6 +48,7 @@ __all__ = [
     "horizon_hours",
     "milestone_capabilities",
     "milestone_dates",
+    "reasoning_gain",
 ]
 
 #: Reference capability of the intercept: log10 effective FLOP (2025 algorithms) = 25.
@@ -54,19 +70,34 @@ def _ratio(p, percent):
     return 1.0 if _P[percent] is None else np.asarray(p[_P[percent]], dtype=float)
 
 
-def horizon_hours(effective_compute_log10, p, percent: int = 50):
-    """The ``percent``% time horizon (hours of human work) of a system of capability E."""
+def reasoning_gain(year, p):
+    """G(y): the compute-equivalent gain (OOM of E) of reasoning training and inference scaling on
+    METR's tasks at calendar year ``y`` (0 before the onset, ``reasoning_gain_oom`` after the ramp)."""
+    onset = np.asarray(p["horizon.reasoning_onset_year"], dtype=float)
+    ramp = np.asarray(p["horizon.reasoning_ramp_years"], dtype=float)
+    frac = np.clip((np.asarray(year, dtype=float) - onset) / ramp, 0.0, 1.0)
+    return np.asarray(p["horizon.reasoning_gain_oom"], dtype=float) * frac
+
+
+def horizon_hours(effective_compute_log10, p, percent: int = 50, year=None):
+    """The ``percent``% time horizon (hours of human work) of a system of capability E released
+    at calendar year ``year`` (its reasoning gain added, :func:`reasoning_gain`; None: the map of
+    pretraining-based E alone, as fitted)."""
     e = np.asarray(effective_compute_log10, dtype=float)
+    if year is not None:
+        e = e + reasoning_gain(year, p)
     slope = 1.0 / np.asarray(p["horizon.oom_per_doubling"], dtype=float)
     log2h = np.log2(np.asarray(p["horizon.p50_hours_at_1e25"], dtype=float)) + (e - E_REF) * slope
     return np.exp2(log2h) * _ratio(p, percent)
 
 
-def capability_for_horizon(hours, p, percent: int = 50):
-    """Inverse of :func:`horizon_hours`: the E (log10 2025-FLOP-equivalent) whose horizon is ``hours``."""
+def capability_for_horizon(hours, p, percent: int = 50, year=None):
+    """Inverse of :func:`horizon_hours`: the E (log10 2025-FLOP-equivalent) whose horizon is
+    ``hours`` at calendar year ``year`` (None: without the reasoning gain)."""
     h = np.asarray(hours, dtype=float) / _ratio(p, percent)
-    return E_REF + np.asarray(p["horizon.oom_per_doubling"], dtype=float) * (
+    e = E_REF + np.asarray(p["horizon.oom_per_doubling"], dtype=float) * (
         np.log2(h) - np.log2(np.asarray(p["horizon.p50_hours_at_1e25"], dtype=float)))
+    return e if year is None else e - reasoning_gain(year, p)
 
 
 def doubling_time_years(p, effective_compute_growth_oom_per_year):
@@ -76,7 +107,8 @@ def doubling_time_years(p, effective_compute_growth_oom_per_year):
 
 
 def milestone_capabilities(p, percent: int = 50) -> dict[str, np.ndarray]:
-    """E needed for each METR milestone (work day, week, month, year) at the given reliability."""
+    """E_h (E plus the reasoning gain) needed for each METR milestone (work day, week, month, year)
+    at the given reliability."""
     return {name: capability_for_horizon(h, p, percent) for name, h in MILESTONES.items()}
 
 
