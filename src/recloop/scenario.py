@@ -232,7 +232,8 @@ class Automation(Block):
         3e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
         doc="Effective training compute at which data generation/curation is 50% automated.",
         source="Davidson 2023 (full automation ~1e36 FLOP of 2022 algorithms ~ 1e34.6 of 2025's; FLOP gap 1e4); "
-               "METR horizons on recloop's fit (~1 work-week at 1e31); assumption for the vector's place")
+               "METR horizons on recloop's fit with its median reasoning gain (~1 work-week at 4e30); assumption for "
+               "the vector's place")
     midpoint_arch_flop: Uncertain = param(
         3e32, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
         doc="Effective training compute at which architecture and hyperparameter search is 50% automated.",
@@ -240,7 +241,8 @@ class Automation(Block):
     midpoint_code_flop: Uncertain = param(
         1e31, unit="effective FLOP (2025 algorithms)", bounds=(1e24, 1e45), log=True,
         doc="Effective training compute at which code generation and infrastructure orchestration is 50% automated.",
-        source="recloop's METR fit (mechanisms/horizon.py): a 50% horizon of ~1 work-week at 1e31, ~1 work-year "
+        source="recloop's METR fit with its median reasoning gain (mechanisms/horizon.py): a 50% horizon of ~1 "
+               "work-week at 4e30, ~1 work-year "
                "near full automation (1e35); AI Futures Project 2025 (superhuman coder first); Davidson 2023")
     width_oom: Uncertain = param(
         0.5, unit="OOM", bounds=(0.05, 5.0),

@@ -102,7 +102,7 @@ def test_capability_anchors_sit_where_the_declarations_put_them(monkeypatch):
     from recloop.mechanisms import horizon as H
 
     sc = parse_scenario({"name": "t", "risk": {"danger_flop": 1e30},
-                         "horizon": {"oom_per_doubling": 0.5, "p50_hours_at_1e25": 1.0}})
+                         "horizon": {"oom_per_doubling": 0.5, "p50_hours_at_1e25": 1.0, "reasoning_gain_oom": 1.0}})
     O = {"capability_at_takeoff_start": np.array([2.0, 3.0, np.nan]),
          "in:milestones.superhuman_oom": np.array([5.0, 5.0, 5.0])}
     anchors = E.capability_anchors(sc, O, start=np.array([26.0, 27.0, 26.5]))
@@ -111,10 +111,12 @@ def test_capability_anchors_sit_where_the_declarations_put_them(monkeypatch):
     # per world: takeoff at 28 and 30 (median 29), superhuman 5 OOM beyond (median 34)
     assert by["takeoff"] == pytest.approx(29.0) and by["superhuman"] == pytest.approx(34.0)
     assert [a["y"] for a in anchors if a["kind"] == "threshold"] == [25.0, 26.0]
-    # METR's 50% horizons: log2 h = log2 h_ref + (E - 25) / oom_per_doubling, so a work day (8 h) at 25 + 0.5 x 3
+    # METR's 50% horizons: log2 h = log2 h_ref + (E + G - 25) / oom_per_doubling, so a work day (8 h) at
+    # 25 + 0.5 x 3 - G, G = 1 OOM of reasoning gain (the full gain at the 2027 start)
     hz = {a["label"].split(": ", 1)[1].split(" (")[0]: a["y"] for a in anchors if a["kind"] == "horizon"}
-    assert hz["1 work day"] == pytest.approx(25 + 0.5 * 3) and hz["1 work week"] == pytest.approx(25 + 0.5 * np.log2(40))
-    assert H.capability_for_horizon(2000.0, {"horizon.oom_per_doubling": 0.5, "horizon.p50_hours_at_1e25": 1.0}) \
+    assert hz["1 work day"] == pytest.approx(25 + 0.5 * 3 - 1.0)
+    assert hz["1 work week"] == pytest.approx(25 + 0.5 * np.log2(40) - 1.0)
+    assert H.capability_for_horizon(2000.0, {"horizon.oom_per_doubling": 0.5, "horizon.p50_hours_at_1e25": 1.0}) - 1.0 \
         == pytest.approx(hz["1 work year"])
     # a module-level capability_anchors(scenario) in recloop.mechanisms.horizon replaces them
     monkeypatch.setattr(H, "capability_anchors", lambda scenario: [(29.5, "METR 50% horizon: 1 week")], raising=False)

@@ -412,7 +412,8 @@ _HORIZON_NAMES = {"work_day": "1 work day (8 h)", "work_week": "1 work week (40 
 
 def _horizon_anchors(scenario, outcomes) -> list[dict[str, Any]]:
     """METR 50% time horizons at the median world's [horizon] parameters
-    (:func:`recloop.mechanisms.horizon.milestone_capabilities`); a module-level
+    (:func:`recloop.mechanisms.horizon.capability_for_horizon`, with the reasoning gain of the
+    scenario's start year, the full gain for a start after its ramp); a module-level
     ``capability_anchors(scenario)`` there, if defined, replaces them."""
     import importlib
 
@@ -423,16 +424,18 @@ def _horizon_anchors(scenario, outcomes) -> list[dict[str, Any]]:
     fn = getattr(horizon, "capability_anchors", None)
     if callable(fn):
         return [{"y": float(y), "label": str(lab), "kind": "horizon"} for y, lab in fn(scenario)]
-    caps = getattr(horizon, "milestone_capabilities", None)
-    if not callable(caps):
+    need = getattr(horizon, "capability_for_horizon", None)
+    if not callable(need):
         return []
     try:
         p = {k: _median_of(scenario, outcomes, k)
-             for k in ("horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio")}
+             for k in ("horizon.oom_per_doubling", "horizon.p50_hours_at_1e25", "horizon.p80_ratio",
+                       "horizon.reasoning_gain_oom", "horizon.reasoning_onset_year", "horizon.reasoning_ramp_years")}
     except (AttributeError, ValueError, KeyError):  # a scenario without a [horizon] block
         return []
-    return [{"y": float(e), "label": f"METR 50% horizon: {_HORIZON_NAMES.get(name, name)}",
-             "kind": "horizon"} for name, e in caps(p, 50).items()]
+    year = float(scenario.start_year)
+    return [{"y": float(need(h, p, 50, year)), "label": f"METR 50% horizon: {_HORIZON_NAMES.get(name, name)}",
+             "kind": "horizon"} for name, h in horizon.MILESTONES.items()]
 
 
 def capability_anchors(scenario, outcomes: dict[str, np.ndarray] | None = None, *,
