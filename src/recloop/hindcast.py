@@ -245,6 +245,27 @@ def frontier_scatter_oom(start: float, end: float = TODAY) -> float:
     return float(np.sqrt(np.sum(r * r) / (r.size - 2)))
 
 
+def launch_scatter_oom(end: float = TODAY) -> float:
+    """The launch scatter of accelerator price-performance: the residual sd (OOM) of log10 dense
+    16-bit FLOP/s per launch dollar of the data-centre accelerators (:func:`datacentre_accelerators`
+    with a launch price) released up to ``end`` around their least-squares log-linear trend (0.14
+    OOM, 9 chips 2017-2023). The model's price-performance is one smooth frontier; a record is one
+    chip's launch, which lies above or below it by this much (the GPU counterpart of
+    :func:`frontier_scatter_oom`). All launches count, not only those after the start: a chip
+    stays on sale, and the window of a hindcast holds too few."""
+    from recloop.data import load
+
+    g = load("epoch_gpu_prices")
+    ok = datacentre_accelerators(g) & np.isfinite(g["release_price_usd"]) & (g.years <= end)
+    if np.count_nonzero(ok) < 5:
+        raise RecloopInputError([f"--from: fewer than 5 priced data-centre accelerators up to {end:g} to measure "
+                                 "the launch scatter"])
+    x, y = g.years[ok], np.log10(g["tensor_16bit_flops"][ok] / g["release_price_usd"][ok])
+    slope, icpt = np.polyfit(x, y, 1)
+    r = y - (slope * x + icpt)
+    return float(np.sqrt(np.sum(r * r) / (r.size - 2)))
+
+
 def datacentre_accelerators(g) -> np.ndarray:
     """Rows of ``epoch_gpu_prices`` that are data-centre ML accelerators with a 16-bit tensor figure:
     the chips the engine's ``compute.flops_per_dollar`` (dense BF16 FLOP/s per dollar, H100-based)
@@ -262,7 +283,9 @@ def default_series(start: float, end: float = TODAY, *, since: float | None = No
       the same hardware count and training time, so they carry the same grade), combined with
       the frontier's run-size scatter (:func:`frontier_scatter_oom`);
     * METR horizons: the point's own 95% bootstrap CI, (log2 high - log2 low) / 3.92;
-    * GPU price-performance: none (spec-sheet throughput over the list price at launch).
+    * GPU price-performance: the launch scatter of data-centre accelerators around their trend
+      (:func:`launch_scatter_oom`; the spec-sheet throughput over the list price has no error of
+      its own).
 
     A run-side record is a run released after ``start`` that beats the start's run
     (:func:`start_run`: its compute, and the cost and power the data give a run of that compute
@@ -306,10 +329,13 @@ def default_series(start: float, end: float = TODAY, *, since: float | None = No
     dc = np.flatnonzero(datacentre_accelerators(g))  # a chip stays on sale: all launches count
     pp = np.log10(g["tensor_16bit_flops"][dc] / g["release_price_usd"][dc])
     idx = _records(g.years[dc], pp, start, end)
+    launch = launch_scatter_oom(end)
     out.append(Series("gpu_price_performance", SERIES_UNITS["gpu_price_performance"], g.years[dc][idx], pp[idx],
                       tuple(str(x) for x in g["hardware"][dc][idx]), sd=0.15,
                       source="epoch_gpu_prices: record dense 16-bit tensor FLOP/s per launch dollar of data-centre "
-                             "accelerators (Epoch AI, CC-BY); no observation error (spec sheet over list price)"))
+                             f"accelerators (Epoch AI, CC-BY); error: the launch scatter of chips around their trend "
+                             f"({launch:.2f} OOM)",
+                      errors=np.full(idx.size, launch)))
     return [s for s in out if s.dates.size]
 
 
