@@ -56,6 +56,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from recloop import arrowcols
 from recloop.params import RecloopInputError
 from recloop.engine import DEFAULT_CHUNK, DEFAULT_REPORT_EVERY
 from recloop.store import atomic_write
@@ -925,15 +926,13 @@ def _light_columns(t: pa.Table) -> dict[str, np.ndarray]:
     for name in _light_names(t.column_names):
         col = t.column(name)
         if name == "status":
-            O[name] = _codes(col, STATUS)
+            O[name] = arrowcols.codes(col, STATUS)
         elif name == "binding_limit":
-            O[name] = _codes(col, LIMIT_NAMES)
-        elif pa.types.is_boolean(col.type):
-            O[name] = col.to_numpy(zero_copy_only=False).astype(bool)
-        elif pa.types.is_integer(col.type):
-            O[name] = col.to_numpy()
+            O[name] = arrowcols.codes(col, LIMIT_NAMES)
+        elif pa.types.is_boolean(col.type) or pa.types.is_integer(col.type):
+            O[name] = arrowcols.to_numpy(col)
         else:
-            O[name] = col.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+            O[name] = arrowcols.to_numpy(col, null=np.nan).astype(np.float64, copy=False)
     return O
 
 
@@ -1033,12 +1032,12 @@ class _ResultsWriter:
             t0 = self.stats.clock()
             a = self.plan.chunk_range(res.chunk)[0]
             n = next(iter(res.trajectories.values())).shape[0]
-            cols = {"sample": pa.array(np.repeat(np.arange(a, a + n, dtype=np.int64), self.times.size)),
-                    "year": pa.array(np.tile(self.years, n))}
+            cols = {"sample": arrowcols.numeric(np.repeat(np.arange(a, a + n, dtype=np.int64), self.times.size)),
+                    "year": arrowcols.numeric(np.tile(self.years, n), np.float64)}
             for v, g in res.trajectories.items():
                 # the engine's grids are float32: stored as they are (no widening, nothing lost)
                 grids[v] = np.ascontiguousarray(g, dtype=np.float32)
-                cols[v] = pa.array(grids[v].reshape(-1))
+                cols[v] = arrowcols.numeric(grids[v].reshape(-1))
             self.stats.add("trajectories", t0)
             self._write("trajectories", pa.table(cols), use_dictionary=False)
         if self.light is not None:
@@ -1196,26 +1195,12 @@ def _light_result(plan: RunPlan, light: LightColumns | None = None):
     return SimResult(O, times, traj, scenario, policy, plan.seed, plan.years, meta={**meta, "fan_samples": k})
 
 
-def _codes(col: pa.ChunkedArray, names) -> np.ndarray:
-    lookup = {n: i for i, n in enumerate(names)}
-    vals = col.to_pylist() if len(col) < 4096 else None
-    if vals is not None:
-        return np.array([lookup[v] for v in vals], dtype=np.int8)
-    import pyarrow.compute as pc
+def _status_counts(status: np.ndarray) -> dict[str, int]:
+    """How many samples ended in each status (by label, those that occur), from the status codes."""
+    from recloop.engine import STATUS
 
-    out = np.zeros(len(col), dtype=np.int8)
-    for n, i in lookup.items():
-        out[pc.equal(col, n).to_numpy(zero_copy_only=False)] = i
-    return out
-
-
-def _status_counts(out: Path) -> dict[str, int]:
-    import pyarrow.compute as pc
-
-    col = pq.read_table(out / "outcomes.parquet", columns=["status"]).column("status")
-    counts = pc.value_counts(col)  # in C, not one Python string per sample
-    return {str(v): int(n) for v, n in sorted(zip(counts.field("values").to_pylist(),
-                                                  counts.field("counts").to_pylist()))}
+    counts = np.bincount(np.asarray(status, dtype=np.int64), minlength=len(STATUS))
+    return {label: int(counts[i]) for label, i in sorted((label, i) for i, label in enumerate(STATUS)) if counts[i]}
 
 
 def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None = None,
@@ -1258,7 +1243,7 @@ def finish_run(plan: RunPlan, *, compact: bool = True, stats: WriteStats | None 
             summary["out_dir"] = str(out)
             summary["fan_samples"] = int(result.trajectories["paused"].shape[0])
             summary["trajectory_samples"] = written
-            summary["status_counts"] = _status_counts(out)
+            summary["status_counts"] = _status_counts(result.outcomes["status"])
             summary["provenance"] = {k: plan.provenance.get(k) for k in
                                      ("recloop_version", "git_commit", "code_sha256", "scenario_sha256", "policy_sha256")}
             # the pages' evidence (intervals, drivers over the first worlds' inputs, anchors): recloop.report.evidence

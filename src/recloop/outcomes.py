@@ -47,6 +47,7 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 
+from recloop import arrowcols
 from recloop.engine import AUTOMATION_MILESTONES, CAPABILITY_MILESTONES, STATUS, SimResult
 from recloop.governance.actors import ACTOR_COLUMNS
 from recloop.mechanisms import horizon as _horizon
@@ -443,26 +444,26 @@ def to_table(result: SimResult, run_id: str = "") -> pa.Table:
     O = result.outcomes
     n = result.samples
     cols: dict[str, pa.Array] = {
-        "run_id": pa.array([run_id] * n, pa.string()),
-        "sample": pa.array(O["sample"], pa.int64()),
-        "seed": pa.array(np.full(n, result.seed), pa.int64()),
-        "scenario": pa.array([result.scenario.name] * n, pa.string()),
-        "policy": pa.array([result.policy.name] * n, pa.string()),
-        "status": pa.array(np.array(STATUS)[O["status"]], pa.string()),
+        "run_id": arrowcols.repeated(run_id, n),
+        "sample": arrowcols.numeric(O["sample"], np.int64),
+        "seed": arrowcols.numeric(np.full(n, result.seed), np.int64),
+        "scenario": arrowcols.repeated(result.scenario.name, n),
+        "policy": arrowcols.repeated(result.policy.name, n),
+        "status": arrowcols.strings(STATUS, O["status"]),
     }
     for k, v in O.items():
         if k in ("sample", "status") or k.startswith("in:"):
             continue
         if k == "binding_limit":
-            cols[k] = pa.array(np.array(LIMIT_NAMES)[v], pa.string())
+            cols[k] = arrowcols.strings(LIMIT_NAMES, v)
         elif v.dtype == bool:
-            cols[k] = pa.array(v, pa.bool_())
+            cols[k] = arrowcols.boolean(v)
         else:
             arr = np.asarray(v, dtype=np.float64)
-            cols[k] = pa.array(arr, pa.float64(), mask=~np.isfinite(arr))
+            cols[k] = arrowcols.numeric(arr, valid=np.isfinite(arr))
     for k, v in O.items():
         if k.startswith("in:"):
-            cols[k] = pa.array(v, pa.float64())
+            cols[k] = arrowcols.numeric(v, np.float64)
     return pa.table(cols)
 
 
@@ -639,7 +640,7 @@ def trajectory_table(result: SimResult, *, max_samples: int = 500) -> pa.Table:
     times = result.times
     sample = np.repeat(result.outcomes["sample"][:k], times.size)
     year = np.tile(result.scenario.start_year + times, k)
-    cols = {"sample": pa.array(sample, pa.int64()), "year": pa.array(year, pa.float64())}
+    cols = {"sample": arrowcols.numeric(sample, np.int64), "year": arrowcols.numeric(year, np.float64)}
     for var, g in result.trajectories.items():
-        cols[var] = pa.array(g[:k].reshape(-1).astype(np.float64), pa.float64())
+        cols[var] = arrowcols.numeric(g[:k].reshape(-1), np.float64)
     return pa.table(cols)

@@ -48,3 +48,16 @@ def test_shell_completion_is_on():
     _register_all()
     r = CliRunner().invoke(app, ["--help"])
     assert r.exit_code == 0 and "--install-completion" in r.output and "--show-completion" in r.output
+
+
+def test_a_run_imports_no_pandas(tmp_path):
+    """pyarrow's pa.array and to_numpy import pandas to ask whether they were given a pandas
+    object (about 0.3 s of a run's start-up); a run builds and reads its columns without them
+    (recloop.arrowcols), from the chunks through the summary and the report."""
+    out = tmp_path / "run"
+    code = ("import os\nos.environ['RECLOOP_HOME'] = %r\nfrom recloop.cli import main\ntry:\n"
+            "    main(['run', '--samples', '40', '--chunk-size', '16', '--out', %r])\nexcept SystemExit as e:\n"
+            "    assert not e.code, e.code\n" % (str(tmp_path / "home"), str(out)))
+    loaded = _modules_after(code)
+    assert (out / "report.html").exists() and (out / "summary.json").exists()
+    assert "pyarrow" in loaded and "pandas" not in loaded, sorted(m for m in loaded if m.startswith("pandas"))[:5]

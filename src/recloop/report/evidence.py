@@ -287,6 +287,8 @@ def read_inputs(outcomes_parquet, names: list[str], *, rows: int) -> dict[str, n
     finished run keeps its inputs on disk, not in memory; a driver screen needs a few thousand)."""
     import pyarrow.parquet as pq
 
+    from recloop.arrowcols import to_numpy
+
     f = pq.ParquetFile(outcomes_parquet)
     have = set(f.schema_arrow.names)
     cols = [f"in:{n}" for n in names if f"in:{n}" in have]
@@ -296,7 +298,7 @@ def read_inputs(outcomes_parquet, names: list[str], *, rows: int) -> dict[str, n
     got = 0
     for batch in f.iter_batches(columns=cols, batch_size=min(rows, 65536)):
         for c in cols:
-            out[c].append(batch.column(c).to_numpy(zero_copy_only=False))
+            out[c].append(to_numpy(batch.column(c)))
         got += batch.num_rows
         if got >= rows:
             break
