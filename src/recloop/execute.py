@@ -1037,7 +1037,7 @@ class _ResultsWriter:
             for v, g in res.trajectories.items():
                 # the engine's grids are float32: stored as they are (no widening, nothing lost)
                 grids[v] = np.ascontiguousarray(g, dtype=np.float32)
-                cols[v] = arrowcols.numeric(grids[v].reshape(-1))
+                cols[v] = arrowcols.numeric(grids[v].reshape(-1), copy=False)  # shared: the light result keeps grids
             self.stats.add("trajectories", t0)
             self._write("trajectories", pa.table(cols), use_dictionary=False)
         if self.light is not None:
