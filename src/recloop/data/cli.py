@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
     def hindcast(
         scenario: Optional[str] = typer.Argument(None, help=_SCENARIO_HELP),
         start: float = typer.Option(2019.0, "--from", help="Start date (decimal year): initial conditions from the data."),
-        samples: int = typer.Option(1000, "--samples", help="Sampled worlds."),
+        samples: int = typer.Option(4000, "--samples", help="Sampled worlds (recloop.hindcast.DEFAULT_SAMPLES)."),
         seed: int = typer.Option(0, "--seed", help="Seed."),
         as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
         figure: Optional[Path] = typer.Option(None, "--figure", help="Write the fan-and-points figure (PNG/SVG)."),
