@@ -64,8 +64,8 @@ TRAJECTORY_VARS = {
     "software_oom": "software efficiency, OOM above the start",
     "compute_flops": "log10 usable FLOP/s of the developer",
     "power_gw": "power the developer's usable compute draws, GW",
-    "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work",
-    "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work",
+    "horizon_p50_hours": "METR 50% time horizon of the deployed generation, hours of human work (inf past 3.4e38 h)",
+    "horizon_p80_hours": "METR 80% time horizon of the deployed generation, hours of human work (inf past 3.4e38 h)",
     "training_flop": "log10 physical training FLOP of the deployed generation's run",
     "training_cost_usd": "log10 hardware cost of the best run the developer could start, $ (its share of spending over the run)",
     "training_power_w": "log10 power drawn by the developer's training run, W",
@@ -859,8 +859,9 @@ def _record(G, w, land, x_u, mult, lev_v, safety, share=None):
     }
     if share is not None:
         values["market_share"] = sel(share)
-    for name, v in values.items():
-        G[name].reshape(-1)[flat] = v
+    with np.errstate(over="ignore"):  # a horizon past float32's 3.4e38 hours is stored as inf, as the compiled core does
+        for name, v in values.items():
+            G[name].reshape(-1)[flat] = v
 
 
 _RECORD_READS = ("verification.", "compute.training_share", "economy.world_output_usd", "horizon.")

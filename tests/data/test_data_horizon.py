@@ -189,3 +189,26 @@ def test_the_fit_uses_only_agents_released_before_reasoning_training():
     assert (pts["year"] < H.REASONING_ONSET).all()
     assert "claude_3_7_sonnet_inspect" in H.matched_points(before=np.inf)["model"]
     assert H.REASONING_ONSET == load_scenario("baseline").horizon.reasoning_onset_year
+
+
+def test_a_horizon_past_float32s_range_is_stored_as_inf_by_both_engines_without_a_warning():
+    """A steep map (0.05 OOM per doubling, its lower bound, as `recloop sensitivity --space bounds`
+    samples) sends the horizon past 3.4e38 hours; the float32 grid holds inf there, quietly, and
+    the numpy engine and the compiled core agree cell by cell."""
+    import warnings
+
+    from recloop.engine import simulate
+    from recloop.scenario import Scenario, load_scenario
+
+    d = load_scenario("baseline").model_dump()
+    d["horizon"]["oom_per_doubling"] = 0.05
+    d["correlations"] = [c for c in d["correlations"] if "horizon.oom_per_doubling" not in c["params"]]
+    sc = Scenario.model_validate(d)
+    grids = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for engine in ("numpy", "compiled"):
+            grids[engine] = simulate(sc, samples=20, seed=0, engine=engine).trajectories["horizon_p50_hours"]
+    h = grids["numpy"]
+    assert np.isinf(h).any() and not np.isnan(h).any() and (h > 0).all()
+    np.testing.assert_array_equal(np.isinf(grids["compiled"]), np.isinf(h))
