@@ -867,20 +867,31 @@ def _record(G, w, land, x_u, mult, lev_v, safety, share=None):
 _RECORD_READS = ("verification.", "compute.training_share", "economy.world_output_usd", "horizon.")
 
 
-def _finalize(O, G, times, shares_recorded, P):
+def peak_window(times) -> int:
+    """Report steps in a year (at least 1): the window of the peak rise of effective compute."""
+    dtr = times[1] - times[0] if times.size > 1 else 1.0
+    return max(1, int(round(1.0 / dtr)))
+
+
+def _finalize(O, G, times, shares_recorded, P, *, summaries=None):
     """Outcomes computed from the report grid and the final state. ``shares_recorded``: whether
     the report grid holds each row's market share (the actor layer's); falsy for one developer
-    (the compiled core passes ``{}``)."""
-    if not shares_recorded:  # one developer holds the whole market wherever the grid was written
-        G["market_share"][:] = np.where(np.isnan(G["effective_compute"]), np.nan, 1.0)
-    cap = G["effective_compute"].astype(np.float64)
-    dtr = times[1] - times[0] if times.size > 1 else 1.0
-    w = max(1, int(round(1.0 / dtr)))
-    if cap.shape[1] > w:
-        gain = cap[:, w:] - cap[:, :-w]
-        peak = np.nanmax(np.where(np.isnan(gain), -np.inf, gain), axis=1)
+    (the compiled core passes ``{}``). ``summaries``: (peak rise per row, each grid's last valid
+    values) when the caller computed them (the compiled core, row by row, with the single
+    developer's market share set as below); else computed here."""
+    if summaries is not None:
+        peak, last = summaries
     else:
-        peak = np.full(cap.shape[0], np.nan)
+        if not shares_recorded:  # one developer holds the whole market wherever the grid was written
+            G["market_share"][:] = np.where(np.isnan(G["effective_compute"]), np.nan, 1.0)
+        cap = G["effective_compute"].astype(np.float64)
+        w = peak_window(times)
+        if cap.shape[1] > w:
+            gain = cap[:, w:] - cap[:, :-w]
+            peak = np.nanmax(np.where(np.isnan(gain), -np.inf, gain), axis=1)
+        else:
+            peak = np.full(cap.shape[0], np.nan)
+        last = _last_valid(G)
     O["peak_oom_per_year"] = np.where(np.isfinite(peak), peak, np.nan)
     trend = P["software.initial_rate_oom_per_year"] + np.log10(
         P["compute.investment_growth"] * P["compute.price_performance_growth"])
@@ -889,7 +900,6 @@ def _finalize(O, G, times, shares_recorded, P):
     O["takeoff_days"] = O["takeoff_years"] * _DAYS
     O["hard_takeoff"] = O["takeoff_years"] < 1.0
     O["safety_window_years"] = O["t_no_control"] - O["t_first_tripwire"]
-    last = _last_valid(G)
     O["final_effective_compute"] = last["effective_compute"]
     O["final_verified_capability"] = last["verified_capability"]
     O["final_gap_oom"] = last["effective_compute"] - last["verified_capability"]

@@ -1054,6 +1054,36 @@ def run_rows(lo, hi, P, idx, x0v, K0v, expv, times, lev, trips, streams, seed, o
     return steps
 
 
+@njit(cache=True, error_model="numpy", nogil=True)
+def summarize_rows(lo, hi, G, w, last, peak):
+    """What :func:`recloop.engine._finalize` reads from the report grids, for rows lo..hi-1, in
+    place of its whole-chunk numpy passes (their temporaries cost a chunk more than the rows
+    themselves): ``last[v, i]``, grid v's last non-NaN cell of row i (its first cell, NaN, if none);
+    ``peak[i]``, the largest rise of effective compute over ``w`` report steps (float64 of the
+    float32 cells; NaN where there is none, or it is not finite). The single developer's market
+    share is 1 wherever effective compute was written, NaN elsewhere, as ``_finalize`` sets it."""
+    cap = G[0]
+    share = G[18]
+    n_rep = cap.shape[1]
+    for i in range(lo, hi):
+        for k in range(n_rep):
+            share[i, k] = np.nan if cap[i, k] != cap[i, k] else 1.0
+        for v in range(len(G)):
+            g = G[v]
+            val = np.float64(g[i, 0])
+            for k in range(n_rep - 1, -1, -1):
+                if g[i, k] == g[i, k]:
+                    val = np.float64(g[i, k])
+                    break
+            last[v, i] = val
+        best = -np.inf
+        for k in range(n_rep - w):
+            gain = np.float64(cap[i, k + w]) - np.float64(cap[i, k])
+            if gain > best:  # NaN never compares greater: skipped, as nanmax over NaN -> -inf
+                best = gain
+        peak[i] = best if (n_rep > w and math.isfinite(best)) else np.nan
+
+
 def threads_for(n_rows: int) -> int:
     """How many threads the compiled core runs a chunk on: :func:`recloop.engine.worker_threads`
     (``RECLOOP_THREADS``, else the usable cores, one in a worker), never more than one per 256 rows."""
@@ -1066,13 +1096,18 @@ def run_chunk_rows(threads, *args):
     """Every row of a chunk, on ``threads`` threads taking blocks of rows in turn (rows differ in
     their step counts, so small blocks keep the threads equally busy); the results do not depend
     on the thread count."""
-    n = args[1].shape[0]
+    return _on_threads(run_rows, args[1].shape[0], threads, *args)
+
+
+def _on_threads(fn, n, threads, *args):
+    """``fn(lo, hi, *args)`` over rows 0..n-1 in blocks taken in turn by ``threads`` threads; the
+    sum of what it returns."""
     if threads <= 1:
-        return run_rows(0, n, *args)
+        return fn(0, n, *args)
     block = max(64, n // (16 * threads))
     starts = range(0, n, block)
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return sum(pool.map(lambda lo: run_rows(lo, min(lo + block, n), *args), starts))
+        return sum(r or 0 for r in pool.map(lambda lo: fn(lo, min(lo + block, n), *args), starts))
 
 
 
@@ -1151,11 +1186,15 @@ def simulate_chunk(scenario, policy, index, seed, *, years, times, method="mc", 
     if any(g is not G[k] for g, k in zip(grids, GRIDS)):  # pragma: no cover
         raise ValueError("grid_out: every grid must be a C-contiguous float32 array")
     tstate = np.zeros((n, max(1, len(trips)), 3))
-    steps = run_chunk_rows(threads_for(n) if threads is None else threads, Pm, np.ascontiguousarray(index, dtype=np.int64),
+    threads = threads_for(n) if threads is None else threads
+    steps = run_chunk_rows(threads, Pm, np.ascontiguousarray(index, dtype=np.int64),
                            x0, K0, exp_draw, np.ascontiguousarray(times, dtype=float), lev, tw, streams, int(seed),
                            out, grids, tstate)
     for k, name in enumerate(OUTCOMES):
         O[name] = out[k].astype(O[name].dtype)
-    engine._finalize(O, G, times, {}, P)
+    last = np.empty((len(GRIDS), n))
+    peak = np.empty(n)
+    _on_threads(summarize_rows, n, threads, grids, engine.peak_window(times), last, peak)
+    engine._finalize(O, G, times, {}, P, summaries=(peak, dict(zip(GRIDS, last))))
     STATS["row_steps"] = int(steps)
     return O, G

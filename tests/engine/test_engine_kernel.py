@@ -266,3 +266,43 @@ def test_step_budget_agrees():
     np.testing.assert_allclose(r1.outcomes["t_diverged"], r2.outcomes["t_diverged"], rtol=1e-6)
     for k in TRAJECTORY_VARS:
         assert np.array_equal(np.isnan(r1.trajectories[k]), np.isnan(r2.trajectories[k])), k
+
+
+@pytest.mark.parametrize("n_rep", [1, 4, 5, 121])
+def test_the_row_summaries_equal_finalizes_numpy_passes(n_rep):
+    """summarize_rows (last valid cell of every grid, peak rise over a year of report steps, the
+    single developer's market share) equals recloop.engine._finalize's whole-array numpy passes
+    on grids with NaN tails, rows never written, and infinite cells; for any thread count."""
+    from recloop import engine
+
+    rng = np.random.default_rng(n_rep)
+    n = 300
+    G = {k: rng.normal(size=(n, n_rep)).astype(np.float32) for k in ek.GRIDS}
+    G["effective_compute"] = np.cumsum(rng.random((n, n_rep)), axis=1).astype(np.float32)
+    stop = rng.integers(0, n_rep + 1, size=n)  # a row diverged at cell stop[i] (0: never written)
+    for g in G.values():
+        g[np.arange(n_rep)[None, :] >= stop[:, None]] = np.nan
+    G["effective_compute"][5, -1] = np.inf
+    G["horizon_p50_hours"][6, :] = np.inf
+    times = np.arange(n_rep) * 0.25
+    P = {"software.initial_rate_oom_per_year": np.full(n, 0.4), "compute.investment_growth": np.full(n, 2.0),
+         "compute.price_performance_growth": np.full(n, 1.4)}
+
+    def outcomes():
+        return {k: np.full(n, np.nan) for k in ("t_superhuman", "t_takeoff_start", "t_no_control", "t_first_tripwire",
+                                                "t_unaligned", "t_catastrophe", "bind_budget_years", "bind_fab_years",
+                                                "bind_power_years", "bind_economy_years")}
+
+    ref_G = {k: g.copy() for k, g in G.items()}
+    ref = outcomes()
+    engine._finalize(ref, ref_G, times, {}, P)
+    for threads in (1, 2):
+        grids = tuple(G[k].copy() for k in ek.GRIDS)
+        last, peak = np.empty((len(ek.GRIDS), n)), np.empty(n)
+        ek._on_threads(ek.summarize_rows, n, threads, grids, engine.peak_window(times), last, peak)
+        got = outcomes()
+        engine._finalize(got, dict(zip(ek.GRIDS, grids)), times, {}, P, summaries=(peak, dict(zip(ek.GRIDS, last))))
+        for k in ref:
+            np.testing.assert_array_equal(got[k], ref[k], err_msg=k)
+        np.testing.assert_array_equal(grids[ek.GRIDS.index("market_share")], ref_G["market_share"])
+    assert np.isnan(ref["final_effective_compute"][stop == 0]).all()
