@@ -2,9 +2,9 @@
 
 ``pa.array`` (and ``pa.scalar``) ask pyarrow's pandas shim whether their argument is a pandas
 object, and the shim imports pandas to answer: about 0.3 s of a ``recloop run``'s start-up, for a
-library no run uses. These build the same arrays from their buffers instead (numpy's memory, no
-copy where the layout already matches), so a run never imports pandas
-(``tests/test_arrowcols.py`` checks both: equal to ``pa.array``, and no pandas).
+library no run uses. These build the same arrays from numpy buffers instead, and read them back
+the same way, so a run never imports pandas (``tests/outcomes/test_arrowcols.py``: equal to
+pyarrow's own arrays; ``tests/ecosystem/test_startup.py``: no pandas).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def numeric(values, dtype=None, *, valid: np.ndarray | None = None, copy: bool =
     view into a larger array keeps the larger array: 0.13 GiB more at the peak of a
     100,000-sample run when the outcome columns shared the engine's output)."""
     arr = np.array(values, dtype=dtype, order="C", copy=True) if copy else np.ascontiguousarray(values, dtype=dtype)
+    if arr.dtype not in _NUMERIC:
+        raise TypeError(f"no Arrow column here for numpy {arr.dtype} values")
     kind = _NUMERIC[arr.dtype]
     if arr.ndim != 1:
         raise ValueError(f"a column is one-dimensional, not of shape {arr.shape}")

@@ -56,6 +56,8 @@ def test_bad_columns_are_refused_with_what_was_wrong():
         arrowcols.strings(("a", "b"), np.array([0, 2]))
     with pytest.raises(ValueError, match="outside"):
         arrowcols.codes(pa.array(["a", "z"]), ("a", "b"))
+    with pytest.raises(TypeError, match="uint8"):
+        arrowcols.numeric(np.zeros(3, np.uint8))
     with pytest.raises(ValueError, match="one-dimensional"):
         arrowcols.numeric(np.zeros((2, 2)))
     with pytest.raises(ValueError, match="nulls"):
