@@ -63,9 +63,10 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     monkeypatch.setenv("RECLOOP_HOME", str(tmp_path / "home"))
     _register_all()
     # the structural flips of every claim are too slow for a unit test (tests/claims/test_claims_structural.py
-    # tests them on constructed and on single claims)
-    res = CliRunner().invoke(app, ["claims", "--samples", "40", "--seed", "3", "--flip-samples", "0", "--out",
-                                   str(tmp_path / "o"), "--json"])
+    # tests them on constructed and on single claims), and so is the doubling of undecided claims' worlds
+    # (tests/claims/test_claims_constructed.py tests it): --max-samples 40 holds every claim at 40
+    res = CliRunner().invoke(app, ["claims", "--samples", "40", "--max-samples", "40", "--seed", "3",
+                                   "--flip-samples", "0", "--out", str(tmp_path / "o"), "--json"])
     assert res.exit_code == 0, res.output
     printed = json.loads(res.stdout)  # progress goes to stderr, one line per claim
     assert "auditing 16 claims on 40 worlds each" in res.stderr and res.stderr.count("claim ") >= 16
@@ -75,6 +76,7 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     for c in written["claims"]:  # every claim carries its interval and the worlds it counted
         assert "interval" in c and "worlds" in c and "samples_run" in c
         assert c["structural_flips"] is None  # --flip-samples 0: not run, and the JSON says so
+        assert c["samples_run"] == 40  # the cap is the CLI's to honour
         if c["verdict"] != "untestable":
             lo, hi = c["interval"]
             assert lo <= c["holds_share"] <= hi
