@@ -62,13 +62,9 @@ def strings(names, codes) -> pa.Array:
     np.cumsum(lengths[codes], out=offsets[1:])
     if offsets[-1] >= 2**31:
         raise ValueError("a string column of more than 2 GiB")
-    pool = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    # every row's bytes: the name's bytes gathered at its offsets
-    idx = np.repeat(starts[codes] - offsets[:-1], lengths[codes]) + np.arange(offsets[-1], dtype=np.int64)
-    data = pool[idx] if idx.size else np.zeros(0, np.uint8)
+    data = b"".join([encoded[c] for c in codes.tolist()])
     return pa.Array.from_buffers(pa.string(), codes.size, [None, pa.py_buffer(offsets.astype(np.int32)),
-                                                            pa.py_buffer(np.ascontiguousarray(data))])
+                                                            pa.py_buffer(data)])
 
 
 def repeated(text: str, n: int) -> pa.Array:

@@ -119,6 +119,8 @@ GRIDS = ("effective_compute", "verified_capability", "fidelity", "automation", "
          "compute_flops", "power_gw", "horizon_p50_hours", "horizon_p80_hours", "training_cost_usd",
          "training_power_w", "world_output_usd", "synthetic_share", "data_deficit", "paused", "p_catastrophe",
          "generation", "market_share", "training_flop")
+#: the grids summarize_rows reads by position
+G_CAP, G_SHARE = GRIDS.index("effective_compute"), GRIDS.index("market_share")
 (T_METRIC, T_THRESHOLD, T_CADENCE, T_ERROR_SD, T_LAG, T_RESPONSE, T_PAUSE_YEARS) = range(7)
 N_TRIP = 7
 METRIC_CODES = {"effective_compute": 0, "horizon_p50_hours": 1, "horizon_p80_hours": 2, "capability_oom": 3,
@@ -1062,8 +1064,8 @@ def summarize_rows(lo, hi, G, w, last, peak):
     ``peak[i]``, the largest rise of effective compute over ``w`` report steps (float64 of the
     float32 cells; NaN where there is none, or it is not finite). The single developer's market
     share is 1 wherever effective compute was written, NaN elsewhere, as ``_finalize`` sets it."""
-    cap = G[0]
-    share = G[18]
+    cap = G[G_CAP]
+    share = G[G_SHARE]
     n_rep = cap.shape[1]
     for i in range(lo, hi):
         for k in range(n_rep):

@@ -19,6 +19,8 @@ def _fmt(x, digits=2):
 
 
 def register(app: typer.Typer) -> None:
+    from recloop.hindcast import DEFAULT_SAMPLES  # light (numpy): the default is the library's
+
     @app.command("data")
     def data_cmd(as_json: bool = typer.Option(False, "--json", help="Print the catalog as JSON.")):
         """List the data snapshots shipped with recloop: name, source, licence, rows, date range."""
@@ -41,7 +43,7 @@ def register(app: typer.Typer) -> None:
     def hindcast(
         scenario: Optional[str] = typer.Argument(None, help=_SCENARIO_HELP),
         start: float = typer.Option(2019.0, "--from", help="Start date (decimal year): initial conditions from the data."),
-        samples: int = typer.Option(4000, "--samples", help="Sampled worlds (recloop.hindcast.DEFAULT_SAMPLES)."),
+        samples: int = typer.Option(DEFAULT_SAMPLES, "--samples", help="Sampled worlds."),
         seed: int = typer.Option(0, "--seed", help="Seed."),
         as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
         figure: Optional[Path] = typer.Option(None, "--figure", help="Write the fan-and-points figure (PNG/SVG)."),
