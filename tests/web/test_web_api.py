@@ -20,7 +20,7 @@ from recloop.policy import load_policy, parse_policy, policy_specs
 from recloop.report.charts import ACTOR_FIGURES, FIGURE_TITLES, captions, figures, view
 from recloop.scenario import load_scenario, parse_scenario, scenario_specs
 from recloop.params import RecloopInputError
-from recloop.web.app import Limits, bind_socket, create_app
+from recloop.web.app import BackgroundServer, Limits, bind_socket, create_app
 
 SMALL = {"samples": 120, "years": 10}
 
@@ -185,7 +185,18 @@ def test_scenario_upload_and_download(client):
     assert parse_scenario(ok["scenario"]) == s
 
 
-def test_twenty_concurrent_clients_each_get_their_own_answer(live_server):
+@pytest.fixture()
+def patient_server():
+    """A live server whose queue waits as long as a loaded machine needs: the default limits answer
+    503 once the work ahead would wait more than 10 s, which a slow shared CI machine can reach with
+    twenty runs at once (admission has its own tests)."""
+    server = BackgroundServer(create_app(Limits(queue_s=3600.0, timeout_s=3600.0))).start()
+    yield server
+    server.stop()
+
+
+def test_twenty_concurrent_clients_each_get_their_own_answer(patient_server):
+    live_server = patient_server
     cases = [{"samples": 30, "years": 3, "seed": 100 + i, "preset": ["baseline", "aggressive"][i % 2],
               "policy": ["none", "tripwire-pause"][i % 3 % 2], "set": {"software.returns": 0.5 + 0.2 * i}}
              for i in range(20)]
