@@ -64,15 +64,19 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
     _register_all()
     # the structural flips of every claim are too slow for a unit test (tests/claims/test_claims_structural.py
     # tests them on constructed and on single claims), and so is the doubling of undecided claims' worlds
-    # (tests/claims/test_claims_constructed.py tests it): --max-samples 40 holds every claim at 40
+    # (tests/claims/test_claims_constructed.py tests it): --max-samples 40 holds every claim at 40.
+    # Three claims (one of them untestable) stand for the sixteen, whose pages and runs
+    # tests/claims/test_claims_verdicts.py checks claim by claim
     res = CliRunner().invoke(app, ["claims", "--samples", "40", "--max-samples", "40", "--seed", "3",
-                                   "--flip-samples", "0", "--out", str(tmp_path / "o"), "--json"])
+                                   "--flip-samples", "0", "--claim", "1", "--claim", "8", "--claim", "13",
+                                   "--out", str(tmp_path / "o"), "--json"])
     assert res.exit_code == 0, res.output
     printed = json.loads(res.stdout)  # progress goes to stderr, one line per claim
-    assert "auditing 16 claims on 40 worlds each" in res.stderr and res.stderr.count("claim ") >= 16
+    assert "auditing 3 claims on 40 worlds each" in res.stderr and res.stderr.count("claim ") >= 3
     written = json.loads((tmp_path / "o" / "claims.json").read_text(encoding="utf-8"))
     assert [c["verdict"] for c in printed["claims"]] == [c["verdict"] for c in written["claims"]]
-    assert len(written["claims"]) == 16 and written["seed"] == 3
+    assert [c["id"] for c in written["claims"]] == [1, 8, 13] and written["seed"] == 3
+    assert written["claims"][2]["verdict"] == "untestable"
     for c in written["claims"]:  # every claim carries its interval and the worlds it counted
         assert "interval" in c and "worlds" in c and "samples_run" in c
         assert c["structural_flips"] is None  # --flip-samples 0: not run, and the JSON says so
@@ -81,7 +85,7 @@ def test_cli_json_matches_written_page(tmp_path, monkeypatch):
             lo, hi = c["interval"]
             assert lo <= c["holds_share"] <= hi
     html = (tmp_path / "o" / "claims.html").read_text(encoding="utf-8")
-    assert html.count("Plotly.newPlot(") == 16
+    assert html.count("Plotly.newPlot(") == 3
     from recloop.store import list_runs
 
     assert any(r["run_id"] == printed["run_id"] and r["kind"] == "claims" for r in list_runs())
