@@ -196,7 +196,6 @@ def patient_server():
 
 
 def test_twenty_concurrent_clients_each_get_their_own_answer(patient_server):
-    live_server = patient_server
     cases = [{"samples": 30, "years": 3, "seed": 100 + i, "preset": ["baseline", "aggressive"][i % 2],
               "policy": ["none", "tripwire-pause"][i % 3 % 2], "set": {"software.returns": 0.5 + 0.2 * i}}
              for i in range(20)]
@@ -204,7 +203,7 @@ def test_twenty_concurrent_clients_each_get_their_own_answer(patient_server):
     barrier = threading.Barrier(20)
 
     def client_thread(i):
-        with httpx.Client(base_url=live_server.url, timeout=None) as c:  # a loaded machine answers late, not never
+        with httpx.Client(base_url=patient_server.url, timeout=None) as c:  # a loaded machine answers late, not never
             barrier.wait()
             answers[i] = c.post("/api/run", json=cases[i])
 
