@@ -46,6 +46,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from numba import njit
 
+from recloop import libm_cores
+
+libm_cores.bind()  # exp, log, pow: glibc's cores, not its errno wrappers (before any kernel is linked)
+
 # ---------------------------------------------------------------------------- parameter rows
 #: scenario parameters the kernel reads, in the order of the rows of its parameter matrix
 PARAMS = (

@@ -19,6 +19,9 @@ import numpy as np
 try:  # pragma: no cover - exercised through ccf.simulate
     from numba import njit
 
+    from recloop import libm_cores
+
+    libm_cores.bind()  # exp, log, pow: glibc's cores, not its errno wrappers
     AVAILABLE = True
 except ImportError:  # pragma: no cover
     AVAILABLE = False
