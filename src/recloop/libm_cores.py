@@ -55,7 +55,7 @@ def bind() -> dict[str, int]:
     import llvmlite.binding as llvm
     from numba.core.registry import cpu_target
 
-    cpu_target.target_context  # numba binds its math names when its CPU target is first set up
+    _ = cpu_target.target_context  # numba binds its math names when its CPU target is first set up
     for name, address in core_addresses().items():
         llvm.add_symbol(name, address)
         BOUND[name] = address
