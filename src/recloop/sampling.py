@@ -27,7 +27,7 @@ import numpy as np
 from recloop.params import RecloopInputError
 from recloop.scenario import Scenario, scenario_specs
 
-__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "MAX_SAMPLES", "LHS_BLOCK"]
+__all__ = ["MAX_SEED", "normalize_seed", "uniform", "stream_id", "draw_parameters", "gaussian_copula", "MAX_SAMPLES", "LHS_BLOCK"]
 
 MAX_SAMPLES = 100_000_000
 #: rows of each Latin hypercube block (module docstring): a power of two, small enough that runs of
@@ -153,19 +153,7 @@ def draw_parameters(
             chol = np.linalg.cholesky(corr)
         except np.linalg.LinAlgError:
             raise RecloopInputError(["scenario.correlations: the correlation matrix is not positive definite"]) from None
-        from scipy import special
-
-        # row by row in a fixed order (a BLAS matmul may block rows differently for different chunk
-        # sizes and change the last bits): sample i's draw depends on (seed, i) alone. Only the
-        # factor's nonzero entries are added (a zero term adds nothing to a sum): the same values
-        # as the dense sum in the same order, O(n * nonzeros) instead of O(n * d^2)
-        nd = special.ndtri(u)
-        z = np.zeros_like(nd)
-        for j in range(chol.shape[1]):
-            for i in np.flatnonzero(chol[:, j]):
-                z[:, i] += nd[:, j] * chol[i, j]
-        u = special.ndtr(z)
-        u = np.clip(u, 1e-15, 1 - 1e-15)
+        u = gaussian_copula(u, chol)
 
     for j, s in enumerate(uncertain):
         dist = scenario.value(s.path)
@@ -174,3 +162,22 @@ def draw_parameters(
             x = np.clip(x, *s.bounds)
         out[s.path] = x
     return out
+
+
+def gaussian_copula(u: np.ndarray, chol: np.ndarray) -> np.ndarray:
+    """Correlated uniforms from independent ones (samples x dims): ``ndtr(ndtri(u) @ chol.T)``,
+    clipped to [1e-15, 1 - 1e-15].
+
+    Summed column by column in a fixed order (a BLAS matmul may block rows differently for
+    different chunk sizes and change the last bits), so sample i's draw depends on its own row
+    alone. Only the factor's nonzero entries are added: a zero term adds nothing to a sum of
+    finite terms, so this is the dense sum's value bit for bit (tests/engine/test_sampling_copula.py
+    checks it) at O(n x nonzeros) instead of O(n x d^2)."""
+    from scipy import special
+
+    nd = special.ndtri(u)
+    z = np.zeros_like(nd)
+    for j in range(chol.shape[1]):
+        for i in np.flatnonzero(chol[:, j]):
+            z[:, i] += nd[:, j] * chol[i, j]
+    return np.clip(special.ndtr(z), 1e-15, 1 - 1e-15)
