@@ -116,6 +116,8 @@ def _run(args):
     (["--strategies", "race,hold"], "halt.strategies"),
     (["--detection", "1.5"], "halt.detection"),
     (["--samples", "1"], "halt.samples"),
+    (["--lever-points", "1"], "halt.lever_points"),
+    (["--lever-tol", "0"], "halt.lever_tol"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(args, field):
     r = _run(["game", "halt", "two-firm", *args])
@@ -127,7 +129,7 @@ def test_cli_bad_input_exits_2_with_one_line(args, field):
 
 def test_cli_engine_json():
     r = _run(["game", "halt", "two-firm", "--actors", "frontier-a,frontier-b", "--strategies", "race,pause",
-              "--samples", "60", "--seed", "1", "--json"])
+              "--samples", "60", "--seed", "1", "--lever-points", "3", "--lever-tol", "0.1", "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert set(out["regimes"]) == {"none", "monitoring"}  # no conditional: no reciprocity regime

@@ -111,6 +111,10 @@ def halt(
     draws: int = typer.Option(2000, "--draws", help="Draws of the payoff weights (declared as uncertainties: "
                               "recloop.games.halt.HaltGameUncertainty, engine_source.EngineHaltUncertainty); 0: the "
                               "point game only."),
+    lever_points: int = typer.Option(11, "--lever-points", help="With a scenario: detection probabilities "
+                                     "scanned in [0, 1] for the smallest that makes pausing an equilibrium."),
+    lever_tol: float = typer.Option(0.005, "--lever-tol", help="With a scenario: the bisection between scanned "
+                                    "points stops at this width (detection probability)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Is pausing an equilibrium? Without monitoring, with monitoring, with monitoring + reciprocity;
@@ -118,7 +122,8 @@ def halt(
     if isinstance(draws, bool) or not 0 <= draws <= 1_000_000:
         _fail([f"halt.draws: must be an integer in [0, 1,000,000], got {draws!r}"])
     if scenario is not None:
-        _halt_engine(scenario, actors, strategies, detection, sanction, samples, seed, as_json, draws)
+        _halt_engine(scenario, actors, strategies, detection, sanction, samples, seed, as_json, draws,
+                     lever_points=lever_points, lever_tol=lever_tol)
         return
     from recloop.games import design
     from recloop.games import halt as model
@@ -185,7 +190,8 @@ def _print_uncertain(u) -> None:
         typer.echo(f"  note: {note}")
 
 
-def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples, seed, as_json, draws=0) -> None:
+def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples, seed, as_json, draws=0, *,
+                 lever_points=11, lever_tol=0.005) -> None:
     """``recloop game halt SCENARIO``: the three regimes with payoffs from the engine."""
     from recloop.games import engine_source as E
     from recloop.params import RecloopInputError
@@ -196,6 +202,10 @@ def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples
         problems.append(f"halt.samples: must be an integer in [2, 1,000,000], got {samples!r}")
     if seed < 0:
         problems.append(f"halt.seed: must be >= 0, got {seed}")
+    if isinstance(lever_points, bool) or not 2 <= lever_points <= 1001:
+        problems.append(f"halt.lever_points: must be an integer in [2, 1001], got {lever_points!r}")
+    if not 0 < lever_tol < 1:
+        problems.append(f"halt.lever_tol: must be in (0, 1), got {lever_tol!r}")
     if problems:
         _fail(problems)
     try:
@@ -213,7 +223,8 @@ def _halt_engine(scenario_name, actors, strategies, detection, sanction, samples
     kw = {k: v for k, v in {"detection": detection, "sanction": sanction}.items() if v is not None}
     p = _build(E.EngineHalt, "halt", **kw)
     try:
-        out = E.study(sc, p, actors=names, strategies=chosen, samples=samples, seed=seed)
+        out = E.study(sc, p, actors=names, strategies=chosen, samples=samples, seed=seed, lever_points=lever_points,
+                      lever_tol=lever_tol)
         if draws:
             out["over_uncertainty"] = E.study_over_uncertainty(sc, p, actors=names, strategies=chosen, samples=samples,
                                                                seed=seed, draws=draws)
