@@ -68,8 +68,10 @@ def _headline_number_is_the_share_of_worlds(audited, cid):
 
 
 def _same_seed_same_table(audited):
+    # four of the quicker claims, rerun after the cache is cleared (claims 5 and 12 alone took
+    # 110 s of the 2-core box's time here)
     results, _, _ = audited
-    again = {r.claim.id: r for r in run_claims(SAMPLES, SEED, ids=[1, 5, 8, 12])}
+    again = {r.claim.id: r for r in run_claims(SAMPLES, SEED, ids=[1, 8, 9, 10])}
     for cid, r in again.items():
         assert r.verdict == results[cid].verdict
         assert np.array_equal(r.evidence.holds, results[cid].evidence.holds)
